@@ -1,0 +1,58 @@
+/* diag: one-line diagnostics with a source position.
+ *
+ * Every error adem reports is one line on stderr:
+ *     adem: FILE:LINE:COL: what is wrong; what to do
+ * or, when there is no position,
+ *     adem: what is wrong; what to do
+ * Core modules never print: they fill an adem_diag and return an error code,
+ * and the command line prints it. Plain C11, no POSIX. */
+#ifndef ADEM_DIAG_H
+#define ADEM_DIAG_H
+
+#include <stdio.h>
+
+enum { ADEM_DIAG_FILE_MAX = 1024, ADEM_DIAG_MSG_MAX = 768 };
+
+/* Exit statuses (design/cli.md). */
+enum {
+    ADEM_EXIT_OK = 0,
+    ADEM_EXIT_RUNTIME = 1, /* no device, device lost, disk full */
+    ADEM_EXIT_INPUT = 2,   /* bad usage or invalid input */
+    ADEM_EXIT_STOPPED = 130
+};
+
+typedef struct adem_diag {
+    char file[ADEM_DIAG_FILE_MAX]; /* "" when the error has no file */
+    int line;                      /* 1-based; 0 when unknown */
+    int col;                       /* 1-based, in characters; 0 when unknown */
+    int status;                    /* ADEM_EXIT_INPUT or ADEM_EXIT_RUNTIME */
+    char msg[ADEM_DIAG_MSG_MAX];   /* "what is wrong; what to do", no newline */
+} adem_diag;
+
+/* Clears d: no file, no position, empty message, status ADEM_EXIT_INPUT. */
+void diag_clear(adem_diag *d);
+
+/* Sets d to an input error (status 2) at file:line:col with a printf-style
+ * message. file may be NULL; line/col 0 mean "no position". Newlines and
+ * control characters in the formatted text are replaced by spaces so the
+ * message stays one line. Returns -1, so callers can `return diag_set(...)`. */
+int diag_set(adem_diag *d, const char *file, int line, int col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Like diag_set with no position, and with status ADEM_EXIT_RUNTIME. */
+int diag_runtime(adem_diag *d, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Writes the one-line form of d ("adem: ...\n") to f. */
+void diag_print(const adem_diag *d, FILE *f);
+
+/* Formats the one-line form of d (without "\n") into buf of size n. */
+void diag_format(const adem_diag *d, char *buf, size_t n);
+
+#endif

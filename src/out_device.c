@@ -1,0 +1,263 @@
+/* out_device: PortAudio output for `adem play` (see out_device.h). */
+#include "out_device.h"
+
+#include <ctype.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <portaudio.h>
+
+#include "console.h"
+#include "platform.h"
+
+struct out_device {
+    PaStream *stream;
+    engine *e;
+    int channels;
+    int64_t pad_total; /* frames of silence to play after the engine is done */
+    /* Audio thread only: */
+    int64_t pad_left;
+    int finishing;
+    /* Written by the audio thread, read by the control thread: */
+    atomic_uint_fast64_t underflows;
+    atomic_uint_fast64_t callbacks;
+    atomic_int finished;  /* set by PortAudio's finished callback */
+    atomic_int completed; /* the callback returned paComplete (not an error) */
+    /* Control thread only: */
+    uint64_t seen_callbacks;
+    uint64_t seen_at_ns;
+};
+
+/* The PortAudio callback (audio thread): fill the whole buffer from the
+ * engine; after the end, pad silence, then complete. */
+static int callback(const void *in, void *outp, unsigned long frames,
+                    const PaStreamCallbackTimeInfo *ti, PaStreamCallbackFlags flags, void *user)
+{
+    out_device *o = user;
+    float *out = outp;
+    (void)in;
+    (void)ti;
+    if (flags & paOutputUnderflow)
+        atomic_fetch_add_explicit(&o->underflows, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&o->callbacks, 1, memory_order_relaxed);
+    if (!o->finishing) {
+        size_t n = engine_process(o->e, out, (size_t)frames);
+        if (engine_done(o->e)) {
+            o->finishing = 1;
+            o->pad_left = o->pad_total - (int64_t)(frames - n);
+        }
+    } else {
+        memset(out, 0, (size_t)frames * (size_t)o->channels * sizeof *out);
+        o->pad_left -= (int64_t)frames;
+    }
+    if (o->finishing && o->pad_left <= 0) {
+        atomic_store_explicit(&o->completed, 1, memory_order_release);
+        return paComplete;
+    }
+    return paContinue;
+}
+
+/* Called by PortAudio when the stream has become inactive. */
+static void finished(void *user)
+{
+    out_device *o = user;
+    atomic_store_explicit(&o->finished, 1, memory_order_release);
+}
+
+int outdev_init(adem_diag *d)
+{
+    console_quiet_stderr();
+    PaError err = Pa_Initialize();
+    if (err != paNoError)
+        return diag_runtime(d, "cannot start the audio system (%s); try `adem render` to write a "
+                               "file instead", Pa_GetErrorText(err));
+    return 0;
+}
+
+void outdev_terminate(void)
+{
+    Pa_Terminate();
+}
+
+/* Fills info from PortAudio's device i. */
+static void describe(int i, outdev_info *info)
+{
+    const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
+    const PaHostApiInfo *hi = di ? Pa_GetHostApiInfo(di->hostApi) : NULL;
+    memset(info, 0, sizeof *info);
+    info->index = i;
+    snprintf(info->name, sizeof info->name, "%s", di && di->name ? di->name : "?");
+    snprintf(info->host, sizeof info->host, "%s", hi && hi->name ? hi->name : "?");
+    info->max_channels = di ? di->maxOutputChannels : 0;
+    info->default_rate = di ? di->defaultSampleRate : 48000;
+    info->default_latency = di ? di->defaultHighOutputLatency : 0.1;
+}
+
+/* 1 if needle occurs in hay, ignoring ASCII case. */
+static int contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t k = 0;
+        while (k < n && hay[k] &&
+               tolower((unsigned char)hay[k]) == tolower((unsigned char)needle[k]))
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return n == 0;
+}
+
+static const char no_device[] =
+    "no audio output device found; start your sound server or plug in a device, see `adem "
+    "devices` and choose one with --device, or write a file with `adem render`";
+
+int outdev_find(const char *spec, outdev_info *info, adem_diag *d)
+{
+    int count = Pa_GetDeviceCount();
+    int outputs = 0;
+    for (int i = 0; i < count; i++) {
+        const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
+        outputs += di && di->maxOutputChannels > 0;
+    }
+    if (count <= 0 || outputs == 0)
+        return diag_runtime(d, "%s", no_device);
+    if (!spec) {
+        PaDeviceIndex def = Pa_GetDefaultOutputDevice();
+        if (def == paNoDevice)
+            return diag_runtime(d, "%s", no_device);
+        describe(def, info);
+        return 0;
+    }
+    char *end;
+    long idx = strtol(spec, &end, 10);
+    if (end != spec && *end == '\0') {
+        if (idx < 0 || idx >= count || Pa_GetDeviceInfo((int)idx)->maxOutputChannels <= 0)
+            return diag_set(d, NULL, 0, 0,
+                            "--device %s: there is no output device with that index; see `adem "
+                            "devices`", spec);
+        describe((int)idx, info);
+        return 0;
+    }
+    /* a name: an exact match first, then the first device containing it */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < count; i++) {
+            const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
+            if (!di || di->maxOutputChannels <= 0 || !di->name)
+                continue;
+            int hit = pass == 0 ? strcmp(di->name, spec) == 0 : contains_nocase(di->name, spec);
+            if (hit) {
+                describe(i, info);
+                return 0;
+            }
+        }
+    }
+    return diag_set(d, NULL, 0, 0,
+                    "--device %s: no output device has that name; see `adem devices` for the list",
+                    spec);
+}
+
+int outdev_list(FILE *f)
+{
+    int count = Pa_GetDeviceCount(), outputs = 0;
+    PaDeviceIndex def = Pa_GetDefaultOutputDevice();
+    for (int i = 0; i < count; i++) {
+        outdev_info info;
+        describe(i, &info);
+        if (info.max_channels <= 0)
+            continue;
+        if (outputs++ == 0)
+            fprintf(f, "  %5s  %-12s %-40s %8s %9s\n", "index", "host", "name", "channels",
+                    "rate");
+        fprintf(f, "%c %5d  %-12s %-40s %8d %9.0f\n", i == def ? '*' : ' ', i, info.host,
+                info.name, info.max_channels, info.default_rate);
+    }
+    return outputs;
+}
+
+int outdev_open(const outdev_info *dev, int rate, int channels, int latency_ms, engine *e,
+                out_device **out, adem_diag *d)
+{
+    *out = NULL;
+    if (channels > dev->max_channels)
+        return diag_set(d, NULL, 0, 0, "%s has %d output channel%s; use --channels %d or fewer",
+                        dev->name, dev->max_channels, dev->max_channels == 1 ? "" : "s",
+                        dev->max_channels);
+    out_device *o = calloc(1, sizeof *o);
+    if (!o)
+        return diag_runtime(d, "out of memory");
+    o->e = e;
+    o->channels = channels;
+    o->pad_total = (int64_t)rate * OUTDEV_PAD_MS / 1000;
+    atomic_init(&o->underflows, 0);
+    atomic_init(&o->callbacks, 0);
+    atomic_init(&o->finished, 0);
+    atomic_init(&o->completed, 0);
+    PaStreamParameters p;
+    memset(&p, 0, sizeof p);
+    p.device = dev->index;
+    p.channelCount = channels;
+    p.sampleFormat = paFloat32;
+    p.suggestedLatency = latency_ms > 0 ? latency_ms / 1000.0 : dev->default_latency;
+    PaError err = Pa_IsFormatSupported(NULL, &p, rate);
+    if (err == paNoError)
+        err = Pa_OpenStream(&o->stream, NULL, &p, rate, paFramesPerBufferUnspecified,
+                            paClipOff | paDitherOff, callback, o);
+    if (err == paNoError)
+        err = Pa_SetStreamFinishedCallback(o->stream, finished);
+    if (err != paNoError) {
+        if (o->stream)
+            Pa_CloseStream(o->stream);
+        free(o);
+        return diag_runtime(d, "cannot open %s (%s) at %d Hz with %d channel%s: %s; try another "
+                               "--rate, --channels or --device (see `adem devices`)",
+                            dev->name, dev->host, rate, channels, channels == 1 ? "" : "s",
+                            Pa_GetErrorText(err));
+    }
+    *out = o;
+    return 0;
+}
+
+int outdev_start(out_device *o, adem_diag *d)
+{
+    PaError err = Pa_StartStream(o->stream);
+    if (err != paNoError)
+        return diag_runtime(d, "cannot start the audio stream: %s", Pa_GetErrorText(err));
+    o->seen_at_ns = platform_now_ns();
+    return 0;
+}
+
+outdev_state outdev_poll(out_device *o, int stall_ms)
+{
+    if (atomic_load_explicit(&o->finished, memory_order_acquire))
+        return atomic_load_explicit(&o->completed, memory_order_acquire) ? OUTDEV_FINISHED
+                                                                         : OUTDEV_LOST;
+    PaError active = Pa_IsStreamActive(o->stream);
+    if (active < 0)
+        return OUTDEV_LOST;
+    uint64_t now = platform_now_ns();
+    uint64_t cb = atomic_load_explicit(&o->callbacks, memory_order_relaxed);
+    if (cb != o->seen_callbacks) {
+        o->seen_callbacks = cb;
+        o->seen_at_ns = now;
+    } else if (now - o->seen_at_ns > (uint64_t)stall_ms * 1000000u) {
+        return OUTDEV_LOST;
+    }
+    return OUTDEV_PLAYING;
+}
+
+uint64_t outdev_underflows(const out_device *o)
+{
+    return atomic_load_explicit(&((out_device *)o)->underflows, memory_order_relaxed);
+}
+
+void outdev_close(out_device *o)
+{
+    if (!o)
+        return;
+    if (Pa_IsStreamStopped(o->stream) == 0)
+        Pa_StopStream(o->stream);
+    Pa_CloseStream(o->stream);
+    free(o);
+}

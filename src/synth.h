@@ -1,0 +1,157 @@
+/* synth: the synthesized voices of adem — breathing tones, bell, pulse and
+ * noise beds.
+ *
+ * Shape (after miniaudio's ma_waveform and JACK's metro.c): everything costly
+ * (wave tables, envelope tables, filter coefficients) is computed once in
+ * synth_tables_new; a voice is a small plain struct that the engine keeps in a
+ * fixed pool, started with *_start and run with *_process, which only index
+ * tables and run recurrences.
+ *
+ * Guarantees every voice keeps (and the unit tests check):
+ *  - Chunk independence: processing n frames and then m frames gives exactly
+ *    the same samples (bit for bit) as processing n+m frames at once. Render and
+ *    live playback call with different buffer sizes and must sound the same.
+ *    So any "control-rate" update happens on frames counted from the voice's
+ *    own start, never at the edges of the caller's buffer.
+ *  - Determinism: the same start arguments give the same samples.
+ *  - No sample magnitude above the voice's gain (its nominal peak), and no
+ *    click: a tone starts and ends at zero with raised-cosine edges.
+ *  - *_process functions add into the output (+=), never overwrite it.
+ *
+ * Thread safety: synth_tables_new/free allocate (control thread only). All
+ * *_start and *_process functions are real-time safe: no allocation, no locks,
+ * no I/O, bounded work per frame. Plain C11, no POSIX. */
+#ifndef ADEM_SYNTH_H
+#define ADEM_SYNTH_H
+
+#include <stdint.h>
+
+/* Longest a bell rings, in seconds (it is silent before this, < -60 dB). */
+#define SYNTH_BELL_SECONDS 5
+/* Fade time of a noise bed starting or stopping, in seconds. */
+#define SYNTH_BED_FADE_SECONDS 2
+
+typedef struct synth_tables synth_tables;
+
+/* Builds the shared read-only tables for a sample rate (8000..384000).
+ * Returns NULL when out of memory or the rate is out of range. */
+synth_tables *synth_tables_new(int rate);
+
+/* Frees tables from synth_tables_new. NULL is a no-op. */
+void synth_tables_free(synth_tables *t);
+
+/* The sample rate the tables were built for. */
+int synth_tables_rate(const synth_tables *t);
+
+/* ---- Breathing tone -------------------------------------------------------
+ * A soft tone (a sine with a little warmth from low harmonics) that lasts
+ * exactly `frames` frames and glides in pitch from f_from to f_to Hz
+ * (exponentially, i.e. evenly in musical pitch). Its level swells gently while
+ * rising and fades gently while falling; attack and release are raised-cosine
+ * ramps (each at most 1/4 of the tone), so it starts and ends at zero. */
+typedef enum synth_shape { SYNTH_RISE = 1, SYNTH_FALL, SYNTH_STEADY } synth_shape;
+
+typedef struct synth_tone {
+    const synth_tables *tb;
+    int64_t pos, frames;   /* frames done, frames total */
+    double phase;          /* oscillator phase in cycles, [0,1) */
+    double inc, inc_mul;   /* phase increment and its per-frame ratio */
+    double level0, level_step;       /* level (rise/fall swell) at frame j: level0 + j*step */
+    double inv_attack, inv_release;  /* 1/attack, 1/release */
+    int64_t attack, release;         /* raised-cosine ramp lengths, frames */
+    float gain;
+    int shape;
+    int wave;              /* which wavetable (fewer harmonics for high tones) */
+} synth_tone;
+
+/* Starts a tone. frames >= 1; 20 <= f_from, f_to <= 20000; gain is the peak. */
+void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, double f_from,
+                      double f_to, int64_t frames, float gain);
+
+/* Adds the next n frames of the tone (mono) to out. Returns 1 while frames
+ * remain after this call, 0 when the tone has ended (frames past its end are
+ * left untouched). */
+int synth_tone_process(synth_tone *v, float *out, int n);
+
+/* ---- Bell -----------------------------------------------------------------
+ * A soft bell: a few inharmonic partials with exponential decays (higher
+ * partials die sooner), a short raised-cosine attack, and an end that reaches
+ * exact silence within SYNTH_BELL_SECONDS. */
+enum { SYNTH_BELL_PARTIALS = 6 };
+
+typedef struct synth_bell {
+    const synth_tables *tb;
+    int64_t pos, frames;
+    float gain;
+    double y1[SYNTH_BELL_PARTIALS], y2[SYNTH_BELL_PARTIALS]; /* resonator states */
+} synth_bell;
+
+/* Strikes a bell whose peak is at most gain. */
+void synth_bell_start(synth_bell *v, const synth_tables *tb, float gain);
+
+/* Adds the next n frames (mono) to out. Returns 1 while it still rings. */
+int synth_bell_process(synth_bell *v, float *out, int n);
+
+/* Frames left before the bell is silent. */
+int64_t synth_bell_remaining(const synth_bell *v);
+
+/* ---- Pulse ----------------------------------------------------------------
+ * A soft, low, drum-like beat at bpm (30..240) for exactly `frames` frames.
+ * Beat k starts on frame floor(k * 60 * rate / bpm) after the start (exact,
+ * never accumulated); each beat is a short low thump with a falling pitch.
+ * Whatever still sounds at the end is faded out within the last few ms. */
+typedef struct synth_pulse {
+    const synth_tables *tb;
+    int64_t pos, frames;
+    int64_t per_min;    /* 60 * rate: beat k starts on k * per_min / bpm */
+    int64_t beat_len;   /* frames each beat sounds (less than the beat gap) */
+    int64_t beat_fade;  /* fade at the end of a shortened beat, 0 = none */
+    int64_t end_fade;   /* fade at the end of the pulse, frames */
+    int bpm;
+    float gain;
+} synth_pulse;
+
+/* Starts a pulse. frames >= 1, 30 <= bpm <= 240, gain is the peak. */
+void synth_pulse_start(synth_pulse *v, const synth_tables *tb, int bpm, int64_t frames,
+                       float gain);
+
+/* Adds the next n frames (mono) to out. Returns 1 while frames remain. */
+int synth_pulse_process(synth_pulse *v, float *out, int n);
+
+/* ---- Noise bed ------------------------------------------------------------
+ * Continuous pink or brown noise, different in the left and right channels
+ * (a wide bed), with RMS about `gain` (full-scale peaks are clamped away by the
+ * engine's limiter, but the bed itself stays well below full scale). It fades
+ * in over SYNTH_BED_FADE_SECONDS when started and out over the same time when
+ * stopped. The noise is pseudo-random from a fixed seed: the same start gives
+ * the same samples. */
+typedef enum synth_noise { SYNTH_PINK = 1, SYNTH_BROWN } synth_noise;
+
+typedef struct synth_bed {
+    const synth_tables *tb;
+    int noise;
+    float gain;
+    int64_t fade_pos, fade_len; /* position in the current fade */
+    float fade_from;            /* level when the fade-out began */
+    int fading_out;
+    int active;
+    uint32_t rng[2];
+    float state[2][7];          /* filter states per channel */
+} synth_bed;
+
+/* Starts a bed fading in. seed makes different beds differ. */
+void synth_bed_start(synth_bed *v, const synth_tables *tb, synth_noise noise, float gain,
+                     uint32_t seed);
+
+/* Begins the fade-out (from the level it has now); a no-op when already
+ * fading out. */
+void synth_bed_stop(synth_bed *v);
+
+/* Adds the next n stereo frames to left and right. Returns 1 while the bed
+ * is sounding (on, or fading out), 0 once it has faded out completely. */
+int synth_bed_process(synth_bed *v, float *left, float *right, int n);
+
+/* Frames until the bed is silent: -1 while it is on (not fading out). */
+int64_t synth_bed_remaining(const synth_bed *v);
+
+#endif

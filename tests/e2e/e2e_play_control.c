@@ -1,0 +1,471 @@
+/* e2e_play_control: pause, resume, skip and stop during a live play on a
+ * private JACK dummy server, through `--script` (the keys' path) and signals.
+ *
+ * When a command lands depends on scheduling, so each test first locates the
+ * effect in the capture (the first frame that differs from the render), then
+ * asserts that everything around it is exact: the audio before it equals the
+ * render, a fade has the documented length and only ever lowers (or raises)
+ * the gain, silence is exact zeros, and the audio after it equals the render
+ * from the right frame, sample for sample. The cues are an impulse on a slowly
+ * rising pedestal, so every frame is non-zero and tells where it came from,
+ * and a fade's gain can be read off every frame (capture / render).
+ * Needs jackd and jack_capture (scripts/bootstrap --test). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+enum {
+    RATE = 48000,
+    PERIOD = 256,
+    FADE = RATE * 30 / 1000,       /* ENGINE_FADE_MS: pause, resume, skip */
+    STOP_FADE = RATE * 400 / 1000, /* ENGINE_STOP_FADE_MS: q, SIGINT, SIGTERM */
+    BEAT = 2400                    /* frames per cue of the steady sessions */
+};
+
+static char pack[600];
+
+/* Writes cue `id`: an impulse of 0.5 on frame 0, then a pedestal rising from
+ * base to base + 0.05 over its `frames` frames. */
+static void write_pedestal_cue(const char *id, int64_t frames, float base)
+{
+    float *s = malloc((size_t)frames * sizeof *s);
+    s[0] = 0.5f;
+    for (int64_t i = 1; i < frames; i++)
+        s[i] = base + 0.05f * (float)i / (float)frames;
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s.wav", pack, id);
+    e2e_write_wav(path, RATE, s, frames);
+    free(s);
+}
+
+/* Runs `adem render --voice PACK session -o - --format f32`; returns the
+ * stereo frames (malloc'd in *out). */
+static int64_t render_f32(const char *session, float **out)
+{
+    const char *argv[] = {"adem", "render", "--voice", pack, session, "-o", "-",
+                          "--format", "f32", NULL};
+    e2e_result r;
+    e2e_run(argv, &r);
+    if (r.status != 0)
+        fail_msg("adem render failed (%d): %s", r.status, r.err);
+    *out = malloc(r.out_len + sizeof(float));
+    memcpy(*out, r.out, r.out_len);
+    int64_t frames = (int64_t)(r.out_len / (2 * sizeof(float)));
+    e2e_result_free(&r);
+    return frames;
+}
+
+/* A capture aligned on the render: cap[i] is the frame that render frame i
+ * would be when nothing intervenes (the first sound of both at frame 0). */
+typedef struct aligned {
+    const float *cap; /* stereo, from the first sound on */
+    int64_t frames;
+    const float *ref; /* the render, stereo */
+    int64_t n;
+} aligned;
+
+/* Aligns live's capture on its first sound (the first impulse, render frame
+ * 0) and checks both channels carry the same (mono) signal. */
+static void align(const e2e_live *live, const float *ref, int64_t n, aligned *a)
+{
+    int64_t c0 = e2e_first_sound(live->cap, live->frames, 2);
+    if (c0 < 0)
+        fail_msg("the capture is silent");
+    assert_true(ref[0] != 0.0f);
+    a->cap = live->cap + c0 * 2;
+    a->frames = live->frames - c0;
+    a->ref = ref;
+    a->n = n;
+    for (int64_t i = 0; i < a->frames; i++)
+        if (a->cap[2 * i] != a->cap[2 * i + 1])
+            fail_msg("left and right differ at capture frame %lld", (long long)i);
+}
+
+/* How many frames from capture frame c on equal the render from frame r on
+ * (bit for bit, both channels), up to the end of either. */
+static int64_t equal_run(const aligned *a, int64_t c, int64_t r)
+{
+    int64_t k = 0;
+    while (c + k < a->frames && r + k < a->n &&
+           memcmp(&a->cap[2 * (c + k)], &a->ref[2 * (r + k)], 2 * sizeof(float)) == 0)
+        k++;
+    return k;
+}
+
+/* Asserts capture frames c.. are the render frames r.. times a gain that
+ * moves monotonically (down when falling, else up), strictly inside (0, 1),
+ * until the capture reaches an exact zero (falling) or exactly the render
+ * (rising). Returns the number of frames of that fade (the zero or the first
+ * exact frame not counted). */
+static int64_t fade_run(const aligned *a, int64_t c, int64_t r, int falling)
+{
+    double last = falling ? 1.0 : 0.0;
+    int64_t k = 0;
+    for (;; k++) {
+        if (c + k >= a->frames || r + k >= a->n)
+            fail_msg("the fade at capture frame %lld does not end", (long long)c);
+        float cv = a->cap[2 * (c + k)], rv = a->ref[2 * (r + k)];
+        if (falling ? cv == 0.0f : cv == rv)
+            return k;
+        double g = (double)cv / (double)rv;
+        if (!(g > 0.0 && g < 1.0) || (falling ? g > last + 1e-6 : g < last - 1e-6))
+            fail_msg("fade at capture frame %lld: gain %.7f after %.7f (capture %.9g, render "
+                     "%.9g)", (long long)(c + k), g, last, (double)cv, (double)rv);
+        last = g;
+    }
+}
+
+/* Frames from c to the end of the capture that are exact zeros. */
+static int64_t zero_run(const aligned *a, int64_t c)
+{
+    int64_t k = 0;
+    while (c + k < a->frames && a->cap[2 * (c + k)] == 0.0f && a->cap[2 * (c + k) + 1] == 0.0f)
+        k++;
+    return k;
+}
+
+/* Writes the script and the session, plays live with --script, returns the
+ * render in *ref. */
+static int64_t play_script(const char *name, const char *session_text, const char *script_text,
+                           e2e_live *live, float **ref)
+{
+    char sname[64], pname[64];
+    snprintf(sname, sizeof sname, "%s.adem", name);
+    snprintf(pname, sizeof pname, "%s.script", name);
+    char session[700], script[700];
+    snprintf(session, sizeof session, "%s", e2e_path(sname));
+    snprintf(script, sizeof script, "%s", e2e_path(pname));
+    e2e_write_file(session, session_text);
+    e2e_write_file(script, script_text);
+    int64_t n = render_f32(session, ref);
+    const char *argv[] = {"adem", "play", "--no-ui", "--device", "system", "--voice", pack,
+                          "--script", script, session, NULL};
+    e2e_live_play(argv, 60000, live);
+    return n;
+}
+
+/* 1 when the first command's effect starts where a callback buffer starts
+ * (the engine takes commands at the start of a buffer; the capture's frame 0
+ * is the start of adem's first buffer). */
+static int on_buffer(int64_t frame)
+{
+    return frame % PERIOD == 0;
+}
+
+/* The steady session: 100 beats of 50 ms (5 s), each an impulse on a pedestal. */
+static const char steady[] = "session \"Regelmaat\"\n"
+                             "repeat 100\n"
+                             "  speak tik\n"
+                             "end\n";
+
+/* Pause at 1 s and resume at 2 s (output time): exact before, a 30 ms fade
+ * that only lowers the gain, exact zeros, a 30 ms fade in from exactly where
+ * the timeline stopped, then exactly the render shifted by the pause. */
+static void pause_and_resume(void **state)
+{
+    (void)state;
+    float *ref;
+    e2e_live live;
+    int64_t n = play_script("pause", steady, "1.0 pause\n2.0 resume\n", &live, &ref);
+    assert_int_equal(n, 100 * BEAT);
+    if (live.status != 0)
+        fail_msg("adem play exited %d: %s", live.status, live.err);
+    assert_string_equal(live.err, "");
+    aligned a;
+    align(&live, ref, n, &a);
+
+    int64_t P = equal_run(&a, 0, 0); /* the pause takes effect */
+    int64_t F_out = fade_run(&a, P, P, 1);
+    int64_t Z = P + F_out;           /* the first exact zero */
+    int64_t R = Z + zero_run(&a, Z); /* the resume takes effect */
+    /* the timeline moved during the fade out, up to and including the frame
+     * that reached gain 0: it continues from the next one */
+    int64_t Q = Z + 1;
+    int64_t F_in = fade_run(&a, R, Q, 0);
+    int64_t after = equal_run(&a, R + F_in, Q + F_in);
+    int64_t shift = R - Q;
+    print_message("      pause at %lld (%.3f s), fade out %lld, zeros %lld..%lld, resume at %lld "
+                  "(%.3f s), fade in %lld, then %lld frames equal; shift %lld (%.3f s)\n",
+                  (long long)P, (double)P / RATE, (long long)F_out, (long long)Z, (long long)R,
+                  (long long)R, (double)R / RATE, (long long)F_in, (long long)after,
+                  (long long)shift, (double)shift / RATE);
+    /* sent when the output reached 1.0 s and 2.0 s, applied at a buffer start */
+    assert_true(P >= RATE && P <= RATE + RATE / 2);
+    assert_true(R >= 2 * RATE && R <= 2 * RATE + RATE / 2);
+    assert_true(on_buffer(P));
+    assert_true(on_buffer(R));
+    /* 30 ms fades (the last frame of the fade out is the zero) */
+    assert_true(F_out + 1 >= FADE - 1 && F_out + 1 <= FADE + 1);
+    assert_true(F_in >= FADE - 1 && F_in <= FADE + 1);
+    /* a real stretch of exact silence */
+    assert_true(R - Z >= RATE / 2);
+    /* then exactly the rest of the render, then only silence */
+    assert_int_equal(Q + F_in + after, n);
+    int64_t end = R + F_in + after;
+    assert_int_equal(zero_run(&a, end), a.frames - end);
+
+    /* no impulse lost or repeated: the full-level ones are exactly the
+     * render's outside the fades, in order, shifted by the pause */
+    int64_t pos[256];
+    int64_t found = e2e_find_peaks(a.cap, end, 2, 0.3f, pos, 256);
+    int64_t want = 0, in_fades = 0;
+    for (int64_t t = 0; t < n; t += BEAT) {
+        if (t < P)
+            assert_int_equal(pos[want++], t);
+        else if (t >= Q + F_in)
+            assert_int_equal(pos[want++], t + shift);
+        else
+            in_fades++; /* attenuated by the fade, not lost (fade_run checked it) */
+    }
+    assert_int_equal(found, want);
+    assert_int_equal(want + in_fades, 100);
+    free(ref);
+    e2e_live_free(&live);
+}
+
+/* Skips inside phase 2 (to phase 3) and inside phase 3 (to the mark): each
+ * time the foreground fades over 30 ms without the timeline moving, then the
+ * capture is exactly the render from the next phase's or mark's first frame. */
+static void skip_to_phase_and_mark(void **state)
+{
+    (void)state;
+    /* Een 0..48000, Twee ..144000, Drie ..240000, mark Vier at 240000:
+     * speak 48000, wait 24000; Vijf 312000..360000 */
+    static const char session[] = "session \"Verder\"\n"
+                                  "phase \"Een\" 1s cue=een\n"
+                                  "phase \"Twee\" 2s cue=twee\n"
+                                  "phase \"Drie\" 2s cue=drie\n"
+                                  "mark \"Vier\"\n"
+                                  "speak vier\n"
+                                  "wait 500ms\n"
+                                  "phase \"Vijf\" 1s cue=vijf\n";
+    const int64_t drie = 144000, vier = 240000;
+    float *ref;
+    e2e_live live;
+    int64_t n = play_script("skip", session, "1.5 skip\n2.3 skip\n", &live, &ref);
+    assert_int_equal(n, 360000);
+    if (live.status != 0)
+        fail_msg("adem play exited %d: %s", live.status, live.err);
+    assert_string_equal(live.err, "");
+    aligned a;
+    align(&live, ref, n, &a);
+
+    /* first skip: inside Twee */
+    int64_t P1 = equal_run(&a, 0, 0);
+    int64_t F1 = fade_run(&a, P1, P1, 1);
+    int64_t J1 = P1 + F1 + 1; /* after the zero-gain frame: Drie's first frame */
+    int64_t run1 = equal_run(&a, J1, drie);
+    /* second skip: inside Drie */
+    int64_t P2 = J1 + run1;
+    int64_t F2 = fade_run(&a, P2, drie + run1, 1);
+    int64_t J2 = P2 + F2 + 1;
+    int64_t run2 = equal_run(&a, J2, vier);
+    print_message("      skip 1 at %lld (%.3f s), fade %lld, Drie from %lld; skip 2 at %lld "
+                  "(timeline %lld), fade %lld, mark from %lld, %lld frames equal\n",
+                  (long long)P1, (double)P1 / RATE, (long long)F1, (long long)J1, (long long)P2,
+                  (long long)(drie + run1), (long long)F2, (long long)J2, (long long)run2);
+    assert_true(P1 >= 72000 && P1 <= 72000 + RATE / 2 && P1 < drie - FADE);
+    assert_true(on_buffer(P1));
+    assert_true(on_buffer(P2));
+    /* the jump comes <= 30 ms (+1 frame) after the command took effect */
+    assert_true(F1 + 1 >= FADE - 1 && F1 + 1 <= FADE + 1);
+    assert_true(F2 + 1 >= FADE - 1 && F2 + 1 <= FADE + 1);
+    /* Drie's impulse and the mark's at full level on the jump frame */
+    assert_true(a.cap[2 * J1] == 0.5f);
+    assert_true(a.cap[2 * J2] == 0.5f);
+    /* the second skip was sent at 2.3 s output and landed inside Drie */
+    assert_true(P2 >= 110400 && drie + run1 < vier - FADE);
+    /* from the mark to the end exactly the render, then silence */
+    assert_int_equal(vier + run2, n);
+    assert_int_equal(zero_run(&a, J2 + run2), a.frames - (J2 + run2));
+    free(ref);
+    e2e_live_free(&live);
+}
+
+/* Checks a stopped play: exit 130, nothing on stderr, the render exactly up
+ * to the stop, a fade that only lowers the gain, then only zeros. Returns the
+ * fade's length in frames (up to the first zero) and the stop frame in *at. */
+static int64_t check_stopped(const e2e_live *live, const float *ref, int64_t n, int64_t *at)
+{
+    if (live->status != 130)
+        fail_msg("adem play exited %d, want 130; stderr: %s", live->status, live->err);
+    assert_string_equal(live->err, "");
+    assert_string_equal(live->out, "");
+    aligned a;
+    align(live, ref, n, &a);
+    int64_t P = equal_run(&a, 0, 0);
+    assert_true(P < n);
+    int64_t F = fade_run(&a, P, P, 1);
+    int64_t rest = zero_run(&a, P + F);
+    assert_int_equal(P + F + rest, a.frames);
+    *at = P;
+    return F;
+}
+
+/* `stop` from the script at 1 s: exit 130 after a 400 ms fade, no abrupt cut. */
+static void stop_from_script(void **state)
+{
+    (void)state;
+    float *ref;
+    e2e_live live;
+    int64_t n = play_script("stop", steady, "1.0 stop\n", &live, &ref);
+    int64_t P;
+    int64_t F = check_stopped(&live, ref, n, &P);
+    print_message("      stop at %lld (%.3f s), fade %lld frames, exit %d after %.0f ms\n",
+                  (long long)P, (double)P / RATE, (long long)F, live.status, live.wall_ms);
+    assert_true(P >= RATE && P <= RATE + RATE / 2);
+    assert_true(on_buffer(P));
+    assert_true(F + 1 >= STOP_FADE - 1 && F + 1 <= STOP_FADE + 1);
+    free(ref);
+    e2e_live_free(&live);
+}
+
+/* Starts the steady session live and waits until its stream plays. */
+static int64_t start_steady(e2e_live *live, float **ref)
+{
+    const char *session = e2e_path("signal.adem");
+    e2e_write_file(session, steady);
+    int64_t n = render_f32(session, ref);
+    const char *argv[] = {"adem", "play", "--no-ui", "--device", "system", "--voice", pack,
+                          session, NULL};
+    e2e_live_start(argv, NULL, live);
+    if (!e2e_jack_wait_connected("PortAudio:out_0", 10000))
+        fail_msg("adem's stream did not start");
+    return n;
+}
+
+/* SIGINT or SIGTERM during the play: a stop with the 400 ms fade, exit 130. */
+static void stop_by_signal(int sig)
+{
+    float *ref;
+    e2e_live live;
+    int64_t n = start_steady(&live, &ref);
+    e2e_sleep_ms(1000);
+    kill(live.adem, sig);
+    e2e_live_finish(&live, 20000);
+    int64_t P;
+    int64_t F = check_stopped(&live, ref, n, &P);
+    print_message("      %s: stop at %lld (%.3f s), fade %lld frames\n",
+                  sig == SIGINT ? "SIGINT" : "SIGTERM", (long long)P, (double)P / RATE,
+                  (long long)F);
+    assert_true(on_buffer(P));
+    assert_true(F + 1 >= STOP_FADE - 1 && F + 1 <= STOP_FADE + 1);
+    free(ref);
+    e2e_live_free(&live);
+}
+
+static void stop_by_sigint(void **state)
+{
+    (void)state;
+    stop_by_signal(SIGINT);
+}
+
+static void stop_by_sigterm(void **state)
+{
+    (void)state;
+    stop_by_signal(SIGTERM);
+}
+
+/* A second SIGINT during the stop's fade exits at once with 130: the fade
+ * is cut short. */
+static void second_sigint_exits_at_once(void **state)
+{
+    (void)state;
+    float *ref;
+    e2e_live live;
+    int64_t n = start_steady(&live, &ref);
+    e2e_sleep_ms(1000);
+    kill(live.adem, SIGINT);
+    e2e_sleep_ms(100);
+    double t = e2e_now_ms();
+    kill(live.adem, SIGINT);
+    int st;
+    int exited = e2e_wait(live.adem, 5000, &st);
+    double took = e2e_now_ms() - t;
+    assert_true(exited);
+    live.adem = 0;
+    live.status = st;
+    live.wall_ms = e2e_now_ms() - live.started_ms;
+    e2e_live_finish(&live, 0);
+    print_message("      second SIGINT: exit %d after %.1f ms\n", st, took);
+    assert_int_equal(st, 130);
+    assert_string_equal(live.err, "");
+    assert_true(took < 250.0);
+    aligned a;
+    align(&live, ref, n, &a);
+    int64_t P = equal_run(&a, 0, 0);
+    /* the fade was cut well before its 400 ms: the gain still fell all along,
+     * then the output stopped */
+    int64_t k = 0;
+    double last = 1.0;
+    while (P + k < a.frames && a.cap[2 * (P + k)] != 0.0f) {
+        double g = (double)a.cap[2 * (P + k)] / (double)a.ref[2 * (P + k)];
+        assert_true(g > 0.0 && g < 1.0 && g <= last + 1e-6);
+        last = g;
+        k++;
+    }
+    print_message("      fade cut after %lld frames at gain %.3f\n", (long long)k, last);
+    assert_true(k > 0 && k < STOP_FADE - RATE / 20);
+    assert_int_equal(zero_run(&a, P + k), a.frames - (P + k));
+    free(ref);
+    e2e_live_free(&live);
+}
+
+/* Kills whatever a failed test left running (not the server). */
+static int teardown(void **state)
+{
+    (void)state;
+    e2e_kill_spawned();
+    return 0;
+}
+
+/* Starts the private JACK server and writes the voice pack. */
+static int group_setup(void **state)
+{
+    (void)state;
+    snprintf(pack, sizeof pack, "%s", e2e_path("pack"));
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", pack);
+    if (system(cmd) != 0)
+        return -1;
+    write_pedestal_cue("tik", BEAT, 0.10f);
+    write_pedestal_cue("een", 48000, 0.05f);
+    write_pedestal_cue("twee", 96000, 0.10f);
+    write_pedestal_cue("drie", 96000, 0.15f);
+    write_pedestal_cue("vier", 48000, 0.20f);
+    write_pedestal_cue("vijf", 48000, 0.25f);
+    e2e_write_file(e2e_path("pack/transcript.tsv"), "tik\ttik\neen\teen\ntwee\ttwee\n"
+                                                    "drie\tdrie\nvier\tvier\nvijf\tvijf\n");
+    e2e_jack_start(RATE, PERIOD);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    e2e_kill_all();
+    e2e_cleanup();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(pause_and_resume, teardown),
+        cmocka_unit_test_teardown(skip_to_phase_and_mark, teardown),
+        cmocka_unit_test_teardown(stop_from_script, teardown),
+        cmocka_unit_test_teardown(stop_by_sigint, teardown),
+        cmocka_unit_test_teardown(stop_by_sigterm, teardown),
+        cmocka_unit_test_teardown(second_sigint_exits_at_once, teardown),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,750 @@
+/* test_timeline: the timeline compiler and cursor — exact frames from exact
+ * cumulative time, repeats (also `repeat for`), tempo, count=down, overrides,
+ * plays and their cycles, the 24-hour limit, and memory that does not grow
+ * with the length of a session. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "session_parse.h"
+#include "timeline.h"
+
+/* ---- Helpers ------------------------------------------------------------------ */
+
+/* In-memory session files for `play`: name -> text. */
+typedef struct mem_file {
+    const char *name, *text;
+} mem_file;
+
+typedef struct mem_loader {
+    const mem_file *files;
+    int n;
+    ast_session *loaded[16];
+    int nloaded;
+} mem_loader;
+
+/* tl_load_fn over in-memory files (the key is the name). */
+static int mem_load(void *ctx, const char *target, const char *from, const ast_session **out,
+                    const char **key, adem_diag *d)
+{
+    mem_loader *l = ctx;
+    (void)from;
+    for (int i = 0; i < l->n; i++) {
+        if (strcmp(l->files[i].name, target) != 0)
+            continue;
+        ast_session *s;
+        if (session_parse(l->files[i].name, l->files[i].text, strlen(l->files[i].text), &s, d) != 0)
+            return -1;
+        l->loaded[l->nloaded++] = s;
+        *out = s;
+        *key = l->files[i].name;
+        return 0;
+    }
+    return diag_set(d, NULL, 0, 0, "no session named '%s'", target);
+}
+
+/* A compiled test case: its session(s), timeline and loader. */
+typedef struct tc {
+    ast_session *s;
+    timeline *tl;
+    mem_loader loader;
+    adem_diag d;
+} tc;
+
+/* Parses text and builds it with options o (NULL: defaults). Returns 0 or -1
+ * (with t->d set). */
+static int build(tc *t, const char *text, tl_options *o)
+{
+    memset(t, 0, sizeof *t);
+    diag_clear(&t->d);
+    if (session_parse("t.adem", text, strlen(text), &t->s, &t->d) != 0) {
+        fail_msg("parse failed: %s:%d:%d: %s", t->d.file, t->d.line, t->d.col, t->d.msg);
+        return -1;
+    }
+    tl_options def;
+    if (!o) {
+        tl_options_init(&def);
+        o = &def;
+    }
+    const ast_session *ss[1] = {t->s};
+    return timeline_build(ss, 1, o, &t->tl, &t->d);
+}
+
+/* Lays out at rate with every cue `cue_len` frames long (or lens[i]). */
+static int layout(tc *t, int rate, int64_t cue_len, const int64_t *lens)
+{
+    int n = timeline_ncues(t->tl);
+    int64_t *f = calloc((size_t)n + 1, sizeof *f);
+    for (int i = 0; i < n; i++)
+        f[i] = lens ? lens[i] : cue_len;
+    int rc = timeline_layout(t->tl, rate, f, &t->d);
+    free(f);
+    return rc;
+}
+
+static void tc_free(tc *t)
+{
+    timeline_free(t->tl);
+    session_free(t->s);
+    for (int i = 0; i < t->loader.nloaded; i++)
+        session_free(t->loader.loaded[i]);
+}
+
+/* Collects the start frames of every event of `kind` (up to max). */
+static int collect(const timeline *tl, tl_event_kind kind, int64_t *frames, int max)
+{
+    tl_cursor c;
+    tl_event ev;
+    int n = 0;
+    tl_cursor_init(&c, tl);
+    while (tl_cursor_next(&c, &ev))
+        if (ev.kind == kind) {
+            if (n < max)
+                frames[n] = ev.frame;
+            n++;
+        }
+    return n;
+}
+
+/* ---- Exact timing ------------------------------------------------------------- */
+
+/* 1000 cycles of 4-7-8 at 44.1 kHz end on exactly 19000 s * 44100: no drift,
+ * and each phase starts on floor(ms * 44100 / 1000) of its exact start. */
+static void test_no_drift_44k1(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t,
+                           "session \"x\"\n"
+                           "repeat 1000\n"
+                           "  phase \"in\" 4s\n"
+                           "  phase \"vast\" 7s\n"
+                           "  phase \"uit\" 8s\n"
+                           "end\n",
+                           NULL),
+                     0);
+    assert_int_equal(layout(&t, 44100, 1, NULL), 0);
+    assert_int_equal(timeline_frames(t.tl), (int64_t)19000 * 44100);
+    static int64_t f[3000];
+    assert_int_equal(collect(t.tl, TL_EV_PHASE, f, 3000), 3000);
+    for (int i = 0; i < 3000; i++) {
+        int64_t ms = (int64_t)(i / 3) * 19000 + (i % 3 == 0 ? 0 : i % 3 == 1 ? 4000 : 11000);
+        assert_int_equal(f[i], ms * 44100 / 1000);
+    }
+    tc_free(&t);
+}
+
+/* Odd milliseconds at 44.1 kHz: starts are floor(cumulative ms * rate / 1000),
+ * never the sum of rounded steps (which would drift by a frame per step). */
+static void test_cumulative_not_rounded_steps(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 999\n  phase \"p\" 13ms\nend\n", NULL), 0);
+    assert_int_equal(layout(&t, 44100, 1, NULL), 0);
+    static int64_t f[999];
+    assert_int_equal(collect(t.tl, TL_EV_PHASE, f, 999), 999);
+    for (int i = 0; i < 999; i++)
+        assert_int_equal(f[i], (int64_t)i * 13 * 44100 / 1000);
+    /* 13 ms is 573.3 frames: adding rounded steps would end at 999*573 */
+    assert_int_equal(timeline_frames(t.tl), (int64_t)999 * 13 * 44100 / 1000);
+    assert_true(timeline_frames(t.tl) != 999 * 573);
+    tc_free(&t);
+
+    /* nested repeats with offsets that are not whole frames: every start is
+     * still floor(cumulative ms * rate / 1000) of its own exact time */
+    assert_int_equal(build(&t,
+                           "session \"x\"\n"
+                           "wait 7ms\n"
+                           "repeat 37\n"
+                           "  wait 5ms\n"
+                           "  phase \"a\" 13ms\n"
+                           "  repeat 11\n"
+                           "    wait 3ms\n"
+                           "    phase \"b\" 17ms\n"
+                           "  end\n"
+                           "end\n",
+                           NULL),
+                     0);
+    assert_int_equal(layout(&t, 44100, 1, NULL), 0);
+    static int64_t g[37 * 12];
+    assert_int_equal(collect(t.tl, TL_EV_PHASE, g, 37 * 12), 37 * 12);
+    int k = 0;
+    for (int i = 0; i < 37; i++) {
+        int64_t base = 7 + (int64_t)i * (5 + 13 + 11 * 20);
+        assert_int_equal(g[k++], (base + 5) * 44100 / 1000);
+        for (int j = 0; j < 11; j++)
+            assert_int_equal(g[k++], (base + 5 + 13 + (int64_t)j * 20 + 3) * 44100 / 1000);
+    }
+    tc_free(&t);
+}
+
+/* A spoken cue advances the clock by its exact length in frames. */
+static void test_speak_advances_by_cue_frames(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t,
+                           "session \"x\"\n"
+                           "speak a\n"
+                           "wait 1ms\n"
+                           "speak b\n"
+                           "phase \"p\" 1s cue=a\n"
+                           "speak a\n",
+                           NULL),
+                     0);
+    assert_int_equal(timeline_ncues(t.tl), 2);
+    assert_string_equal(timeline_cue(t.tl, 0)->id, "a");
+    assert_string_equal(timeline_cue(t.tl, 1)->id, "b");
+    assert_string_equal(timeline_cue(t.tl, 0)->pack, "nl");
+    int64_t lens[2] = {12345, 777};
+    assert_int_equal(layout(&t, 48000, 0, lens), 0);
+    int64_t f[8];
+    assert_int_equal(collect(t.tl, TL_EV_CUE, f, 8), 3);
+    assert_int_equal(f[0], 0);
+    assert_int_equal(f[1], 12345 + 48);
+    assert_int_equal(f[2], 12345 + 48 + 777 + 48000);
+    assert_int_equal(collect(t.tl, TL_EV_PHASE, f, 8), 1);
+    assert_int_equal(f[0], 12345 + 48 + 777);
+    assert_int_equal(timeline_frames(t.tl), 12345 + 48 + 777 + 48000 + 12345);
+    tc_free(&t);
+}
+
+/* Events come in time order, END last on timeline_frames, and a cursor
+ * restarted gives the same walk. */
+static void test_cursor_order_and_end(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t,
+                           "session \"x\"\n"
+                           "bed pink -30dB\n"
+                           "mark \"begin\"\n"
+                           "repeat 3\n"
+                           "  bell -6dB\n"
+                           "  repeat 2\n"
+                           "    phase \"a\" 1s tone=rise\n"
+                           "    wait 250ms\n"
+                           "  end\n"
+                           "  speak c\n"
+                           "end\n"
+                           "bed off\n",
+                           NULL),
+                     0);
+    assert_int_equal(layout(&t, 48000, 4800, NULL), 0);
+    tl_cursor c;
+    tl_event ev;
+    int64_t last = -1;
+    int n = 0, ends = 0;
+    tl_cursor_init(&c, t.tl);
+    while (tl_cursor_next(&c, &ev)) {
+        assert_true(ev.frame >= last);
+        last = ev.frame;
+        n++;
+        if (ev.kind == TL_EV_END) {
+            ends++;
+            assert_int_equal(ev.frame, timeline_frames(t.tl));
+        }
+    }
+    assert_int_equal(ends, 1);
+    assert_int_equal(tl_cursor_next(&c, &ev), 0);
+    assert_int_equal(timeline_frames(t.tl), 3 * (2 * (48000 + 12000) + 4800));
+    int64_t bells[4];
+    assert_int_equal(collect(t.tl, TL_EV_BELL, bells, 4), 3);
+    assert_int_equal(bells[1], 2 * (48000 + 12000) + 4800);
+    tc_free(&t);
+}
+
+/* ---- repeat for --------------------------------------------------------------- */
+
+/* Whole cycles filling the duration, rounded to the nearest, at least one. */
+static void test_repeat_for_counts(void **state)
+{
+    (void)state;
+    struct {
+        const char *dur, *body;
+        int tempo;
+        int64_t cycles;
+    } cases[] = {
+        {"5m", "phase \"in\" 4s\nphase \"uit\" 6s\n", 1000, 30},
+        {"5m", "phase \"p\" 7s\n", 1000, 43},   /* 42.86 -> 43 */
+        {"5m", "phase \"p\" 8s\n", 1000, 38},   /* 37.5 -> 38 (half up) */
+        {"1s", "phase \"p\" 10s\n", 1000, 1},   /* at least one */
+        {"5m", "phase \"p\" 10s\n", 2000, 60},  /* tempo 2: 5 s a cycle */
+        {"5m", "phase \"p\" 10s\n", 500, 15},   /* tempo 0.5: 20 s a cycle */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "session \"x\"\nrepeat for %s\n%send\n", cases[i].dur,
+                 cases[i].body);
+        tl_options o;
+        tl_options_init(&o);
+        o.tempo_milli = cases[i].tempo;
+        tc t;
+        assert_int_equal(build(&t, text, &o), 0);
+        assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+        tl_cursor c;
+        tl_event ev;
+        tl_cursor_init(&c, t.tl);
+        while (tl_cursor_next(&c, &ev) && ev.kind != TL_EV_REPEAT) {
+        }
+        assert_int_equal(ev.kind, TL_EV_REPEAT);
+        assert_int_equal(ev.repeat_count, cases[i].cycles);
+        assert_true(ev.for_cycles);
+        tc_free(&t);
+    }
+}
+
+/* A spoken cue in the body counts in the cycle's length. */
+static void test_repeat_for_with_cues(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t, "session \"x\"\nrepeat for 1m\n  speak a\n  wait 5s\nend\n", NULL), 0);
+    assert_int_equal(layout(&t, 48000, 48000, NULL), 0); /* 1 s cue: 6 s a cycle */
+    assert_int_equal(timeline_frames(t.tl), (int64_t)10 * 6 * 48000);
+    tc_free(&t);
+}
+
+/* ---- Tempo -------------------------------------------------------------------- */
+
+/* Phases and waits scale by 1/tempo from the exact scaled cumulative time;
+ * spoken cues keep their length. */
+static void test_tempo(void **state)
+{
+    (void)state;
+    const int tempos[] = {500, 750, 1000, 1333, 2000};
+    for (size_t k = 0; k < sizeof tempos / sizeof tempos[0]; k++) {
+        tl_options o;
+        tl_options_init(&o);
+        o.tempo_milli = tempos[k];
+        tc t;
+        assert_int_equal(build(&t,
+                               "session \"x\"\n"
+                               "repeat 10\n"
+                               "  speak a\n"
+                               "  phase \"in\" 4s\n"
+                               "  wait 1500ms\n"
+                               "end\n",
+                               &o),
+                         0);
+        assert_int_equal(layout(&t, 44100, 1000, NULL), 0);
+        int64_t f[16];
+        assert_int_equal(collect(t.tl, TL_EV_PHASE, f, 16), 10);
+        for (int i = 0; i < 10; i++) {
+            int64_t ms = (int64_t)i * 5500;
+            int64_t cf = (int64_t)(i + 1) * 1000;
+            assert_int_equal(f[i], ms * 44100 / tempos[k] + cf);
+        }
+        assert_int_equal(timeline_frames(t.tl), (int64_t)55000 * 44100 / tempos[k] + 10000);
+        tc_free(&t);
+    }
+}
+
+/* --gap is real time: not scaled by the tempo. */
+static void test_gap_not_scaled(void **state)
+{
+    (void)state;
+    ast_session *a, *b;
+    adem_diag d;
+    const char *ta = "session \"a\"\nphase \"p\" 2s\n", *tb = "session \"b\"\nphase \"q\" 3s\n";
+    assert_int_equal(session_parse("a", ta, strlen(ta), &a, &d), 0);
+    assert_int_equal(session_parse("b", tb, strlen(tb), &b, &d), 0);
+    tl_options o;
+    tl_options_init(&o);
+    o.gap_ms = 10000;
+    o.tempo_milli = 500;
+    const ast_session *ss[2] = {a, b};
+    timeline *tl;
+    assert_int_equal(timeline_build(ss, 2, &o, &tl, &d), 0);
+    assert_int_equal(timeline_layout(tl, 48000, NULL, &d), 0);
+    int64_t f[4];
+    assert_int_equal(collect(tl, TL_EV_PHASE, f, 4), 2);
+    assert_int_equal(f[1], 4 * 48000 + 10 * 48000);
+    assert_int_equal(timeline_frames(tl), (4 + 10 + 6) * 48000);
+    assert_string_equal(timeline_title(tl), "a");
+    timeline_free(tl);
+    session_free(a);
+    session_free(b);
+}
+
+/* ---- count=down --------------------------------------------------------------- */
+
+/* Number k starts exactly k seconds before the phase ends, for the whole
+ * seconds after the phase's own cue, at most 10. */
+static void test_count_down(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t,
+                           "session \"x\"\n"
+                           "phase \"a\" 5s count=down\n"
+                           "phase \"b\" 5s cue=lang count=down\n"
+                           "phase \"c\" 15s count=down\n",
+                           NULL),
+                     0);
+    /* cues: tel_1..tel_5 (a), lang, tel_1..5 again, then up to tel_10 (c) */
+    int n = timeline_ncues(t.tl);
+    int64_t lens[16];
+    for (int i = 0; i < n; i++)
+        lens[i] = strcmp(timeline_cue(t.tl, i)->id, "lang") == 0 ? 57600 /* 1.2 s */ : 2400;
+    assert_int_equal(layout(&t, 48000, 0, lens), 0);
+    tl_cursor c;
+    tl_event ev;
+    int numbers[32], nn = 0;
+    int64_t at[32];
+    tl_cursor_init(&c, t.tl);
+    while (tl_cursor_next(&c, &ev))
+        if (ev.kind == TL_EV_CUE && ev.count_number) {
+            numbers[nn] = ev.count_number;
+            at[nn++] = ev.frame;
+            char id[16];
+            snprintf(id, sizeof id, "tel_%d", ev.count_number);
+            assert_string_equal(timeline_cue(t.tl, ev.cue)->id, id);
+        }
+    /* a: 5 4 3 2 1 at 0..4 s; b (cue 1.2 s): 3 2 1 at 7..9 s; c: 10..1 at 15..24 s */
+    int want_n[] = {5, 4, 3, 2, 1, 3, 2, 1, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+    int64_t want_s[] = {0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24};
+    assert_int_equal(nn, 18);
+    for (int i = 0; i < nn; i++) {
+        assert_int_equal(numbers[i], want_n[i]);
+        assert_int_equal(at[i], want_s[i] * 48000);
+    }
+    tc_free(&t);
+}
+
+/* The numbers use cues tel_1..tel_N of the session's pack. */
+static void test_count_down_cue_ids(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t, "session \"x\"\nvoice eigen\nphase \"a\" 3s count=down\n", NULL), 0);
+    assert_int_equal(timeline_ncues(t.tl), 3);
+    for (int i = 0; i < 3; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "tel_%d", i + 1);
+        assert_string_equal(timeline_cue(t.tl, i)->id, id);
+        assert_string_equal(timeline_cue(t.tl, i)->pack, "eigen");
+    }
+    tc_free(&t);
+}
+
+/* ---- Parameters and overrides --------------------------------------------------- */
+
+/* --set changes integers, durations (a bare number takes the default's unit)
+ * and levels; wrong types and unknown names are errors. */
+static void test_overrides(void **state)
+{
+    (void)state;
+    const char *text = "session \"x\"\n"
+                       "param cycles 4\n"
+                       "param hold 7s\n"
+                       "param minutes 5m\n"
+                       "param lvl -30dB\n"
+                       "bed pink $lvl\n"
+                       "repeat $cycles\n"
+                       "  phase \"h\" $hold\n"
+                       "end\n"
+                       "repeat for $minutes\n"
+                       "  phase \"p\" 1m\n"
+                       "end\n";
+    tl_override sets[] = {{"cycles", "2"}, {"hold", "3"}, {"minutes", "2"}, {"lvl", "-20dB"}};
+    tl_options o;
+    tl_options_init(&o);
+    o.sets = sets;
+    o.nsets = 4;
+    tc t;
+    assert_int_equal(build(&t, text, &o), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    /* 2 x 3 s + 2 x 1 m */
+    assert_int_equal(timeline_frames(t.tl), (int64_t)(6 + 120) * 48000);
+    tl_cursor c;
+    tl_event ev;
+    tl_cursor_init(&c, t.tl);
+    while (tl_cursor_next(&c, &ev) && ev.kind != TL_EV_BED) {
+    }
+    assert_true(ev.gain > 0.0999f && ev.gain < 0.1001f);
+    tc_free(&t);
+
+    struct {
+        tl_override set;
+        const char *phrase;
+    } bad[] = {
+        {{"cycles", "4s"}, "cycles"},
+        {{"hold", "-3dB"}, "hold"},
+        {{"lvl", "loud"}, "lvl"},
+        {{"lvl", "+9dB"}, "lvl"},
+        {{"nope", "1"}, "no session here has a parameter 'nope'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tl_options_init(&o);
+        o.sets = &bad[i].set;
+        o.nsets = 1;
+        assert_int_equal(build(&t, text, &o), -1);
+        assert_int_equal(t.d.status, 2);
+        assert_non_null(strstr(t.d.msg, bad[i].phrase));
+        assert_non_null(strstr(t.d.msg, "--set"));
+        tc_free(&t);
+    }
+}
+
+/* A parameter of 0 where 0 is not allowed is caught after substitution. */
+static void test_zero_from_param(void **state)
+{
+    (void)state;
+    tl_override set = {"n", "0"};
+    tl_options o;
+    tl_options_init(&o);
+    o.sets = &set;
+    o.nsets = 1;
+    tc t;
+    assert_int_equal(build(&t, "session \"x\"\nparam n 3\nrepeat $n\n  wait 1s\nend\n", &o), -1);
+    assert_int_equal(t.d.line, 3);
+    assert_non_null(strstr(t.d.msg, "at least 1"));
+    tc_free(&t);
+    set.name = "w";
+    set.value = "0s";
+    assert_int_equal(build(&t, "session \"x\"\nparam w 2s\nwait $w\n", &o), -1);
+    assert_int_equal(t.d.line, 3);
+    tc_free(&t);
+}
+
+/* ---- Limits ------------------------------------------------------------------- */
+
+/* Longer than 24 hours: an error naming the repeat, found without expanding
+ * (a count of two billion answers at once). */
+static void test_24h_limit(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t, "session \"x\"\nwait 1s\nrepeat 2000000000\n  phase \"p\" 19s\nend\n",
+                           NULL),
+                     0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), -1);
+    assert_int_equal(t.d.line, 3);
+    assert_non_null(strstr(t.d.msg, "24 hours"));
+    tc_free(&t);
+    /* nested repeats whose product is huge: no overflow, an error */
+    assert_int_equal(build(&t,
+                           "session \"x\"\nrepeat 1000000000000\n  repeat 1000000000000\n"
+                           "    wait 1h\n  end\nend\n",
+                           NULL),
+                     0);
+    assert_int_equal(layout(&t, 384000, 1, NULL), -1);
+    assert_non_null(strstr(t.d.msg, "24 hours"));
+    tc_free(&t);
+    /* exactly 24 hours is allowed; one ms more is not */
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 24\n  wait 1h\nend\n", NULL), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    tc_free(&t);
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 24\n  wait 1h\nend\nwait 1ms\n", NULL), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), -1);
+    tc_free(&t);
+}
+
+/* A repeat whose body takes no time would start endless events at one
+ * frame: refused. */
+static void test_repeat_without_time(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 5\n  bell\n  mark \"m\"\nend\n", NULL), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), -1);
+    assert_int_equal(t.d.line, 2);
+    assert_non_null(strstr(t.d.msg, "takes no time"));
+    tc_free(&t);
+}
+
+/* A 10-hour session is as small as a 10-second one, and its last event is
+ * on exactly the computed frame. */
+static void test_long_session_small(void **state)
+{
+    (void)state;
+    tc t, u;
+    const char *body = "  speak a\n  phase \"in\" 4s tone=rise\n  phase \"uit\" 6s tone=fall\nend\n";
+    char text[512];
+    snprintf(text, sizeof text, "session \"x\"\nrepeat 3600\n%s", body);
+    assert_int_equal(build(&t, text, NULL), 0);
+    snprintf(text, sizeof text, "session \"x\"\nrepeat 1\n%s", body);
+    assert_int_equal(build(&u, text, NULL), 0);
+    assert_int_equal(timeline_size(t.tl), timeline_size(u.tl));
+    assert_int_equal(layout(&t, 44100, 441, NULL), 0);
+    assert_int_equal(timeline_frames(t.tl), (int64_t)3600 * (10 * 44100 + 441));
+    int64_t last = -1;
+    tl_cursor c;
+    tl_event ev;
+    tl_cursor_init(&c, t.tl);
+    while (tl_cursor_next(&c, &ev))
+        if (ev.kind == TL_EV_PHASE)
+            last = ev.frame;
+    assert_int_equal(last, (int64_t)3599 * (10 * 44100 + 441) + 441 + 4 * 44100);
+    tc_free(&t);
+    tc_free(&u);
+}
+
+/* ---- play --------------------------------------------------------------------- */
+
+/* A playlist: inner sessions inline, args typed per inner param, marks and
+ * phases of inner sessions visible, titles as SESSION events. */
+static void test_play(void **state)
+{
+    (void)state;
+    mem_file files[] = {
+        {"a", "session \"A\"\nparam n 2\nmark \"a-start\"\nrepeat $n\n  phase \"pa\" 1s\nend\n"},
+        {"b", "session \"B\"\nparam d 3s\nvoice eigen\nspeak hallo\nphase \"pb\" $d\n"},
+    };
+    tc t;
+    memset(&t, 0, sizeof t);
+    t.loader.files = files;
+    t.loader.n = 2;
+    const char *text = "session \"lijst\"\nplay a n=3\nwait 10s\nplay b d=2\nplay a\n";
+    assert_int_equal(session_parse("t.adem", text, strlen(text), &t.s, &t.d), 0);
+    tl_options o;
+    tl_options_init(&o);
+    o.load = mem_load;
+    o.load_ctx = &t.loader;
+    const ast_session *ss[1] = {t.s};
+    assert_int_equal(timeline_build(ss, 1, &o, &t.tl, &t.d), 0);
+    assert_int_equal(timeline_ncues(t.tl), 1);
+    assert_string_equal(timeline_cue(t.tl, 0)->pack, "eigen"); /* b's own voice */
+    int64_t len = 4800;
+    assert_int_equal(timeline_layout(t.tl, 48000, &len, &t.d), 0);
+    /* a(3 s) + 10 s + b(hallo + 2 s) + a(2 s) */
+    assert_int_equal(timeline_frames(t.tl), (int64_t)17 * 48000 + 4800);
+    int64_t f[16];
+    assert_int_equal(collect(t.tl, TL_EV_MARK, f, 16), 2);
+    assert_int_equal(f[0], 0);
+    assert_int_equal(f[1], (int64_t)15 * 48000 + 4800);
+    assert_int_equal(collect(t.tl, TL_EV_SESSION, f, 16), 4);
+    assert_int_equal(f[2], (int64_t)13 * 48000);
+    tc_free(&t);
+}
+
+/* Cycles name the chain; unknown parameters name the session and its
+ * parameters; a $value passes the outer session's parameter. */
+static void test_play_errors(void **state)
+{
+    (void)state;
+    mem_file files[] = {
+        {"a", "session \"A\"\nplay b\n"},
+        {"b", "session \"B\"\nwait 1s\nplay a\n"},
+        {"c", "session \"C\"\nparam n 2\nrepeat $n\n  wait 1s\nend\n"},
+    };
+    struct {
+        const char *text;
+        int line, col;
+        const char *phrase;
+    } cases[] = {
+        {"session \"t\"\nplay a\n", 3, 6, "cycle"},
+        {"session \"t\"\nplay c m=4\n", 2, 8, "has no parameter 'm'"},
+        {"session \"t\"\nplay c n=4s\n", 2, 10, "n=4s"},
+        {"session \"t\"\nplay zz\n", 2, 6, "no session named 'zz'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tc t;
+        memset(&t, 0, sizeof t);
+        t.loader.files = files;
+        t.loader.n = 3;
+        assert_int_equal(session_parse("t.adem", cases[i].text, strlen(cases[i].text), &t.s, &t.d), 0);
+        tl_options o;
+        tl_options_init(&o);
+        o.load = mem_load;
+        o.load_ctx = &t.loader;
+        const ast_session *ss[1] = {t.s};
+        assert_int_equal(timeline_build(ss, 1, &o, &t.tl, &t.d), -1);
+        assert_non_null(strstr(t.d.msg, cases[i].phrase));
+        assert_int_equal(t.d.line, cases[i].line);
+        assert_int_equal(t.d.col, cases[i].col);
+        tc_free(&t);
+    }
+    /* play c n=$k passes this session's own parameter */
+    tc t;
+    memset(&t, 0, sizeof t);
+    t.loader.files = files;
+    t.loader.n = 3;
+    const char *text = "session \"t\"\nparam k 5\nplay c n=$k\n";
+    assert_int_equal(session_parse("t.adem", text, strlen(text), &t.s, &t.d), 0);
+    tl_options o;
+    tl_options_init(&o);
+    o.load = mem_load;
+    o.load_ctx = &t.loader;
+    const ast_session *ss[1] = {t.s};
+    assert_int_equal(timeline_build(ss, 1, &o, &t.tl, &t.d), 0);
+    assert_int_equal(timeline_layout(t.tl, 48000, NULL, &t.d), 0);
+    assert_int_equal(timeline_frames(t.tl), 5 * 48000);
+    tc_free(&t);
+}
+
+/* Phase fields: default tone ranges, explicit range, pulse, labels; bell and
+ * bed gains from their levels. */
+static void test_event_fields(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t,
+                           "session \"x\"\n"
+                           "phase \"in\" 4s tone=rise\n"
+                           "phase \"vast\" 2s tone=steady\n"
+                           "phase \"uit\" 4s tone=fall pulse=100\n"
+                           "phase \"hoog\" 1s tone=rise:220-440\n"
+                           "bell -6dB\n"
+                           "bed brown -20dB\n",
+                           NULL),
+                     0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    tl_cursor c;
+    tl_event ev[16];
+    int n = 0;
+    tl_cursor_init(&c, t.tl);
+    while (n < 16 && tl_cursor_next(&c, &ev[n]))
+        n++;
+    /* SESSION, 4 PHASE, BELL, BED, END */
+    assert_int_equal(n, 8);
+    assert_int_equal(ev[0].kind, TL_EV_SESSION);
+    assert_string_equal(ev[0].label, "x");
+    assert_int_equal(ev[1].tone, AST_TONE_RISE);
+    assert_true(ev[1].f_from == 196.0f && ev[1].f_to == 294.0f);
+    assert_true(ev[2].f_from == 294.0f && ev[2].f_to == 294.0f);
+    assert_true(ev[3].f_from == 294.0f && ev[3].f_to == 196.0f);
+    assert_int_equal(ev[3].bpm, 100);
+    assert_int_equal(ev[3].frames, 4 * 48000);
+    assert_true(ev[4].f_from == 220.0f && ev[4].f_to == 440.0f);
+    assert_int_equal(ev[5].kind, TL_EV_BELL);
+    assert_true(ev[5].gain > 0.5f && ev[5].gain < 0.502f);
+    assert_int_equal(ev[6].kind, TL_EV_BED);
+    assert_int_equal(ev[6].noise, AST_NOISE_BROWN);
+    assert_true(ev[6].gain > 0.0999f && ev[6].gain < 0.1001f);
+    assert_int_equal(ev[7].kind, TL_EV_END);
+    tc_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_drift_44k1),
+        cmocka_unit_test(test_cumulative_not_rounded_steps),
+        cmocka_unit_test(test_speak_advances_by_cue_frames),
+        cmocka_unit_test(test_cursor_order_and_end),
+        cmocka_unit_test(test_repeat_for_counts),
+        cmocka_unit_test(test_repeat_for_with_cues),
+        cmocka_unit_test(test_tempo),
+        cmocka_unit_test(test_gap_not_scaled),
+        cmocka_unit_test(test_count_down),
+        cmocka_unit_test(test_count_down_cue_ids),
+        cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_zero_from_param),
+        cmocka_unit_test(test_24h_limit),
+        cmocka_unit_test(test_repeat_without_time),
+        cmocka_unit_test(test_long_session_small),
+        cmocka_unit_test(test_play),
+        cmocka_unit_test(test_play_errors),
+        cmocka_unit_test(test_event_fields),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
