@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "engine.h"
+#include "paths.h"
 #include "prepare.h"
 #include "units.h"
 
@@ -23,6 +25,9 @@ enum {
     C_CHECK = 1 << 3,
     C_LIST = 1 << 4,
     C_DEVICES = 1 << 5,
+    C_VOICES = 1 << 6,
+    C_RECORD = 1 << 7,
+    C_LOG = 1 << 8,
     C_SHARED = C_PLAY | C_RENDER | C_SHOW
 };
 
@@ -43,7 +48,7 @@ typedef struct opt_def {
 static const opt_def options[] = {
     {"--set", NULL, O_SET, 1, C_SHARED | C_CHECK},
     {"--voice", NULL, O_VOICE, 1, C_SHARED | C_CHECK},
-    {"--rate", NULL, O_RATE, 1, C_SHARED},
+    {"--rate", NULL, O_RATE, 1, C_SHARED | C_RECORD},
     {"--volume", NULL, O_VOLUME, 1, C_PLAY | C_RENDER},
     {"--voice-level", NULL, O_VOICE_LEVEL, 1, C_PLAY | C_RENDER},
     {"--tone-level", NULL, O_TONE_LEVEL, 1, C_PLAY | C_RENDER},
@@ -55,12 +60,13 @@ static const opt_def options[] = {
     {"--output", "-o", O_OUTPUT, 1, C_RENDER},
     {"--format", NULL, O_FORMAT, 1, C_RENDER},
     {"--json", NULL, O_JSON, 0, C_SHOW},
-    {"--device", NULL, O_DEVICE, 1, C_PLAY},
-    {"--latency", NULL, O_LATENCY, 1, C_PLAY},
+    {"--svg", NULL, O_SVG, 1, C_SHOW},
+    {"--device", NULL, O_DEVICE, 1, C_PLAY | C_RECORD},
+    {"--latency", NULL, O_LATENCY, 1, C_PLAY | C_RECORD},
     {"--channels", NULL, O_CHANNELS, 1, C_PLAY},
     {"--countdown", NULL, O_COUNTDOWN, 1, C_PLAY},
     {"--no-ui", NULL, O_NO_UI, 0, C_PLAY},
-    {"--script", NULL, O_SCRIPT, 1, C_PLAY},
+    {"--script", NULL, O_SCRIPT, 1, C_PLAY | C_RECORD},
     {"--help", "-h", O_HELP, 0, ~0u},
 };
 
@@ -95,20 +101,57 @@ static const command_def commands[] = {
      "  -o, --output FILE   the file to write (required); - for stdout\n"
      "  --format s16|f32    sample format: 16-bit (default) or 32-bit float\n"
      "                      (.wav and raw; .flac is 16-bit, .ogg is Vorbis)\n"},
-    {"check", C_CHECK, cmd_check, "adem check [--voice PACK] [--set NAME=VALUE] FILE...",
-     "Validates session files (and that their voice cues exist). Prints nothing\n"
-     "when every file is valid; otherwise one line per problem, as\n"
+    {"check", C_CHECK, cmd_check, "adem check [--voice PACK] [--set NAME=VALUE] [--tempo FACTOR] FILE...",
+     "Validates session files, and that their voice cues exist and decode.\n"
+     "Prints nothing when every file is valid; otherwise one line per problem, as\n"
      "FILE:LINE:COL: what is wrong; what to do. Exit status 2 when any is invalid.\n"},
     {"show", C_SHOW, cmd_show, "adem show [OPTIONS] SESSION",
      "Prints the timeline: start time, step, cue and tone of every step, then the\n"
      "total length.\n"
      "\n"
      "Show options:\n"
-     "  --json              the compiled timeline as JSON, for other tools\n"},
+     "  --json              the compiled timeline as JSON, for other tools\n"
+     "  --svg FILE          a picture of the session instead, as an SVG file (for\n"
+     "                      print on A4 landscape or a projector; - for stdout):\n"
+     "                      phases, tone, spoken words, bells, pulse, bed, marks\n"},
     {"list", C_LIST, cmd_list, "adem list",
      "Lists the built-in sessions and your own ($XDG_DATA_HOME/adem/sessions), with\n"
      "title, length and description. Your own session with a built-in's name\n"
      "replaces the built-in; the list marks it.\n"},
+    {"voices", C_VOICES, cmd_voices, "adem voices",
+     "Lists the voice packs: the shipped ones and your own\n"
+     "($XDG_DATA_HOME/adem/voices/NAME), with their number of cues and the cues of\n"
+     "the built-in sessions each lacks. A pack's missing cues are spoken from nl;\n"
+     "your own recordings in $XDG_DATA_HOME/adem/voices/nl replace the shipped ones\n"
+     "cue by cue.\n"},
+    {"record", C_RECORD, cmd_record, "adem record [OPTIONS] PACKDIR [ID...]",
+     "Records a voice pack in your own voice, cue by cue, from PACKDIR/transcript.tsv\n"
+     "(a new folder starts with a copy of the nl pack's; edit the words as you like).\n"
+     "PACKDIR is a folder (./mijnstem) or a pack name (mijnstem: in\n"
+     "$XDG_DATA_HOME/adem/voices). For each cue: its text, a 3-2-1 count-in, then\n"
+     "speak and press enter. Each take is trimmed, set to -20 LUFS (peaks under\n"
+     "-1 dBTP), faded and shown with its measurements; a take that clipped or is\n"
+     "almost silent is flagged. Keys: enter keep, r again, p play back, s skip,\n"
+     "q stop. Only a take you keep is written, as PACKDIR/ID.ogg; the next run\n"
+     "goes on at the first cue without a recording. With IDs, records exactly\n"
+     "those cues (a retake replaces a cue only when you keep it). A take lasts at\n"
+     "most 60 s. Then: adem play 478 --voice PACKDIR.\n"
+     "\n"
+     "Record options:\n"
+     "  --device N|NAME     input device (microphone) by index or part of its name\n"
+     "  --latency MS        requested input latency in milliseconds\n"
+     "  --rate HZ           recording sample rate (default: the device's; the cues\n"
+     "                      are stored at 48000 Hz)\n"
+     "  --script FILE       for tests: keys from FILE, lines \"SECONDS KEY\" (enter,\n"
+     "                      r, p, s, q), each SECONDS after adem starts waiting\n"
+     "                      (while recording: seconds of recorded sound)\n"},
+    {"log", C_LOG, cmd_log, "adem log",
+     "Prints your practice: per session how often you played it, for how many\n"
+     "minutes, how often to the end; and the minutes per week. adem adds one line\n"
+     "to $XDG_STATE_HOME/adem/log.tsv (default ~/.local/state/adem) after each\n"
+     "session you play (never for render): when, session, title, planned and\n"
+     "played seconds, finished or stopped. Turn it off with `log = off` in\n"
+     "$XDG_CONFIG_HOME/adem/config; delete the file to start afresh.\n"},
     {"devices", C_DEVICES, cmd_devices, "adem devices",
      "Lists the output devices: index, host API, name, output channels and\n"
      "default sample rate; the default device is marked with *.\n"},
@@ -145,6 +188,8 @@ static void usage(FILE *f)
                "name of your own session in $XDG_DATA_HOME/adem/sessions, a path to a .adem\n"
                "file, or an .m3u playlist of those.\n\n");
     fputs(shared_help, f);
+    fprintf(f, "\nDefaults for these and the device options can be set in\n"
+               "$XDG_CONFIG_HOME/adem/config (~/.config/adem/config): see man adem.\n");
     fprintf(f, "\nExit status: 0 done; 1 runtime failure (no device, device lost, disk full);\n"
                "2 bad usage or invalid input; 130 stopped by the listener.\n");
 }
@@ -371,6 +416,42 @@ void cli_prep_options(const cli_opts *o, int rate, int decode, struct prep_optio
     p->decode = decode;
 }
 
+/* Reads the user's config file (config.h) into cfg and sets the options it
+ * gives in o, as defaults that the command line then overrides. Returns 0, or
+ * -1 with d set when the file is invalid (nothing is set then). */
+static int load_config(cli_opts *o, adem_config *cfg, adem_diag *d)
+{
+    config_init(cfg);
+    const char *path = paths_config_file();
+    if (!path)
+        return 0;
+    if (config_load(cfg, path, d) != 0)
+        return -1;
+    if ((cfg->set & CONFIG_DEVICE) && strcmp(o->command, "record") != 0)
+        o->device = cfg->device; /* an output device: record's --device is the microphone */
+    if (cfg->set & CONFIG_VOICE)
+        o->voice = cfg->voice;
+    if (cfg->set & CONFIG_VOLUME)
+        o->volume_db = cfg->volume_db;
+    if (cfg->set & CONFIG_VOICE_LEVEL)
+        o->voice_db = cfg->voice_db;
+    if (cfg->set & CONFIG_TONE_LEVEL)
+        o->tone_db = cfg->tone_db;
+    if (cfg->set & CONFIG_BED_LEVEL)
+        o->bed_db = cfg->bed_db;
+    if (cfg->set & CONFIG_MAX_LEVEL)
+        o->max_level_db = cfg->max_level_db;
+    if ((cfg->set & CONFIG_LATENCY) && strcmp(o->command, "record") != 0)
+        o->latency_ms = cfg->latency_ms; /* output latency, as device */
+    if (cfg->set & CONFIG_CHANNELS)
+        o->channels = cfg->channels;
+    if (cfg->set & CONFIG_COUNTDOWN)
+        o->countdown_ms = cfg->countdown_ms;
+    if (cfg->set & CONFIG_LOG)
+        o->log_off = !cfg->log;
+    return 0;
+}
+
 /* Frees what parsing allocated. */
 static void opts_free(cli_opts *o)
 {
@@ -412,7 +493,7 @@ int cli_main(int argc, char **argv)
         else
             fprintf(stderr,
                     "adem: unknown command '%s'; the commands are play, render, check, show, list, "
-                    "devices (see adem --help)\n",
+                    "voices, record, log, devices (see adem --help)\n",
                     first);
         return 2;
     }
@@ -422,6 +503,12 @@ int cli_main(int argc, char **argv)
     o.command = cmd->name;
     o.max_level_db = -1.0;
     o.tempo_milli = 1000;
+    /* The config file's settings first, so the command line wins; its errors
+     * are reported after the command line's (and not at all for --help). */
+    adem_config cfg;
+    adem_diag cfg_err;
+    diag_clear(&cfg_err);
+    int cfg_bad = load_config(&o, &cfg, &cfg_err) != 0;
     o.args = calloc((size_t)argc, sizeof *o.args);
     if (!o.args)
         return 1;
@@ -472,6 +559,8 @@ int cli_main(int argc, char **argv)
         }
         rc = apply(&o, d, v);
     }
+    if (rc == 0 && cfg_bad)
+        rc = cli_report(&cfg_err);
     if (rc == 0)
         rc = cmd->run(&o);
     opts_free(&o);

@@ -4,6 +4,8 @@
 #define ADEM_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "out_file.h"
 #include "timeline.h"
@@ -32,6 +34,7 @@ typedef struct cli_opts {
     int64_t countdown_ms;     /* play --countdown */
     int no_ui;                /* play --no-ui */
     const char *script;       /* play --script FILE (tests: timed commands) */
+    int log_off;              /* `log = off` in the config file: no practice log */
 } cli_opts;
 
 /* Runs adem with argv; returns the exit status (design/cli.md). */
@@ -44,6 +47,24 @@ int cmd_check(const cli_opts *o);
 int cmd_list(const cli_opts *o);
 int cmd_play(const cli_opts *o);
 int cmd_devices(const cli_opts *o);
+int cmd_voices(const cli_opts *o);
+int cmd_record(const cli_opts *o);
+int cmd_log(const cli_opts *o);
+
+/* `adem show --svg FILE` (cmd_svg.c): writes the picture of the prepared
+ * session p to o->svg ("-": stdout). Returns the exit status, after printing
+ * any error. */
+struct prep;
+int cmd_show_svg(const cli_opts *o, const struct prep *p);
+
+/* After a live play (cmd_log.c): appends one practice-log line for each of the
+ * n top-level sessions names[] that started playing (the timeline of p may
+ * begin with a lead-in when `lead` is set), from `started` (time(NULL) when
+ * playback began) and pos, the timeline position reached. Does nothing when
+ * the log is off. Never fails the play: a log that cannot be written gives at
+ * most one "adem: note:" line on err. */
+void cmd_log_played(const cli_opts *o, const struct prep *p, const char *const *names, int n,
+                    int lead, time_t started, int64_t pos, FILE *err);
 
 /* Prints d (one line on the error stream) and returns its exit status. */
 struct adem_diag;

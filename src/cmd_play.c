@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "cli.h"
@@ -18,7 +19,10 @@
 #include "ui_term.h"
 #include "units.h"
 
-enum { POLL_MS = 50, STALL_MS = 1500, SCRIPT_MAX = 256 };
+/* STALL_MS: a device whose callback has not run for this long is lost (a
+ * frozen server; a server that quits is seen at once). Below the 2 s the
+ * listener may wait, above the waits of a busy machine's JACK server. */
+enum { POLL_MS = 50, STALL_MS = 1800, SCRIPT_MAX = 256 };
 
 static volatile sig_atomic_t stop_requests;
 
@@ -187,13 +191,13 @@ static int run(const cli_opts *o, engine *e, out_device *dev, int rate, const sc
     ui *u = ui_new(mode, stdout, rate, utf8_locale());
     adem_diag d;
     diag_clear(&d);
+    engine_status st;
+    engine_status_now(e, &st); /* before the audio thread runs: it reads engine internals */
     if (outdev_start(dev, &d) != 0) {
         console_raw_leave();
         ui_free(u);
         return cli_report(&d);
     }
-    engine_status st;
-    engine_status_now(e, &st);
     int next_script = 0, stopping = 0, status = 0;
     for (;;) {
         platform_sleep_ms(POLL_MS);
@@ -250,6 +254,7 @@ int cmd_play(const cli_opts *o)
     FILE *err = console_quiet_stderr();
     cli_set_err(err);
     int rc = 0, lost = 0, pa_up = 0;
+    time_t started = 0; /* when playback began, for the practice log */
     prep *p = NULL;
     engine *e = NULL;
     out_device *dev = NULL;
@@ -302,6 +307,7 @@ int cmd_play(const cli_opts *o)
     if (rc == 0) {
         signal(SIGINT, on_stop_signal);
         signal(SIGTERM, on_stop_signal);
+        started = time(NULL);
         rc = run(o, e, dev, rate, script, nscript, err, &lost);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
@@ -325,6 +331,8 @@ int cmd_play(const cli_opts *o)
             fprintf(err, "adem: note: %llu sound%s could not start because too many were "
                          "playing at once\n",
                     (unsigned long long)st.dropped, st.dropped == 1 ? "" : "s");
+        /* the practice log: after the notes, at most one line of its own */
+        cmd_log_played(o, p, args, nargs, lead != NULL, started, st.pos, err);
     }
     engine_free(e);
     prep_free(p);

@@ -49,6 +49,11 @@ int cmd_render(const cli_opts *o)
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+#ifdef SIGPIPE
+    /* -o - into a pipe whose reader has gone: a failed write (EPIPE) that is
+     * reported in one line with exit status 1, not a silent death */
+    signal(SIGPIPE, SIG_IGN);
+#endif
     static float buf[RENDER_BLOCK * 2];
     int rc = 0;
     while (!engine_done(e)) {
@@ -71,6 +76,9 @@ int cmd_render(const cli_opts *o)
         rc = cli_report(&d);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+#ifdef SIGPIPE
+    signal(SIGPIPE, SIG_DFL);
+#endif
     engine_free(e);
     prep_free(p);
     return rc;

@@ -150,6 +150,8 @@ static void show_json(const timeline *tl)
         json_string(stdout, ev.label);
         printf(",\"cue\":");
         json_string(stdout, ev.cue >= 0 ? timeline_cue(tl, ev.cue)->id : NULL);
+        if (ev.cue >= 0)
+            printf(",\"cue_frames\":%lld", (long long)ev.cue_frames);
         printf(",\"tone\":");
         json_string(stdout, ev.kind == TL_EV_PHASE ? tones[ev.tone] : NULL);
         if (ev.kind == TL_EV_PHASE && ev.tone != AST_TONE_NONE)
@@ -184,6 +186,11 @@ int cmd_show(const cli_opts *o)
     prep *p = NULL;
     if (prep_new(o->args, o->nargs, &po, &p, &d) != 0)
         return cli_report(&d);
+    if (o->svg) {
+        int rc = cmd_show_svg(o, p);
+        prep_free(p);
+        return rc;
+    }
     if (o->json)
         show_json(prep_timeline(p));
     else
@@ -207,7 +214,9 @@ int cmd_check(const cli_opts *o)
         adem_diag d;
         diag_clear(&d);
         prep_options po;
-        cli_prep_options(o, SHOW_RATE, 0, &po);
+        /* decode the cues too: a cue damaged after its header is found now,
+         * not in front of a class */
+        cli_prep_options(o, SHOW_RATE, 1, &po);
         prep *p = NULL;
         if (prep_new(&o->args[i], 1, &po, &p, &d) != 0) {
             int st = cli_report(&d);

@@ -29,6 +29,15 @@ typedef struct adem_diag {
     char msg[ADEM_DIAG_MSG_MAX];   /* "what is wrong; what to do", no newline */
 } adem_diag;
 
+/* The printf format archetype for -Wformat: on MinGW, the one of the printf
+ * the C library really has (gnu_printf with __USE_MINGW_ANSI_STDIO, which the
+ * build defines, so %zu and %lld work on Windows too). */
+#if defined(__MINGW32__)
+#define ADEM_PRINTF_FORMAT __MINGW_PRINTF_FORMAT
+#else
+#define ADEM_PRINTF_FORMAT printf
+#endif
+
 /* Clears d: no file, no position, empty message, status ADEM_EXIT_INPUT. */
 void diag_clear(adem_diag *d);
 
@@ -38,14 +47,14 @@ void diag_clear(adem_diag *d);
  * message stays one line. Returns -1, so callers can `return diag_set(...)`. */
 int diag_set(adem_diag *d, const char *file, int line, int col, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 5, 6)))
+    __attribute__((format(ADEM_PRINTF_FORMAT, 5, 6)))
 #endif
     ;
 
 /* Like diag_set with no position, and with status ADEM_EXIT_RUNTIME. */
 int diag_runtime(adem_diag *d, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
+    __attribute__((format(ADEM_PRINTF_FORMAT, 2, 3)))
 #endif
     ;
 

@@ -37,6 +37,14 @@ enum {
 /* The master level's smoothing ramp, and the limiter's release. */
 #define MASTER_RAMP_MS 20
 #define LIMITER_RELEASE_MS 80
+/* The bed dips under the voice: depth, and the length of its ramps (it
+ * starts going down this long before a cue starts). */
+#define DUCK_DB (-5.0)
+#define DUCK_RAMP_MS 200
+/* Tones and bells are spread slightly: rising tones lean left, falling tones
+ * right, bells alternate; (1+SPREAD, 1-SPREAD) sums to the centre level, so a
+ * mono fold is unchanged. The voice and the pulse stay in the centre. */
+#define SPREAD 0.2f
 /* How often a status is sent while nothing changes. */
 #define STATUS_EVERY_MS 50
 /* The fade used when the 5 s ring-out cuts off something still sounding. */
@@ -101,6 +109,17 @@ struct engine {
     float fade_from, fade_to;
     int64_t fade_pos, fade_len; /* frames into the running fade, its length */
     float vbus[BLOCK], tbus[BLOCK], bl[BLOCK], br[BLOCK];
+    float tleft[BLOCK], tright[BLOCK]; /* tone buses leaning left / right */
+    int spread;                 /* tl/tr were written in this block */
+    unsigned char tone_side[MAX_TONES], bell_side[MAX_BELLS]; /* 0 centre, 1 left, 2 right */
+    int bell_flip;
+
+    /* ducking: the bed's gain under the voice */
+    float duck, duck_floor, duck_step;
+    int64_t duck_ramp;       /* frames */
+    int64_t voice_until;     /* timeline frame where the last started cue ends */
+    int64_t next_voice_at;   /* start of the next event that speaks, or -1 */
+    int sounded;         /* a voice added to the buses in the current block */
 
     /* status: what is sounding now, for the display */
     const char *title;
@@ -122,6 +141,7 @@ void engine_config_init(engine_config *c)
     c->rate = 48000;
     c->channels = 2;
     c->ceiling_db = -1.0;
+    c->headroom_db = ENGINE_HEADROOM_DB;
 }
 
 /* Converts decibels to a float gain. */
@@ -130,10 +150,18 @@ static float db_gain(double db)
     return (float)pow(10.0, db / 20.0);
 }
 
+float engine_db_gain(double db)
+{
+    return db_gain(db);
+}
+
 /* Fetches the next event from the cursor into e->next. */
 static void fetch(engine *e)
 {
     e->have_next = tl_cursor_next(&e->cur, &e->next);
+    int speaks = e->have_next && e->next.cue >= 0 &&
+                 (e->next.kind == TL_EV_CUE || e->next.kind == TL_EV_PHASE);
+    e->next_voice_at = speaks ? e->next.frame : -1;
 }
 
 engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config *c, adem_diag *d)
@@ -160,9 +188,9 @@ engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config
     e->cues = cues;
     e->cfg = *c;
     limiter_init(&e->lim, c->rate, c->ceiling_db, LIMITER_RELEASE_MS);
-    e->g_voice = db_gain(c->voice_db);
-    e->g_tone = db_gain(c->tone_db);
-    e->g_bed = db_gain(c->bed_db);
+    e->g_voice = db_gain(c->voice_db + c->headroom_db);
+    e->g_tone = db_gain(c->tone_db + c->headroom_db);
+    e->g_bed = db_gain(c->bed_db + c->headroom_db);
     e->tone_gain = db_gain(TONE_DB);
     e->bell_gain = db_gain(BELL_DB);
     e->pulse_gain = db_gain(PULSE_DB);
@@ -172,6 +200,11 @@ engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config
     e->ts = T_PLAY;
     e->tail_cut_at = -1;
     e->bed_seed = 0x9e3779b9u;
+    e->duck = 1.0f;
+    e->duck_floor = db_gain(DUCK_DB);
+    e->duck_ramp = (int64_t)c->rate * DUCK_RAMP_MS / 1000;
+    e->duck_step = (1.0f - e->duck_floor) / (float)e->duck_ramp;
+    e->next_voice_at = -1;
     e->title = timeline_title(tl);
     e->status_every = (int64_t)c->rate * STATUS_EVERY_MS / 1000;
     e->status_dirty = 1;
@@ -202,6 +235,8 @@ static void start_cue(engine *e, int cue)
 {
     if (cue < 0 || !e->cues[cue].samples || e->cues[cue].frames <= 0)
         return;
+    if (e->pos + e->cues[cue].frames > e->voice_until)
+        e->voice_until = e->pos + e->cues[cue].frames;
     for (int i = 0; i < MAX_CUES; i++) {
         if (e->cv[i].frames == 0) {
             e->cv[i].s = e->cues[cue].samples;
@@ -241,6 +276,7 @@ static void start_phase(engine *e, const tl_event *ev)
             synth_tone_start(&e->tone[i], e->tables, sh, ev->f_from, ev->f_to, ev->frames,
                              e->tone_gain);
             e->tone_on[i] = 1;
+            e->tone_side[i] = sh == SYNTH_RISE ? 1 : sh == SYNTH_FALL ? 2 : 0;
         }
     }
     if (ev->bpm > 0) {
@@ -271,6 +307,7 @@ static void start_bell(engine *e, float gain)
     }
     synth_bell_start(&e->bell[i], e->tables, gain * e->bell_gain);
     e->bell_on[i] = 1;
+    e->bell_side[i] = (unsigned char)(1 + (e->bell_flip++ & 1));
 }
 
 /* Changes the bed: the playing one fades out, a new one (if any) fades in. */
@@ -460,6 +497,7 @@ static void do_skip(engine *e)
     if (e->have_next)
         e->pos = e->next.frame;
     set_step(e, NULL, e->pos, 0, AST_TONE_NONE); /* the next phase/mark sets it */
+    e->voice_until = 0; /* the cues were cut: the bed comes back up */
     e->ts = T_PLAY;
     e->fade = 1.0f;
     e->status_dirty = 1;
@@ -513,35 +551,93 @@ int engine_poll(engine *e, engine_status *st)
 
 /* ---- Rendering ------------------------------------------------------------------- */
 
-/* Runs every active voice for n frames into the buses at offset `at`. */
+/* Adds m samples of s to o, in pieces of 8 that the compiler vectorises. */
+static void add_samples(float *restrict o, const float *restrict s, int m)
+{
+    int k = 0;
+    for (; k + 8 <= m; k += 8)
+        for (int j = 0; j < 8; j++)
+            o[k + j] += s[k + j];
+    for (; k < m; k++)
+        o[k] += s[k];
+}
+
+/* Runs every active voice for n frames into the buses at offset `at`, and
+ * notes in e->sounded that one did. */
+/* The bed dips by DUCK_DB while a cue speaks, from DUCK_RAMP_MS before the
+ * next speaking event starts until its cue ends, with linear ramps. Decided
+ * per frame from timeline positions only (the segment's frames are pos..),
+ * so it does not depend on how the output is cut into buffers. */
+static void duck(engine *e, int at, int n, int bed)
+{
+    const float floor_ = e->duck_floor, step = e->duck_step;
+    const int64_t until = e->voice_until;
+    const int64_t soon = e->next_voice_at >= 0 ? e->next_voice_at - e->duck_ramp : INT64_MAX;
+    float g = e->duck;
+    if (!bed) {
+        /* nothing to dip: follow the target at once */
+        int64_t last = e->pos + n - 1;
+        e->duck = (last < until || last >= soon) ? floor_ : 1.0f;
+        return;
+    }
+    if (g == 1.0f && e->pos + n <= soon && e->pos >= until)
+        return; /* the common case: no voice near, the bed at full level */
+    float *l = e->bl + at, *r = e->br + at;
+    for (int k = 0; k < n; k++) {
+        int64_t f = e->pos + k;
+        float target = (f < until || f >= soon) ? floor_ : 1.0f;
+        g = g > target ? (g - step > target ? g - step : target)
+                       : (g + step < target ? g + step : target);
+        l[k] *= g;
+        r[k] *= g;
+    }
+    e->duck = g;
+}
+
 static void run_voices(engine *e, int at, int n)
 {
+    int any = 0;
     for (int i = 0; i < MAX_CUES; i++) {
         cue_voice *v = &e->cv[i];
         if (!v->frames)
             continue;
         int64_t left = v->frames - v->pos;
         int m = left < n ? (int)left : n;
-        const float *s = v->s + v->pos;
-        float *o = e->vbus + at;
-        for (int k = 0; k < m; k++)
-            o[k] += s[k];
+        add_samples(e->vbus + at, v->s + v->pos, m);
         v->pos += m;
         if (v->pos >= v->frames)
             v->frames = 0;
+        any = 1;
     }
+    float *const side[3] = {e->tbus, e->tleft, e->tright};
     for (int i = 0; i < MAX_TONES; i++)
-        if (e->tone_on[i])
-            e->tone_on[i] = (unsigned char)synth_tone_process(&e->tone[i], e->tbus + at, n);
+        if (e->tone_on[i]) {
+            e->tone_on[i] =
+                (unsigned char)synth_tone_process(&e->tone[i], side[e->tone_side[i]] + at, n);
+            e->spread |= e->tone_side[i] != 0;
+            any = 1;
+        }
     for (int i = 0; i < MAX_BELLS; i++)
-        if (e->bell_on[i])
-            e->bell_on[i] = (unsigned char)synth_bell_process(&e->bell[i], e->tbus + at, n);
+        if (e->bell_on[i]) {
+            e->bell_on[i] =
+                (unsigned char)synth_bell_process(&e->bell[i], side[e->bell_side[i]] + at, n);
+            e->spread |= e->bell_side[i] != 0;
+            any = 1;
+        }
     for (int i = 0; i < MAX_PULSES; i++)
-        if (e->pulse_on[i])
+        if (e->pulse_on[i]) {
             e->pulse_on[i] = (unsigned char)synth_pulse_process(&e->pulse[i], e->tbus + at, n);
+            any = 1;
+        }
+    int bed = 0;
     for (int i = 0; i < MAX_BEDS; i++)
-        if (e->bed[i].active)
+        if (e->bed[i].active) {
             synth_bed_process(&e->bed[i], e->bl + at, e->br + at, n);
+            bed = any = 1;
+        }
+    duck(e, at, n, bed);
+    if (any)
+        e->sounded = 1;
 }
 
 /* Advances the schedule and the voices by up to n frames (n <= BLOCK),
@@ -579,10 +675,54 @@ static int schedule(engine *e, int n)
     return i;
 }
 
+/* The common case of mix: stereo, playing (no transport fade), no ring-out
+ * cut and no master ramp. The arithmetic is mix's with its gains of 1 left
+ * out (x * 1.0f is x, exactly), in pieces of 8 frames that the compiler
+ * turns into vector instructions. */
+static void mix_plain(const engine *e, float *restrict out, int n)
+{
+    const float *restrict v = e->vbus, *restrict t = e->tbus;
+    const float *restrict bl = e->bl, *restrict br = e->br;
+    const float gv = e->g_voice, gt = e->g_tone, gb = e->g_bed, m = e->master;
+    int k = 0;
+    if (e->spread) {
+        const float *restrict tl = e->tleft, *restrict tr = e->tright;
+        const float a = 1.0f + SPREAD, b = 1.0f - SPREAD;
+        for (; k < n; k++) {
+            float vv = v[k] * gv;
+            float left = (t[k] + a * tl[k] + b * tr[k]) * gt;
+            float right = (t[k] + b * tl[k] + a * tr[k]) * gt;
+            out[2 * k] = (vv + left + bl[k] * gb) * m;
+            out[2 * k + 1] = (vv + right + br[k] * gb) * m;
+        }
+        return;
+    }
+    for (; k + 8 <= n; k += 8) {
+        for (int j = 0; j < 8; j++) {
+            float fore = v[k + j] * gv + t[k + j] * gt;
+            out[2 * (k + j)] = (fore + bl[k + j] * gb) * m;
+            out[2 * (k + j) + 1] = (fore + br[k + j] * gb) * m;
+        }
+    }
+    for (; k < n; k++) {
+        float fore = v[k] * gv + t[k] * gt;
+        out[2 * k] = (fore + bl[k] * gb) * m;
+        out[2 * k + 1] = (fore + br[k] * gb) * m;
+    }
+}
+
 /* Mixes the buses of n frames into out (interleaved) with the bus levels,
  * the transport fade and the master level. */
 static void mix(engine *e, float *out, int n)
 {
+    if (e->ts == T_PLAY && e->cfg.channels == 2 && !e->cfg.mono && e->master_ramp_left == 0 &&
+        !(e->tail_cut_at > 0 && e->ended)) {
+        if (e->sounded)
+            mix_plain(e, out, n);
+        else /* silence: the buses hold +0, and so does their mix (the gains are > 0) */
+            memset(out, 0, (size_t)n * 2 * sizeof *out);
+        return;
+    }
     const int ch = e->cfg.channels;
     const int stereo = ch == 2 && !e->cfg.mono;
     const float gv = e->g_voice, gt = e->g_tone, gb = e->g_bed;
@@ -618,9 +758,14 @@ static void mix(engine *e, float *out, int n)
                 e->master = e->master_target;
         }
         float m = e->master;
-        float fore = (e->vbus[k] * gv + e->tbus[k] * gt) * fg;
-        float l = (fore + e->bl[k] * gb * bg) * m;
-        float r = (fore + e->br[k] * gb * bg) * m;
+        float tl = e->tbus[k], tr = e->tbus[k];
+        if (e->spread) {
+            tl += (1.0f + SPREAD) * e->tleft[k] + (1.0f - SPREAD) * e->tright[k];
+            tr += (1.0f - SPREAD) * e->tleft[k] + (1.0f + SPREAD) * e->tright[k];
+        }
+        float v = e->vbus[k] * gv;
+        float l = ((v + tl * gt) * fg + e->bl[k] * gb * bg) * m;
+        float r = ((v + tr * gt) * fg + e->br[k] * gb * bg) * m;
         float *o = out + (long)k * ch;
         if (stereo) {
             o[0] = l;
@@ -685,6 +830,10 @@ size_t engine_process(engine *e, float *out, size_t frames)
         memset(e->tbus, 0, (size_t)n * sizeof(float));
         memset(e->bl, 0, (size_t)n * sizeof(float));
         memset(e->br, 0, (size_t)n * sizeof(float));
+        memset(e->tleft, 0, (size_t)n * sizeof(float));
+        memset(e->tright, 0, (size_t)n * sizeof(float));
+        e->spread = 0;
+        e->sounded = 0;
         int got = schedule(e, n);
         mix(e, o, got);
         limiter_process(&e->lim, o, got, ch);

@@ -34,6 +34,12 @@
 /* Fade used by stop (q, SIGINT, SIGTERM), in milliseconds. */
 #define ENGINE_STOP_FADE_MS 400
 
+/* The mix's headroom, in dB, applied to every bus: voice cues are normalised
+ * to -20 LUFS with peaks up to -1 dBTP, so a tone and a bed under them would
+ * push the sum over the ceiling. 3 dB lower, the voice sits near -23 LUFS (the
+ * EBU R128 programme level) and the limiter only guards, it never shapes. */
+#define ENGINE_HEADROOM_DB (-3.0)
+
 /* A decoded voice cue at the output rate, mono. */
 typedef struct adem_cue {
     const float *samples;
@@ -47,11 +53,18 @@ typedef struct engine_config {
     int mono;          /* fold the mix to mono (on every channel) */
     double volume_db;  /* master level */
     double voice_db, tone_db, bed_db; /* bus levels (mix balance) */
+    double headroom_db; /* added to every bus level: ENGINE_HEADROOM_DB by
+                           default; 0 makes a cue's samples pass unchanged */
     double ceiling_db; /* the limiter's ceiling (<= 0) */
 } engine_config;
 
-/* Defaults: 48000 Hz, 2 channels, not mono, all levels 0 dB, ceiling -1 dBFS. */
+/* Defaults: 48000 Hz, 2 channels, not mono, all levels 0 dB, headroom
+ * ENGINE_HEADROOM_DB, ceiling -1 dBFS. */
 void engine_config_init(engine_config *c);
+
+/* The linear gain the engine uses for a level of db decibels (10^(db/20) in
+ * float), so tests can predict output samples exactly. */
+float engine_db_gain(double db);
 
 typedef struct engine engine;
 

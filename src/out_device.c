@@ -17,6 +17,7 @@ struct out_device {
     int channels;
     int64_t pad_total; /* frames of silence to play after the engine is done */
     /* Audio thread only: */
+    int64_t lead_left; /* frames of silence still to play before the engine */
     int64_t pad_left;
     int finishing;
     /* Written by the audio thread, read by the control thread: */
@@ -41,7 +42,11 @@ static int callback(const void *in, void *outp, unsigned long frames,
     if (flags & paOutputUnderflow)
         atomic_fetch_add_explicit(&o->underflows, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&o->callbacks, 1, memory_order_relaxed);
-    if (!o->finishing) {
+    if (o->lead_left > 0) {
+        /* the lead-in: whole buffers of silence; the engine starts after it */
+        memset(out, 0, (size_t)frames * (size_t)o->channels * sizeof *out);
+        o->lead_left -= (int64_t)frames;
+    } else if (!o->finishing) {
         size_t n = engine_process(o->e, out, (size_t)frames);
         if (engine_done(o->e)) {
             o->finishing = 1;
@@ -168,9 +173,9 @@ int outdev_list(FILE *f)
         if (info.max_channels <= 0)
             continue;
         if (outputs++ == 0)
-            fprintf(f, "  %5s  %-12s %-40s %8s %9s\n", "index", "host", "name", "channels",
+            fprintf(f, "  %5s  %-26s %-36s %8s %7s\n", "index", "host", "name", "channels",
                     "rate");
-        fprintf(f, "%c %5d  %-12s %-40s %8d %9.0f\n", i == def ? '*' : ' ', i, info.host,
+        fprintf(f, "%c %5d  %-26s %-36s %8d %7.0f\n", i == def ? '*' : ' ', i, info.host,
                 info.name, info.max_channels, info.default_rate);
     }
     return outputs;
@@ -190,6 +195,7 @@ int outdev_open(const outdev_info *dev, int rate, int channels, int latency_ms, 
     o->e = e;
     o->channels = channels;
     o->pad_total = (int64_t)rate * OUTDEV_PAD_MS / 1000;
+    o->lead_left = (int64_t)rate * OUTDEV_LEAD_MS / 1000;
     atomic_init(&o->underflows, 0);
     atomic_init(&o->callbacks, 0);
     atomic_init(&o->finished, 0);

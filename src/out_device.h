@@ -1,7 +1,8 @@
 /* out_device: the timed output of `adem play` — a PortAudio stream whose
  * callback calls engine_process and always fills the whole buffer.
  *
- * The callback never allocates, locks, prints or does I/O. It counts
+ * The stream opens with OUTDEV_LEAD_MS of silence before the engine's first
+ * frame. The callback never allocates, locks, prints or does I/O. It counts
  * underflows (reported after the session by the control thread), and when the
  * engine is done it pads OUTDEV_PAD_MS of silence before completing the
  * stream, because PortAudio's JACK and ALSA backends drop the last buffers
@@ -17,6 +18,10 @@
 #include "engine.h"
 
 #define OUTDEV_PAD_MS 200
+/* Silence played before the engine starts: on a busy machine a JACK server
+ * may not yet route a new client's ports in its first cycle, and that cycle's
+ * frames would be lost. */
+#define OUTDEV_LEAD_MS 50
 
 /* A chosen output device. */
 typedef struct outdev_info {

@@ -18,10 +18,18 @@ enum { PATH_MAX_LEN = 4096 };
 
 int paths_join(char *buf, size_t n, const char *a, const char *b)
 {
-    size_t la = strlen(a);
-    int sep = la > 0 && a[la - 1] != '/' && a[la - 1] != PLATFORM_SEP;
-    int w = snprintf(buf, n, "%s%s%s", a, sep ? (PLATFORM_SEP == '/' ? "/" : "\\") : "", b);
-    return (w < 0 || (size_t)w >= n) ? -1 : 0;
+    size_t la = strlen(a), lb = strlen(b);
+    size_t sep = la > 0 && a[la - 1] != '/' && a[la - 1] != PLATFORM_SEP;
+    if (n == 0 || la + sep + lb >= n) {
+        if (n)
+            buf[0] = '\0';
+        return -1;
+    }
+    memmove(buf, a, la); /* memmove: buf may be a */
+    if (sep)
+        buf[la] = PLATFORM_SEP;
+    memcpy(buf + la + sep, b, lb + 1);
+    return 0;
 }
 
 void paths_dirname(const char *path, char *buf, size_t n)

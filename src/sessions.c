@@ -136,6 +136,26 @@ static int remember(session_set *ss, const char *key, ast_session *s, int synthe
     return 0;
 }
 
+/* Reads one line of f into buf (n bytes; NUL-terminated, with its '\n' when
+ * it has one), like fgets, but says how many bytes it read, so that a NUL
+ * byte in the line is seen: *nul is set then. Returns the length, 0 at the
+ * end of the file. */
+static size_t read_line(FILE *f, char *buf, size_t n, int *nul)
+{
+    size_t len = 0;
+    int c = 0;
+    *nul = 0;
+    while (len + 1 < n && (c = getc(f)) != EOF) {
+        buf[len++] = (char)c;
+        if (c == '\0')
+            *nul = 1;
+        if (c == '\n')
+            break;
+    }
+    buf[len] = '\0';
+    return len;
+}
+
 /* Parses an M3U playlist at path into a session of `play` lines. */
 static int load_m3u(const char *path, ast_session **out, adem_diag *d)
 {
@@ -155,10 +175,10 @@ static int load_m3u(const char *path, ast_session **out, adem_diag *d)
     s->title = arena_strdup(a, base ? base + 1 : path);
     ast_node **tail = &s->body;
     char line[ADEM_SESSION_MAX_LINE + 2];
-    int lineno = 0, entries = 0, rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
+    int lineno = 0, entries = 0, rc = 0, nul = 0;
+    size_t len;
+    while (rc == 0 && (len = read_line(f, line, sizeof line, &nul)) > 0) {
         lineno++;
-        size_t len = strlen(line);
         if (len == sizeof line - 1 && line[len - 1] != '\n') {
             rc = diag_set(d, path, lineno, 1, "line too long; a playlist line is a session name or path");
             break;
@@ -172,12 +192,12 @@ static int load_m3u(const char *path, ast_session **out, adem_diag *d)
             p += 3; /* UTF-8 byte-order mark */
         while (*p == ' ' || *p == '\t')
             p++;
-        if (!*p || *p == '#')
-            continue;
-        if (strlen(p) != len - (size_t)(p - line)) {
+        if (nul) {
             rc = diag_set(d, path, lineno, 1, "the playlist contains a NUL byte; save it as text");
             break;
         }
+        if (!*p || *p == '#')
+            continue;
         if (++entries > M3U_MAX_ENTRIES) {
             rc = diag_set(d, path, lineno, 1, "more than %d entries; split the playlist",
                           M3U_MAX_ENTRIES);

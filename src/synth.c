@@ -109,24 +109,36 @@ static inline double rc_at(const synth_tables *t, double x)
 
 /* ---- tables -------------------------------------------------------------- */
 
-/* Fills the three tone wavetables (each normalised to a peak of 1). */
-static void build_waves(synth_tables *t)
+/* Fills the three tone wavetables (each normalised to a peak of 1). The
+ * sines are computed once for all three (and both passes) and kept in a
+ * scratch buffer. Returns -1 when out of memory. */
+static int build_waves(synth_tables *t)
 {
     const double h[WAVE_KINDS][2] = {{TONE_H2, TONE_H3}, {TONE_H2, 0.0}, {0.0, 0.0}};
+    double *sn = malloc((size_t)3 * WAVE_N * sizeof *sn); /* sin x, sin 2x, sin 3x */
+    if (!sn)
+        return -1;
+    double *s1 = sn, *s2 = sn + WAVE_N, *s3 = sn + 2 * WAVE_N;
+    for (int i = 0; i < WAVE_N; i++) {
+        double x = 2.0 * SYNTH_PI * i / WAVE_N;
+        s1[i] = sin(x);
+        s2[i] = sin(2.0 * x);
+        s3[i] = sin(3.0 * x);
+    }
     for (int k = 0; k < WAVE_KINDS; k++) {
         double peak = 0.0;
         for (int i = 0; i < WAVE_N; i++) {
-            double x = 2.0 * SYNTH_PI * i / WAVE_N;
-            double y = sin(x) + h[k][0] * sin(2.0 * x) + h[k][1] * sin(3.0 * x);
+            double y = s1[i] + h[k][0] * s2[i] + h[k][1] * s3[i];
             peak = fabs(y) > peak ? fabs(y) : peak;
         }
         for (int i = 0; i < WAVE_N; i++) {
-            double x = 2.0 * SYNTH_PI * i / WAVE_N;
-            double y = sin(x) + h[k][0] * sin(2.0 * x) + h[k][1] * sin(3.0 * x);
+            double y = s1[i] + h[k][0] * s2[i] + h[k][1] * s3[i];
             t->wave[k][i] = (float)(y / peak);
         }
         t->wave[k][WAVE_N] = t->wave[k][0];
     }
+    free(sn);
+    return 0;
 }
 
 /* Fills the raised-cosine table (exact 0 and 1 at its ends). */
@@ -142,31 +154,54 @@ static void build_rc(synth_tables *t)
  * the resonator states; adds each sample times `scale` to out, or, when out
  * is NULL, returns the largest unscaled magnitude (else 0). Shared by the peak
  * measurement at table time and by synth_bell_process, so both see the same
- * numbers. */
+ * numbers. The states and coefficients are copied into locals (registers,
+ * vectors), and the range is split where the attack ends and the fade
+ * begins, so that the middle skips the envelope's tests. */
 static double bell_run(const synth_tables *t, double *y1, double *y2, int64_t j0, int64_t j1,
                        float *out, double scale)
 {
+    enum { P = SYNTH_BELL_PARTIALS };
     const int64_t fade_start = t->bell_frames - t->bell_fade;
+    double a1[P], a2[P], s1[P], s2[P];
+    memcpy(a1, t->bell_a1, sizeof a1);
+    memcpy(a2, t->bell_a2, sizeof a2);
+    memcpy(s1, y1, sizeof s1);
+    memcpy(s2, y2, sizeof s2);
     double peak = 0.0;
-    for (int64_t j = j0; j < j1; j++) {
-        double s = 0.0;
-        for (int i = 0; i < SYNTH_BELL_PARTIALS; i++) {
-            double y = t->bell_a1[i] * y1[i] - t->bell_a2[i] * y2[i];
-            y2[i] = y1[i];
-            y1[i] = y;
-            s += y;
-        }
+    int64_t j = j0;
+    while (j < j1) {
+        int64_t stop = j1;
+        int edges = 1;
         if (j < t->bell_attack)
-            s *= rc_at(t, (double)j * t->bell_inv_attack);
-        if (j >= fade_start)
-            s *= rc_at(t, (double)(t->bell_frames - 1 - j) * t->bell_inv_fade);
-        if (out) {
-            out[j - j0] += (float)(s * scale);
-        } else {
-            double a = fabs(s);
-            peak = a > peak ? a : peak;
+            stop = t->bell_attack < j1 ? t->bell_attack : j1;
+        else if (j < fade_start) {
+            stop = fade_start < j1 ? fade_start : j1;
+            edges = 0;
+        }
+        for (; j < stop; j++) {
+            double s = 0.0;
+            for (int i = 0; i < P; i++) {
+                double y = a1[i] * s1[i] - a2[i] * s2[i];
+                s2[i] = s1[i];
+                s1[i] = y;
+                s += y;
+            }
+            if (edges) {
+                if (j < t->bell_attack)
+                    s *= rc_at(t, (double)j * t->bell_inv_attack);
+                if (j >= fade_start)
+                    s *= rc_at(t, (double)(t->bell_frames - 1 - j) * t->bell_inv_fade);
+            }
+            if (out) {
+                out[j - j0] += (float)(s * scale);
+            } else {
+                double m = fabs(s);
+                peak = m > peak ? m : peak;
+            }
         }
     }
+    memcpy(y1, s1, sizeof s1);
+    memcpy(y2, s2, sizeof s2);
     return peak;
 }
 
@@ -175,27 +210,66 @@ static double bell_run(const synth_tables *t, double *y1, double *y2, int64_t j0
 static void build_bell(synth_tables *t)
 {
     const int rate = t->rate;
+    double amp[SYNTH_BELL_PARTIALS], rr[SYNTH_BELL_PARTIALS];
     for (int i = 0; i < SYNTH_BELL_PARTIALS; i++) {
         double f = BELL_BASE_HZ * BELL_RATIO[i];
         double w = 2.0 * SYNTH_PI * f / rate;
         double r = exp(-3.0 * log(10.0) / (BELL_T60[i] * rate));
-        double amp = f <= MAX_FRACTION * rate ? BELL_AMP[i] : 0.0;
+        amp[i] = f <= MAX_FRACTION * rate ? BELL_AMP[i] : 0.0;
+        rr[i] = r;
         t->bell_a1[i] = 2.0 * r * cos(w);
         t->bell_a2[i] = r * r;
         /* States for y[n] = amp r^n sin(n w): y[-1] and y[-2]. */
-        t->bell_y1[i] = -amp * sin(w) / r;
-        t->bell_y2[i] = -amp * sin(2.0 * w) / (r * r);
+        t->bell_y1[i] = -amp[i] * sin(w) / r;
+        t->bell_y2[i] = -amp[i] * sin(2.0 * w) / (r * r);
     }
     t->bell_frames = (int64_t)SYNTH_BELL_SECONDS * rate;
     t->bell_attack = frames_of(rate, BELL_ATTACK_S);
     t->bell_fade = frames_of(rate, BELL_FADE_S);
     t->bell_inv_attack = 1.0 / (double)t->bell_attack;
     t->bell_inv_fade = 1.0 / (double)t->bell_fade;
+    /* The peak: run the bell in pieces until no later sample can reach it.
+     * Partial i is amp_i r_i^n sin(n w_i), so no sample from frame n on
+     * exceeds the sum of amp_i r_i^n (the envelope's edges only lower it);
+     * the margin dwarfs the recursion's rounding. The result is the peak of
+     * the whole run, found in a few tenths of a second of it. */
     double y1[SYNTH_BELL_PARTIALS], y2[SYNTH_BELL_PARTIALS];
     memcpy(y1, t->bell_y1, sizeof y1);
     memcpy(y2, t->bell_y2, sizeof y2);
-    double peak = bell_run(t, y1, y2, 0, t->bell_frames, NULL, 0.0);
+    double peak = 0.0;
+    const int64_t piece = rate / 100 > 0 ? rate / 100 : 1;
+    for (int64_t j = 0; j < t->bell_frames; j += piece) {
+        int64_t e = j + piece < t->bell_frames ? j + piece : t->bell_frames;
+        double p = bell_run(t, y1, y2, j, e, NULL, 0.0);
+        peak = p > peak ? p : peak;
+        double bound = 0.0;
+        for (int i = 0; i < SYNTH_BELL_PARTIALS; i++)
+            bound += amp[i] * pow(rr[i], (double)e);
+        if (bound < 0.999 * peak)
+            break;
+    }
     t->bell_inv_peak = peak > 0.0 ? 1.0 / peak : 0.0;
+}
+
+/* Sample i of the unnormalised thump of n frames at rate, advancing its
+ * oscillator's phase (in cycles; start it at 0 and call for i = 0, 1, ...).
+ * *decay is set to the amplitude envelope at i, which bounds the magnitude of
+ * this sample and of every later one (it only falls). */
+static double thump_sample(int rate, int64_t n, int64_t i, double *phase, double *decay)
+{
+    const int64_t att = frames_of(rate, THUMP_ATTACK_S);
+    const int64_t tail = frames_of(rate, THUMP_TAIL_S);
+    double s = (double)i / rate;
+    double f = THUMP_F_END + (THUMP_F_START - THUMP_F_END) * exp(-s / THUMP_PITCH_TAU_S);
+    *decay = exp(-s / THUMP_DECAY_TAU_S);
+    double y = sin(2.0 * SYNTH_PI * *phase) * *decay;
+    if (i < att)
+        y *= 0.5 - 0.5 * cos(SYNTH_PI * (double)i / (double)att);
+    if (i >= n - tail)
+        y *= 0.5 - 0.5 * cos(SYNTH_PI * (double)(n - 1 - i) / (double)tail);
+    *phase += f / rate;
+    *phase -= floor(*phase);
+    return y;
 }
 
 /* Computes the thump table: a sine falling from 90 to 55 Hz with an
@@ -203,35 +277,26 @@ static void build_bell(synth_tables *t)
  * on exactly 0; normalised to a peak of 1. Returns -1 when out of memory. */
 static int build_thump(synth_tables *t)
 {
-    const int rate = t->rate;
-    const int64_t n = frames_of(rate, THUMP_LEN_S);
-    const int64_t att = frames_of(rate, THUMP_ATTACK_S);
-    const int64_t tail = frames_of(rate, THUMP_TAIL_S);
-    double *raw = malloc((size_t)n * sizeof *raw);
+    const int64_t n = frames_of(t->rate, THUMP_LEN_S);
     t->thump = malloc((size_t)n * sizeof *t->thump);
-    if (!raw || !t->thump) {
-        free(raw);
+    if (!t->thump)
         return -1;
-    }
-    double phase = 0.0, peak = 0.0;
+    /* Two passes over the same arithmetic, the peak and then the table
+     * (cheaper in memory than keeping the samples in double). The first stops
+     * once the falling envelope is below the peak found (with a margin far
+     * above exp's rounding): no later sample can reach it. */
+    double phase = 0.0, peak = 0.0, decay;
     for (int64_t i = 0; i < n; i++) {
-        double s = (double)i / rate;
-        double f = THUMP_F_END + (THUMP_F_START - THUMP_F_END) * exp(-s / THUMP_PITCH_TAU_S);
-        double y = sin(2.0 * SYNTH_PI * phase) * exp(-s / THUMP_DECAY_TAU_S);
-        if (i < att)
-            y *= 0.5 - 0.5 * cos(SYNTH_PI * (double)i / (double)att);
-        if (i >= n - tail)
-            y *= 0.5 - 0.5 * cos(SYNTH_PI * (double)(n - 1 - i) / (double)tail);
-        raw[i] = y;
-        peak = fabs(y) > peak ? fabs(y) : peak;
-        phase += f / rate;
-        phase -= floor(phase);
+        double y = fabs(thump_sample(t->rate, n, i, &phase, &decay));
+        peak = y > peak ? y : peak;
+        if (decay < 0.999 * peak)
+            break;
     }
+    phase = 0.0;
     for (int64_t i = 0; i < n; i++)
-        t->thump[i] = (float)(raw[i] / peak);
+        t->thump[i] = (float)(thump_sample(t->rate, n, i, &phase, &decay) / peak);
     t->thump[n - 1] = 0.0f;
     t->thump_len = n;
-    free(raw);
     return 0;
 }
 
@@ -294,7 +359,10 @@ synth_tables *synth_tables_new(int rate)
     if (!t)
         return NULL;
     t->rate = rate;
-    build_waves(t);
+    if (build_waves(t) != 0) {
+        synth_tables_free(t);
+        return NULL;
+    }
     build_rc(t);
     build_bell(t);
     if (build_thump(t) != 0) {
@@ -370,33 +438,64 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
     v->level_step = frames > 1 ? (to - from) / (double)(frames - 1) : 0.0;
 }
 
-/* Adds up to n frames of the tone to out; 1 while frames remain. The level at
- * frame j is gain * (level0 + j * step) * attack(j) * release(j). */
-int synth_tone_process(synth_tone *v, float *out, int n)
+/* Frames [j0, j1) of the tone into out (out[0] is frame j0), advancing the
+ * oscillator's phase and increment. `edges` is 0 when no frame of the range
+ * lies in the attack or the release: the loop then skips both tests (it runs
+ * for nearly all of a tone's frames). Either way the level at frame j is
+ * gain * (level0 + j * step) * attack(j) * release(j), computed the same. */
+static void tone_run(const synth_tone *v, int64_t j0, int64_t j1, int edges, double *phase_io,
+                     double *inc_io, float *restrict out)
 {
-    if (n < 0)
-        n = 0;
-    int64_t end = v->pos + n < v->frames ? v->pos + n : v->frames;
     const synth_tables *t = v->tb;
     const float *w = t->wave[v->wave];
     const int64_t att = v->attack, rel_start = v->frames - 1 - v->release;
-    const double gain = v->gain, inc_mul = v->inc_mul;
-    double phase = v->phase, inc = v->inc;
-    for (int64_t j = v->pos; j < end; j++) {
+    const double gain = v->gain, inc_mul = v->inc_mul, level0 = v->level0,
+                 step = v->level_step;
+    double phase = *phase_io, inc = *inc_io;
+    double jd = (double)j0; /* (double)j, counted exactly (j < 2^53) */
+    for (int64_t j = j0; j < j1; j++, jd += 1.0) {
         double p = phase * WAVE_N;
         int i = (int)p;
         double a = w[i];
         double y = a + (p - i) * ((double)w[i + 1] - a);
-        double env = v->level0 + v->level_step * (double)j;
-        if (j < att)
-            env *= rc_at(t, (double)j * v->inv_attack);
-        if (j > rel_start)
-            env *= rc_at(t, (double)(v->frames - 1 - j) * v->inv_release);
+        double env = level0 + step * jd;
+        if (edges) {
+            if (j < att)
+                env *= rc_at(t, (double)j * v->inv_attack);
+            if (j > rel_start)
+                env *= rc_at(t, (double)(v->frames - 1 - j) * v->inv_release);
+        }
         *out++ += (float)(y * env * gain);
         phase += inc;
-        if (phase >= 1.0)
-            phase -= 1.0;
+        phase = phase >= 1.0 ? phase - 1.0 : phase;
         inc *= inc_mul;
+    }
+    *phase_io = phase;
+    *inc_io = inc;
+}
+
+/* Adds up to n frames of the tone to out; 1 while frames remain. Splits the
+ * range where the attack ends and where the release begins, so that the
+ * middle runs without the envelope's edge tests (see tone_run). */
+int synth_tone_process(synth_tone *v, float *out, int n)
+{
+    if (n < 0)
+        n = 0;
+    const int64_t end = v->pos + n < v->frames ? v->pos + n : v->frames;
+    const int64_t body0 = v->attack, body1 = v->frames - v->release; /* body: [body0, body1) */
+    double phase = v->phase, inc = v->inc;
+    int64_t j = v->pos;
+    while (j < end) {
+        int64_t stop = end;
+        int edges = 1;
+        if (j < body0)
+            stop = body0 < end ? body0 : end; /* in the attack */
+        else if (j < body1) {
+            stop = body1 < end ? body1 : end; /* in the body */
+            edges = 0;
+        }
+        tone_run(v, j, stop, edges, &phase, &inc, out + (j - v->pos));
+        j = stop;
     }
     v->phase = phase;
     v->inc = inc;
@@ -483,7 +582,8 @@ void synth_pulse_start(synth_pulse *v, const synth_tables *tb, int bpm, int64_t 
 }
 
 /* Adds beat k's samples for frames [p0, p1) of the pulse (all inside the
- * beat's sounding part) to out, where out[0] is frame p0. */
+ * beat's sounding part) to out, where out[0] is frame p0. Frames before the
+ * beat's own fade and the pulse's end fade take a loop without their tests. */
 static void pulse_beat(const synth_pulse *v, int64_t s, int64_t p0, int64_t p1, float *out)
 {
     const synth_tables *t = v->tb;
@@ -493,7 +593,12 @@ static void pulse_beat(const synth_pulse *v, int64_t s, int64_t p0, int64_t p1, 
     const double inv_bf = v->beat_fade > 0 ? 1.0 / (double)v->beat_fade : 0.0;
     const double inv_ef = 1.0 / (double)v->end_fade;
     const float gain = v->gain;
-    for (int64_t p = p0; p < p1; p++) {
+    int64_t plain = s + fade_from < end_from ? s + fade_from : end_from; /* first faded frame */
+    plain = plain < p1 ? plain : p1;
+    int64_t p = p0;
+    for (; p < plain; p++)
+        *out++ += (float)((double)th[p - s] * gain);
+    for (; p < p1; p++) {
         int64_t o = p - s;
         double x = th[o];
         if (o >= fade_from)
@@ -584,62 +689,106 @@ void synth_bed_stop(synth_bed *v)
     v->fade_pos = 0;
 }
 
-/* The next white sample of a channel's xorshift32 generator: its top 24 bits
+/* Frames a bed works on at a time (the size of its gain buffer). */
+enum { BED_PIECE = 256 };
+
+/* Lanes of the bed's generators: the left channel in lane 0, the right in
+ * lane 1, and lanes 2 and 3 repeating them. Each lane runs exactly the scalar
+ * arithmetic of its channel (same operations, same order), so the samples are
+ * those of one channel at a time; written as loops over 4 lanes, the
+ * compilers (gcc, clang at -O2) run both channels in the same vector
+ * instructions, generator included. The spare lanes cost nothing more. */
+enum { LANES = 4 };
+
+/* The next white sample of each lane's xorshift32 generator: its top 24 bits
  * as an odd multiple of 2^-24 in (-1, 1), symmetric around 0 (no DC), exact in
- * float. */
-static inline float white_next(uint32_t *s)
+ * float. (x >> 8 fits in an int32_t, which converts to float in one
+ * instruction, to the same value as from the unsigned.) */
+static inline void white_lanes(uint32_t *restrict x, float *restrict w)
 {
-    uint32_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    *s = x;
-    return ((float)(x >> 8) * 2.0f - 16777215.0f) * (1.0f / 16777216.0f);
+    for (int c = 0; c < LANES; c++) {
+        uint32_t v = x[c];
+        v ^= v << 13;
+        v ^= v >> 17;
+        v ^= v << 5;
+        x[c] = v;
+        w[c] = ((float)(int32_t)(v >> 8) * 2.0f - 16777215.0f) * (1.0f / 16777216.0f);
+    }
 }
 
-/* The next pink sample from white noise w (Kellet's refined filter, b[0..6]). */
-static inline float pink_next(float *b, float w)
+/* Stereo pink noise: adds n frames of Kellet's refined filter (per channel:
+ * six one-pole states b0..b5 and the delayed term b6, v->state[ch][0..6]),
+ * frame k times gain[k], to left and right. The states live in local lane
+ * arrays (registers) for the whole piece. */
+static void pink_stereo(synth_bed *v, float *restrict left, float *restrict right,
+                        const float *restrict gain, int n)
 {
-    b[0] = PINK_P[0] * b[0] + w * PINK_C[0];
-    b[1] = PINK_P[1] * b[1] + w * PINK_C[1];
-    b[2] = PINK_P[2] * b[2] + w * PINK_C[2];
-    b[3] = PINK_P[3] * b[3] + w * PINK_C[3];
-    b[4] = PINK_P[4] * b[4] + w * PINK_C[4];
-    b[5] = PINK_P[5] * b[5] + w * PINK_C[5];
-    float y = b[0] + b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + w * PINK_DIRECT;
-    b[6] = w * PINK_DELAYED;
-    return y;
+    float b0[LANES], b1[LANES], b2[LANES], b3[LANES], b4[LANES], b5[LANES], b6[LANES];
+    uint32_t x[LANES];
+    for (int c = 0; c < LANES; c++) {
+        const float *st = v->state[c & 1];
+        b0[c] = st[0], b1[c] = st[1], b2[c] = st[2], b3[c] = st[3];
+        b4[c] = st[4], b5[c] = st[5], b6[c] = st[6];
+        x[c] = v->rng[c & 1];
+    }
+    for (int k = 0; k < n; k++) {
+        float w[LANES], y[LANES];
+        white_lanes(x, w);
+        for (int c = 0; c < LANES; c++) {
+            b0[c] = PINK_P[0] * b0[c] + w[c] * PINK_C[0];
+            b1[c] = PINK_P[1] * b1[c] + w[c] * PINK_C[1];
+            b2[c] = PINK_P[2] * b2[c] + w[c] * PINK_C[2];
+            b3[c] = PINK_P[3] * b3[c] + w[c] * PINK_C[3];
+            b4[c] = PINK_P[4] * b4[c] + w[c] * PINK_C[4];
+            b5[c] = PINK_P[5] * b5[c] + w[c] * PINK_C[5];
+            y[c] = b0[c] + b1[c] + b2[c] + b3[c] + b4[c] + b5[c] + b6[c] + w[c] * PINK_DIRECT;
+            b6[c] = w[c] * PINK_DELAYED;
+        }
+        left[k] += y[0] * gain[k];
+        right[k] += y[1] * gain[k];
+    }
+    for (int c = 0; c < 2; c++) {
+        float *st = v->state[c];
+        st[0] = b0[c], st[1] = b1[c], st[2] = b2[c], st[3] = b3[c];
+        st[4] = b4[c], st[5] = b5[c], st[6] = b6[c];
+        v->rng[c] = x[c];
+    }
 }
 
-/* The next brown sample from white noise w: b[0] is the leaky integrator,
- * b[1] its previous value and b[2] the DC blocker's output. */
-static inline float brown_next(const synth_tables *t, float *b, float w)
+/* Stereo brown noise, like pink_stereo: per channel the leaky integrator
+ * (state[ch][0]), its previous value ([1]) and the DC blocker's output ([2]). */
+static void brown_stereo(synth_bed *v, float *restrict left, float *restrict right,
+                         const float *restrict gain, int n)
 {
-    float acc = t->brown_leak * b[0] + t->brown_in * w;
-    float z = acc - b[1] + t->brown_dc * b[2];
-    b[0] = acc;
-    b[1] = acc;
-    b[2] = z;
-    return z;
-}
-
-/* The next stereo noise frame: white from each channel's generator through
- * the bed's filter, into *l and *r (unscaled). */
-static inline void bed_frame(const synth_tables *t, int brown, float (*st)[7], uint32_t *rng,
-                             float *l, float *r)
-{
-    float wl = white_next(&rng[0]), wr = white_next(&rng[1]);
-    if (brown) {
-        *l = brown_next(t, st[0], wl);
-        *r = brown_next(t, st[1], wr);
-    } else {
-        *l = pink_next(st[0], wl);
-        *r = pink_next(st[1], wr);
+    const synth_tables *t = v->tb;
+    const float leak = t->brown_leak, in = t->brown_in, dc = t->brown_dc;
+    float acc[LANES], prev[LANES], z[LANES];
+    uint32_t x[LANES];
+    for (int c = 0; c < LANES; c++) {
+        acc[c] = v->state[c & 1][0], prev[c] = v->state[c & 1][1], z[c] = v->state[c & 1][2];
+        x[c] = v->rng[c & 1];
+    }
+    for (int k = 0; k < n; k++) {
+        float w[LANES];
+        white_lanes(x, w);
+        for (int c = 0; c < LANES; c++) {
+            acc[c] = leak * acc[c] + in * w[c];
+            z[c] = acc[c] - prev[c] + dc * z[c];
+            prev[c] = acc[c];
+        }
+        left[k] += z[0] * gain[k];
+        right[k] += z[1] * gain[k];
+    }
+    for (int c = 0; c < 2; c++) {
+        v->state[c][0] = acc[c], v->state[c][1] = prev[c], v->state[c][2] = z[c];
+        v->rng[c] = x[c];
     }
 }
 
 /* Adds up to n stereo frames; 1 while sounding, 0 once faded out (frames after
- * the fade-out's end are left untouched). */
+ * the fade-out's end are left untouched). Works in pieces of at most
+ * BED_PIECE frames, each inside a fade or outside one: first the piece's gain
+ * per frame (the fade's level times the normalisation), then each channel. */
 int synth_bed_process(synth_bed *v, float *left, float *right, int n)
 {
     if (!v->active)
@@ -647,43 +796,35 @@ int synth_bed_process(synth_bed *v, float *left, float *right, int n)
     const synth_tables *t = v->tb;
     const int brown = v->noise == SYNTH_BROWN;
     const double scale = (double)v->gain * (brown ? t->brown_scale : t->pink_scale);
-    /* Local copies: the output buffers are float too, so the compiler could
-     * not otherwise keep the filter states in registers. */
-    float st[2][7];
-    uint32_t rng[2] = {v->rng[0], v->rng[1]};
-    memcpy(st, v->state, sizeof st);
-    int i = 0, sounding = 1;
+    float gain[BED_PIECE];
+    int i = 0;
     while (i < n) {
-        if (v->fading_out || v->fade_pos < v->fade_len) {
-            /* a fade: the level changes every frame */
-            int64_t m = v->fade_len - v->fade_pos;
-            m = m < n - i ? m : n - i;
-            for (int64_t k = 0; k < m; k++, i++) {
-                float l, r, g = (float)(bed_level(v, v->fade_pos + k) * scale);
-                bed_frame(t, brown, st, rng, &l, &r);
-                left[i] += l * g;
-                right[i] += r * g;
-            }
+        int m = n - i < BED_PIECE ? n - i : BED_PIECE;
+        const int fading = v->fading_out || v->fade_pos < v->fade_len;
+        if (fading) {
+            /* the level changes every frame */
+            if (v->fade_len - v->fade_pos < m)
+                m = (int)(v->fade_len - v->fade_pos);
+            for (int k = 0; k < m; k++)
+                gain[k] = (float)(bed_level(v, v->fade_pos + k) * scale);
+        } else {
+            for (int k = 0; k < m; k++)
+                gain[k] = (float)scale;
+        }
+        if (brown)
+            brown_stereo(v, left + i, right + i, gain, m);
+        else
+            pink_stereo(v, left + i, right + i, gain, m);
+        i += m;
+        if (fading) {
             v->fade_pos += m;
             if (v->fading_out && v->fade_pos >= v->fade_len) {
                 v->active = 0;
-                sounding = 0;
-                break;
-            }
-        } else {
-            const float g = (float)scale;
-            for (; i < n; i++) {
-                float l, r;
-                bed_frame(t, brown, st, rng, &l, &r);
-                left[i] += l * g;
-                right[i] += r * g;
+                return 0;
             }
         }
     }
-    memcpy(v->state, st, sizeof st);
-    v->rng[0] = rng[0];
-    v->rng[1] = rng[1];
-    return sounding;
+    return 1;
 }
 
 /* Frames until silent: -1 while on, 0 once silent. */

@@ -66,6 +66,7 @@ struct timeline {
     int hashcap;
     int root;
     int rate, tempo_milli;
+    int64_t *cue_len; /* each cue's length in frames (layout) */
     int laid_out;
     int64_t frames;
     const char *title;
@@ -697,6 +698,7 @@ void timeline_free(timeline *tl)
     free(tl->items);
     free(tl->cues);
     free(tl->cue_hash);
+    free(tl->cue_len);
     free(tl);
 }
 
@@ -835,6 +837,12 @@ int timeline_layout(timeline *tl, int rate, const int64_t *cue_frames, adem_diag
             return diag_set(d, tl->cues[i].file, tl->cues[i].loc.line, tl->cues[i].loc.col,
                             "cue '%s' is empty; record it again", tl->cues[i].id);
     tl->rate = rate;
+    free(tl->cue_len);
+    tl->cue_len = malloc(((size_t)tl->ncues + 1) * sizeof *tl->cue_len);
+    if (!tl->cue_len)
+        return diag_runtime(d, "out of memory while compiling the session");
+    if (tl->ncues)
+        memcpy(tl->cue_len, cue_frames, (size_t)tl->ncues * sizeof *tl->cue_len);
     layout_ctx c = {tl, cue_frames, (int64_t)24 * 3600 * rate, d};
     tl->laid_out = 0;
     if (layout_item(&c, tl->root) != 0)
@@ -937,6 +945,7 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
                 ev->frames = end - frame;
                 ev->label = it->u.phase.label;
                 ev->cue = it->u.phase.cue;
+                ev->cue_frames = it->u.phase.cue_frames;
                 ev->tone = it->u.phase.tone;
                 ev->f_from = it->u.phase.f_from;
                 ev->f_to = it->u.phase.f_to;
@@ -955,6 +964,7 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
                     continue;
                 ev_init(ev, TL_EV_CUE, it, at, depth);
                 ev->cue = it->u.phase.count_cue[k - 1];
+                ev->cue_frames = tl->cue_len[ev->cue];
                 ev->count_number = k;
                 return 1;
             }
@@ -966,6 +976,7 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
             ev_init(ev, TL_EV_CUE, it, frame, depth);
             ev->cue = it->u.speak.cue;
             ev->frames = it->len.cf;
+            ev->cue_frames = it->len.cf;
             break;
         case IT_WAIT: {
             xtime end = {start.ms + it->len.ms, start.cf + it->len.cf};

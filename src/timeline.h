@@ -140,6 +140,7 @@ typedef struct tl_event {
     ast_loc loc;
     const char *label; /* SESSION title, PHASE and MARK label; else NULL */
     int cue;           /* CUE; PHASE's cue=; else -1 */
+    int64_t cue_frames;/* the length of that cue in frames (CUE, PHASE); else 0 */
     int count_number;  /* CUE from count=down: the number spoken; else 0 */
     ast_tone tone;     /* PHASE */
     float f_from, f_to;/* PHASE with a tone: Hz */

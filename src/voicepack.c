@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "platform.h"
+#include "transcript.h"
 
 enum {
     VP_BLOCK = 8192,        /* frames decoded per sf_readf_float call */
@@ -35,6 +36,8 @@ typedef struct vp_entry {
 struct voicepack {
     int n;
     vp_entry *e;
+    char **checked; /* pack folders whose transcript.tsv was checked */
+    int nchecked;
 };
 
 /* The extensions looked for, in order. */
@@ -121,22 +124,31 @@ static void vp_list_dirs(char *buf, size_t size, char *const *dirs, int n)
     }
 }
 
+/* 1 when the real path of the existing file at path lies inside the real
+ * path of dir, 0 when it lies outside, -1 when either cannot be resolved. */
+static int vp_is_inside(const char *dir, const char *path)
+{
+    char real[VP_PATH_MAX], realdir[VP_PATH_MAX];
+    if (platform_realpath(path, real, sizeof real) != 0 ||
+        platform_realpath(dir, realdir, sizeof realdir) != 0)
+        return -1;
+    size_t n = strlen(realdir);
+    return strncmp(real, realdir, n) == 0 &&
+           ((n > 0 && (realdir[n - 1] == '/' || realdir[n - 1] == '\\')) || real[n] == '/' ||
+            real[n] == '\\');
+}
+
 /* Checks that the existing file at path is a regular file whose real path lies
  * inside the real path of dir. Returns 0, or -1 with d set. */
 static int vp_check_inside(const vp_entry *e, const char *dir, const char *path, adem_diag *d)
 {
-    char real[VP_PATH_MAX], realdir[VP_PATH_MAX];
     if (!platform_is_file(path))
         return vp_err(d, e, "cue '%s': '%s' is not a regular file; replace it with a recording",
                       e->id, path);
-    if (platform_realpath(path, real, sizeof real) != 0 ||
-        platform_realpath(dir, realdir, sizeof realdir) != 0)
+    int inside = vp_is_inside(dir, path);
+    if (inside < 0)
         return vp_err(d, e, "cue '%s': the path of '%s' cannot be resolved; use a shorter path",
                       e->id, path);
-    size_t n = strlen(realdir);
-    int inside = strncmp(real, realdir, n) == 0 &&
-                 ((n > 0 && (realdir[n - 1] == '/' || realdir[n - 1] == '\\')) || real[n] == '/' ||
-                  real[n] == '\\');
     if (!inside)
         return vp_err(
             d, e, "cue '%s': '%s' points outside its voice pack; copy the recording into the pack",
@@ -144,9 +156,57 @@ static int vp_check_inside(const vp_entry *e, const char *dir, const char *path,
     return 0;
 }
 
-/* Looks for the cue's file in the folders of its pack (see voicepack.h) and
- * sets e->path. Returns 0, or -1 with d set. */
-static int vp_find(vp_entry *e, const vp_dirs *dirs, adem_diag *d)
+/* Checks the transcript.tsv of pack folder dir once per voicepack: a missing
+ * one is fine; one that is not a regular file inside the pack, or that breaks
+ * the rules of transcript.h, is an error at its file:line:col. Returns 0, or
+ * -1 with d set. */
+static int vp_check_transcript(voicepack *vp, const char *dir, adem_diag *d)
+{
+    char real[VP_PATH_MAX];
+    for (int i = 0; i < vp->nchecked; i++)
+        if (strcmp(vp->checked[i], dir) == 0)
+            return 0;
+    char *path = vp_join(dir, "transcript.tsv", "");
+    char **nc = realloc(vp->checked, (size_t)(vp->nchecked + 1) * sizeof *nc);
+    char *copy = vp_strdup(dir);
+    if (nc)
+        vp->checked = nc;
+    if (!path || !nc || !copy) {
+        free(path);
+        free(copy);
+        return vp_oom(d, NULL);
+    }
+    int rc = 0;
+    if (platform_realpath(path, real, sizeof real) == 0) { /* else: no transcript */
+        int inside = vp_is_inside(dir, path);
+        if (!platform_is_file(path))
+            rc = diag_set(d, NULL, 0, 0,
+                          "'%s' is not a regular file; make it the pack's transcript (ID<TAB>text "
+                          "lines) or remove it",
+                          path);
+        else if (inside != 1)
+            rc = diag_set(d, NULL, 0, 0,
+                          "'%s' points outside its voice pack; copy the transcript into the pack",
+                          path);
+        else {
+            transcript *t = NULL;
+            rc = transcript_read(path, &t, d);
+            transcript_free(t);
+        }
+    }
+    free(path);
+    if (rc != 0) {
+        free(copy);
+        return -1;
+    }
+    vp->checked[vp->nchecked++] = copy;
+    return 0;
+}
+
+/* Looks for the cue's file in the folders of its pack (see voicepack.h), sets
+ * e->path and checks the transcript of the folder it is in. Returns 0, or -1
+ * with d set. */
+static int vp_find(voicepack *vp, vp_entry *e, const vp_dirs *dirs, adem_diag *d)
 {
     char *cand[4] = {NULL, NULL, NULL, NULL};
     int nc = 0, rc = -1;
@@ -199,7 +259,8 @@ static int vp_find(vp_entry *e, const vp_dirs *dirs, adem_diag *d)
                 free(path); /* not there */
                 continue;
             }
-            if (vp_check_inside(e, cand[i], path, d) != 0) {
+            if (vp_check_inside(e, cand[i], path, d) != 0 ||
+                vp_check_transcript(vp, cand[i], d) != 0) {
                 free(path);
                 goto done;
             }
@@ -245,7 +306,7 @@ int voicepack_resolve(const tl_cue *cues, int n, const vp_dirs *dirs, voicepack 
             voicepack_free(vp);
             return -1;
         }
-        if (vp_find(e, dirs, d) != 0) {
+        if (vp_find(vp, e, dirs, d) != 0) {
             voicepack_free(vp);
             return -1;
         }
@@ -549,6 +610,9 @@ void voicepack_free(voicepack *vp)
         free(vp->e[i].path);
         free(vp->e[i].samples);
     }
+    for (int i = 0; i < vp->nchecked; i++)
+        free(vp->checked[i]);
+    free(vp->checked);
     free(vp->e);
     free(vp);
 }

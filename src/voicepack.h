@@ -8,7 +8,9 @@
  *   - then, when P is not "nl", the user's `<user>/nl` and the shipped
  *     `<builtin>/nl` (so a user's pack overrides the shipped one cue by cue).
  * A cue found nowhere is an error naming the cue, the pack and the session line
- * that uses it.
+ * that uses it. The transcript.tsv of every folder a cue is taken from is
+ * checked (src/transcript.h): a folder without one is fine, a malformed one is
+ * an error at its file:line:col, and so is one that points outside the pack.
  *
  * Cues are decoded once with libsndfile (Ogg Vorbis, FLAC, WAV), folded to mono
  * (1 or 2 channels accepted), and converted to the output rate with

@@ -9,6 +9,12 @@
  * from the right frame, sample for sample. The cues are an impulse on a slowly
  * rising pedestal, so every frame is non-zero and tells where it came from,
  * and a fade's gain can be read off every frame (capture / render).
+ *
+ * Every session starts with 100 ms of silence (LEAD): PortAudio's JACK
+ * backend may connect the second output port a period after the stream
+ * started, so the very first period can be missing on one channel (see
+ * e2e_play_start.c, which tests exactly that). Here the start is not the
+ * subject, so the sessions keep it silent.
  * Needs jackd and jack_capture (scripts/bootstrap --test). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,13 +28,15 @@
 #include <string.h>
 
 #include "e2e.h"
+#include "engine.h"
 
 enum {
     RATE = 48000,
     PERIOD = 256,
     FADE = RATE * 30 / 1000,       /* ENGINE_FADE_MS: pause, resume, skip */
     STOP_FADE = RATE * 400 / 1000, /* ENGINE_STOP_FADE_MS: q, SIGINT, SIGTERM */
-    BEAT = 2400                    /* frames per cue of the steady sessions */
+    BEAT = 2400,                   /* frames per cue of the steady sessions */
+    LEAD = RATE / 10               /* the silent start of every session */
 };
 
 static char pack[600];
@@ -45,6 +53,16 @@ static void write_pedestal_cue(const char *id, int64_t frames, float base)
     snprintf(path, sizeof path, "%s/%s.wav", pack, id);
     e2e_write_wav(path, RATE, s, frames);
     free(s);
+}
+
+/* Asserts adem's stderr holds nothing but, at most, its own underflow note. */
+static void assert_quiet(const char *err)
+{
+    long under;
+    if (!e2e_quiet_stderr(err, &under))
+        fail_msg("unexpected stderr: %s", err);
+    if (under)
+        print_message("      (adem noted %ld underflows: the machine is loaded)\n", under);
 }
 
 /* Runs `adem render --voice PACK session -o - --format f32`; returns the
@@ -73,16 +91,21 @@ typedef struct aligned {
     int64_t n;
 } aligned;
 
-/* Aligns live's capture on its first sound (the first impulse, render frame
- * 0) and checks both channels carry the same (mono) signal. */
+/* Aligns live's capture on the render by their first sounds (the first
+ * impulse, render frame LEAD) and checks both channels carry the same (mono)
+ * signal. */
 static void align(const e2e_live *live, const float *ref, int64_t n, aligned *a)
 {
     int64_t c0 = e2e_first_sound(live->cap, live->frames, 2);
+    int64_t r0 = e2e_first_sound(ref, n, 2);
     if (c0 < 0)
         fail_msg("the capture is silent");
-    assert_true(ref[0] != 0.0f);
-    a->cap = live->cap + c0 * 2;
-    a->frames = live->frames - c0;
+    assert_int_equal(r0, LEAD);
+    if (c0 < r0)
+        fail_msg("the capture's first sound (%lld) comes before the render's (%lld)",
+                 (long long)c0, (long long)r0);
+    a->cap = live->cap + (c0 - r0) * 2;
+    a->frames = live->frames - (c0 - r0);
     a->ref = ref;
     a->n = n;
     for (int64_t i = 0; i < a->frames; i++)
@@ -161,8 +184,10 @@ static int on_buffer(int64_t frame)
     return frame % PERIOD == 0;
 }
 
-/* The steady session: 100 beats of 50 ms (5 s), each an impulse on a pedestal. */
+/* The steady session: after the lead, 100 beats of 50 ms (5 s), each an
+ * impulse on a pedestal. */
 static const char steady[] = "session \"Regelmaat\"\n"
+                             "wait 100ms\n"
                              "repeat 100\n"
                              "  speak tik\n"
                              "end\n";
@@ -176,10 +201,10 @@ static void pause_and_resume(void **state)
     float *ref;
     e2e_live live;
     int64_t n = play_script("pause", steady, "1.0 pause\n2.0 resume\n", &live, &ref);
-    assert_int_equal(n, 100 * BEAT);
+    assert_int_equal(n, LEAD + 100 * BEAT);
     if (live.status != 0)
         fail_msg("adem play exited %d: %s", live.status, live.err);
-    assert_string_equal(live.err, "");
+    assert_quiet(live.err);
     aligned a;
     align(&live, ref, n, &a);
 
@@ -213,18 +238,32 @@ static void pause_and_resume(void **state)
     int64_t end = R + F_in + after;
     assert_int_equal(zero_run(&a, end), a.frames - end);
 
-    /* no impulse lost or repeated: the full-level ones are exactly the
-     * render's outside the fades, in order, shifted by the pause */
+    /* no impulse lost or repeated: outside the two fades the impulses are
+     * exactly the render's, in order, shifted by the pause after it; inside
+     * them they are attenuated, not lost */
     int64_t pos[256];
-    int64_t found = e2e_find_peaks(a.cap, end, 2, 0.3f, pos, 256);
+    int64_t found = 0;
+    for (int64_t c = 0; c < end; c++) {
+        if ((c >= P && c <= Z) || (c >= R && c < R + F_in))
+            continue; /* the fades */
+        if (a.cap[2 * c] > 0.3f) {
+            if (found < 256)
+                pos[found] = c;
+            found++;
+        }
+    }
     int64_t want = 0, in_fades = 0;
-    for (int64_t t = 0; t < n; t += BEAT) {
-        if (t < P)
+    for (int64_t t = LEAD; t < n; t += BEAT) {
+        if (t < P) {
             assert_int_equal(pos[want++], t);
-        else if (t >= Q + F_in)
+        } else if (t >= Q + F_in) {
             assert_int_equal(pos[want++], t + shift);
-        else
-            in_fades++; /* attenuated by the fade, not lost (fade_run checked it) */
+        } else {
+            int64_t c = t < Q ? t : t + shift; /* fading out, or fading in */
+            assert_true(a.cap[2 * c] >= 0.0f &&
+                        a.cap[2 * c] < 0.5f * engine_db_gain(ENGINE_HEADROOM_DB));
+            in_fades++;
+        }
     }
     assert_int_equal(found, want);
     assert_int_equal(want + in_fades, 100);
@@ -238,9 +277,10 @@ static void pause_and_resume(void **state)
 static void skip_to_phase_and_mark(void **state)
 {
     (void)state;
-    /* Een 0..48000, Twee ..144000, Drie ..240000, mark Vier at 240000:
-     * speak 48000, wait 24000; Vijf 312000..360000 */
+    /* after the lead: Een 0..48000, Twee ..144000, Drie ..240000, mark Vier
+     * at 240000: speak 48000, wait 24000; Vijf 312000..360000 */
     static const char session[] = "session \"Verder\"\n"
+                                  "wait 100ms\n"
                                   "phase \"Een\" 1s cue=een\n"
                                   "phase \"Twee\" 2s cue=twee\n"
                                   "phase \"Drie\" 2s cue=drie\n"
@@ -248,14 +288,14 @@ static void skip_to_phase_and_mark(void **state)
                                   "speak vier\n"
                                   "wait 500ms\n"
                                   "phase \"Vijf\" 1s cue=vijf\n";
-    const int64_t drie = 144000, vier = 240000;
+    const int64_t drie = LEAD + 144000, vier = LEAD + 240000;
     float *ref;
     e2e_live live;
     int64_t n = play_script("skip", session, "1.5 skip\n2.3 skip\n", &live, &ref);
-    assert_int_equal(n, 360000);
+    assert_int_equal(n, LEAD + 360000);
     if (live.status != 0)
         fail_msg("adem play exited %d: %s", live.status, live.err);
-    assert_string_equal(live.err, "");
+    assert_quiet(live.err);
     aligned a;
     align(&live, ref, n, &a);
 
@@ -274,14 +314,15 @@ static void skip_to_phase_and_mark(void **state)
                   (long long)P1, (double)P1 / RATE, (long long)F1, (long long)J1, (long long)P2,
                   (long long)(drie + run1), (long long)F2, (long long)J2, (long long)run2);
     assert_true(P1 >= 72000 && P1 <= 72000 + RATE / 2 && P1 < drie - FADE);
+    assert_true(P1 > LEAD + 48000); /* inside Twee */
     assert_true(on_buffer(P1));
     assert_true(on_buffer(P2));
     /* the jump comes <= 30 ms (+1 frame) after the command took effect */
     assert_true(F1 + 1 >= FADE - 1 && F1 + 1 <= FADE + 1);
     assert_true(F2 + 1 >= FADE - 1 && F2 + 1 <= FADE + 1);
     /* Drie's impulse and the mark's at full level on the jump frame */
-    assert_true(a.cap[2 * J1] == 0.5f);
-    assert_true(a.cap[2 * J2] == 0.5f);
+    assert_true(a.cap[2 * J1] == 0.5f * engine_db_gain(ENGINE_HEADROOM_DB));
+    assert_true(a.cap[2 * J2] == 0.5f * engine_db_gain(ENGINE_HEADROOM_DB));
     /* the second skip was sent at 2.3 s output and landed inside Drie */
     assert_true(P2 >= 110400 && drie + run1 < vier - FADE);
     /* from the mark to the end exactly the render, then silence */
@@ -298,7 +339,7 @@ static int64_t check_stopped(const e2e_live *live, const float *ref, int64_t n, 
 {
     if (live->status != 130)
         fail_msg("adem play exited %d, want 130; stderr: %s", live->status, live->err);
-    assert_string_equal(live->err, "");
+    assert_quiet(live->err);
     assert_string_equal(live->out, "");
     aligned a;
     align(live, ref, n, &a);
@@ -332,15 +373,24 @@ static void stop_from_script(void **state)
 /* Starts the steady session live and waits until its stream plays. */
 static int64_t start_steady(e2e_live *live, float **ref)
 {
-    const char *session = e2e_path("signal.adem");
+    char session[700]; /* e2e_path's buffers rotate: keep a copy */
+    snprintf(session, sizeof session, "%s", e2e_path("signal.adem"));
     e2e_write_file(session, steady);
     int64_t n = render_f32(session, ref);
     const char *argv[] = {"adem", "play", "--no-ui", "--device", "system", "--voice", pack,
                           session, NULL};
-    e2e_live_start(argv, NULL, live);
-    if (!e2e_jack_wait_connected("PortAudio:out_0", 10000))
-        fail_msg("adem's stream did not start");
-    return n;
+    for (int attempt = 1;; attempt++) {
+        e2e_live_start(argv, NULL, live);
+        int playing = e2e_live_wait_playing(live, 10000);
+        if (playing == 1)
+            return n;
+        if (playing == 0 || attempt == 3)
+            fail_msg("adem's stream did not start (status %d): %s", live->status,
+                     live->err ? live->err : "");
+        print_message("      (adem found no device while the JACK server runs: the machine is "
+                      "overloaded; trying again)\n");
+        e2e_live_free(live);
+    }
 }
 
 /* SIGINT or SIGTERM during the play: a stop with the 400 ms fade, exit 130. */
@@ -363,61 +413,58 @@ static void stop_by_signal(int sig)
     e2e_live_free(&live);
 }
 
+/* SIGINT stops with the fade. */
 static void stop_by_sigint(void **state)
 {
     (void)state;
     stop_by_signal(SIGINT);
 }
 
+/* SIGTERM stops with the fade. */
 static void stop_by_sigterm(void **state)
 {
     (void)state;
     stop_by_signal(SIGTERM);
 }
 
-/* A second SIGINT during the stop's fade exits at once with 130: the fade
- * is cut short. */
+/* A second SIGINT during the stop's fade exits at once with 130 (the fade
+ * is cut short), with nothing on stderr. No capture here: a client that
+ * vanishes without closing wedges a synchronous JACK server for seconds
+ * (jack_capture stops receiving periods), so this test runs last and the
+ * server is stopped after it. */
 static void second_sigint_exits_at_once(void **state)
 {
     (void)state;
-    float *ref;
-    e2e_live live;
-    int64_t n = start_steady(&live, &ref);
+    char session[700]; /* e2e_path's buffers rotate: keep a copy */
+    snprintf(session, sizeof session, "%s", e2e_path("twice.adem"));
+    e2e_write_file(session, steady);
+    const char *argv[] = {"adem", "play", "--no-ui", "--device", "system", "--voice", pack,
+                          session, NULL};
+    char out[700], err[700];
+    snprintf(out, sizeof out, "%s", e2e_path("twice.out"));
+    snprintf(err, sizeof err, "%s", e2e_path("twice.err"));
+    pid_t pid = e2e_spawn_adem(argv, NULL, out, err);
+    if (!e2e_jack_wait_connected("PortAudio:out_0", 10000))
+        fail_msg("adem's stream did not start");
     e2e_sleep_ms(1000);
-    kill(live.adem, SIGINT);
+    kill(pid, SIGINT);
     e2e_sleep_ms(100);
     double t = e2e_now_ms();
-    kill(live.adem, SIGINT);
+    kill(pid, SIGINT);
     int st;
-    int exited = e2e_wait(live.adem, 5000, &st);
+    int exited = e2e_wait(pid, 5000, &st);
     double took = e2e_now_ms() - t;
+    print_message("      second SIGINT 100 ms into the 400 ms fade: exit %d after %.1f ms\n",
+                  exited ? st : -1, took);
     assert_true(exited);
-    live.adem = 0;
-    live.status = st;
-    live.wall_ms = e2e_now_ms() - live.started_ms;
-    e2e_live_finish(&live, 0);
-    print_message("      second SIGINT: exit %d after %.1f ms\n", st, took);
     assert_int_equal(st, 130);
-    assert_string_equal(live.err, "");
+    /* the fade and the padding would take another 500 ms */
     assert_true(took < 250.0);
-    aligned a;
-    align(&live, ref, n, &a);
-    int64_t P = equal_run(&a, 0, 0);
-    /* the fade was cut well before its 400 ms: the gain still fell all along,
-     * then the output stopped */
-    int64_t k = 0;
-    double last = 1.0;
-    while (P + k < a.frames && a.cap[2 * (P + k)] != 0.0f) {
-        double g = (double)a.cap[2 * (P + k)] / (double)a.ref[2 * (P + k)];
-        assert_true(g > 0.0 && g < 1.0 && g <= last + 1e-6);
-        last = g;
-        k++;
-    }
-    print_message("      fade cut after %lld frames at gain %.3f\n", (long long)k, last);
-    assert_true(k > 0 && k < STOP_FADE - RATE / 20);
-    assert_int_equal(zero_run(&a, P + k), a.frames - (P + k));
-    free(ref);
-    e2e_live_free(&live);
+    char *o = e2e_read_text(out), *e = e2e_read_text(err);
+    assert_string_equal(e, "");
+    assert_string_equal(o, "");
+    free(o);
+    free(e);
 }
 
 /* Kills whatever a failed test left running (not the server). */
@@ -449,11 +496,15 @@ static int group_setup(void **state)
     return 0;
 }
 
+/* Stops the server; removes the temp dir (kept with ADEM_TEST_KEEP=1). */
 static int group_teardown(void **state)
 {
     (void)state;
     e2e_kill_all();
-    e2e_cleanup();
+    if (getenv("ADEM_TEST_KEEP"))
+        print_message("kept %s (ADEM_TEST_KEEP)\n", e2e_tmpdir());
+    else
+        e2e_cleanup();
     return 0;
 }
 

@@ -9,6 +9,10 @@
  *     on the frame the session's arithmetic gives, the output ending exactly
  *     on the session's last frame, wall time within loose bounds;
  *   - tones, a bell, a pulse and a noise bed: bit for bit as the render.
+ * Both sessions start with 100 ms of silence: PortAudio's JACK backend may
+ * connect the second output port a period after the stream started, so the
+ * very first period can be missing on one channel; e2e_play_start.c tests
+ * that on its own.
  * Needs jackd and jack_capture (scripts/bootstrap --test). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,13 +26,24 @@
 #include <string.h>
 
 #include "e2e.h"
+#include "engine.h"
 
-enum { RATE = 48000, PERIOD = 256, PAD_FRAMES = RATE / 5 };
+enum { RATE = 48000, PERIOD = 256, PAD_FRAMES = RATE / 5, LEAD = RATE / 10 };
 
 static char pack[600];
 
-/* Runs `adem render ARGS... -o - --format f32` and returns its stereo frames
- * (malloc'd in *out). */
+/* Asserts adem's stderr holds nothing but, at most, its own underflow note. */
+static void assert_quiet(const char *err)
+{
+    long under;
+    if (!e2e_quiet_stderr(err, &under))
+        fail_msg("unexpected stderr: %s", err);
+    if (under)
+        print_message("      (adem noted %ld underflows: the machine is loaded)\n", under);
+}
+
+/* Runs `adem render --voice PACK session -o - --format f32` and returns its
+ * stereo frames (malloc'd in *out). */
 static int64_t render_f32(const char *session, float **out)
 {
     const char *argv[] = {"adem", "render", "--voice", pack, session, "-o", "-",
@@ -45,9 +60,11 @@ static int64_t render_f32(const char *session, float **out)
     return frames;
 }
 
-/* Plays session live and asserts that the capture equals its render exactly.
- * Returns the render (malloc'd, stereo) and its length; *capture_at is the
- * capture frame of render frame 0, *cap the capture. */
+/* Plays session live and asserts that the capture, aligned on the first
+ * sound, equals its render exactly, is silent after it, and took a plausible
+ * wall time. Returns the render's length; *ref_out gets the render (malloc'd,
+ * stereo), *live the play and its capture, *capture_at the capture frame of
+ * render frame 0. */
 static int64_t play_equals_render(const char *session, float **ref_out, e2e_live *live,
                                   int64_t *capture_at)
 {
@@ -60,7 +77,7 @@ static int64_t play_equals_render(const char *session, float **ref_out, e2e_live
     e2e_live_play(argv, (int)(3 * audio_ms) + 20000, live);
     if (live->status != 0)
         fail_msg("adem play exited %d; stderr: %s", live->status, live->err);
-    assert_string_equal(live->err, "");
+    assert_quiet(live->err);
     assert_string_equal(live->out, "");
     assert_int_equal(live->channels, 2);
     assert_int_equal(live->rate, RATE);
@@ -101,6 +118,14 @@ static int64_t play_equals_render(const char *session, float **ref_out, e2e_live
     return n;
 }
 
+/* Appends an expected impulse (frame, amplitude) to the lists. */
+static void expect(int64_t *want, float *amp, int *n, int64_t frame, float a)
+{
+    want[*n] = frame;
+    amp[*n] = a;
+    (*n)++;
+}
+
 /* Impulse cues, waits and a repeat: the capture equals the render, and every
  * impulse sits on the frame the arithmetic of the session gives. */
 static void impulses_land_on_their_frames(void **state)
@@ -108,8 +133,10 @@ static void impulses_land_on_their_frames(void **state)
     (void)state;
     /* cue lengths: kort 1200, mid 4321, lang 30000 frames; waits 250 ms =
      * 12000, 37 ms = 1776, 1 s = 48000 frames */
-    const char *session = e2e_path("impulsen.adem");
+    char session[700]; /* e2e_path's buffers rotate: keep a copy */
+    snprintf(session, sizeof session, "%s", e2e_path("impulsen.adem"));
     e2e_write_file(session, "session \"Impulsen\"\n"
+                            "wait 100ms\n"
                             "speak lang\n"
                             "wait 250ms\n"
                             "repeat 4\n"
@@ -122,15 +149,15 @@ static void impulses_land_on_their_frames(void **state)
     int64_t want[16];
     float amp[16];
     int nw = 0;
-    int64_t t = 0;
-    want[nw] = t, amp[nw++] = 0.25f;
+    int64_t t = LEAD;
+    expect(want, amp, &nw, t, 0.25f * engine_db_gain(ENGINE_HEADROOM_DB));
     t += 30000 + 12000;
     for (int k = 0; k < 4; k++) {
-        want[nw] = t, amp[nw++] = 0.5f;
-        want[nw] = t + 1200 + 1776, amp[nw++] = -0.375f;
+        expect(want, amp, &nw, t, 0.5f * engine_db_gain(ENGINE_HEADROOM_DB));
+        expect(want, amp, &nw, t + 1200 + 1776, -0.375f * engine_db_gain(ENGINE_HEADROOM_DB));
         t += 1200 + 1776 + 4321 + 48000;
     }
-    want[nw] = t, amp[nw++] = 0.5f;
+    expect(want, amp, &nw, t, 0.5f * engine_db_gain(ENGINE_HEADROOM_DB));
     t += 1200;
 
     float *ref;
@@ -157,8 +184,10 @@ static void impulses_land_on_their_frames(void **state)
 static void synth_session_equals_render(void **state)
 {
     (void)state;
-    const char *session = e2e_path("klanken.adem");
+    char session[700]; /* e2e_path's buffers rotate: keep a copy */
+    snprintf(session, sizeof session, "%s", e2e_path("klanken.adem"));
     e2e_write_file(session, "session \"Klanken\"\n"
+                            "wait 100ms\n"
                             "bed pink -20dB\n"
                             "phase \"Adem in\" 2s cue=kort tone=rise\n"
                             "phase \"Vasthouden\" 1s tone=steady\n"
@@ -172,9 +201,9 @@ static void synth_session_equals_render(void **state)
     e2e_live live;
     int64_t off;
     int64_t n = play_equals_render(session, &ref, &live, &off);
-    /* the session is 6.7 s; the bell and the bed's fade may ring out a bit */
-    assert_true(n >= (int64_t)RATE * 67 / 10);
-    assert_true(n <= (int64_t)RATE * 67 / 10 + 5 * RATE);
+    /* the session is 6.8 s; the bell and the bed's fade ring out, at most 5 s */
+    assert_true(n >= (int64_t)RATE * 68 / 10);
+    assert_true(n <= (int64_t)RATE * 68 / 10 + 5 * RATE);
     free(ref);
     e2e_live_free(&live);
 }
@@ -204,11 +233,15 @@ static int group_setup(void **state)
     return 0;
 }
 
+/* Stops the server; removes the temp dir (kept with ADEM_TEST_KEEP=1). */
 static int group_teardown(void **state)
 {
     (void)state;
     e2e_kill_all();
-    e2e_cleanup();
+    if (getenv("ADEM_TEST_KEEP"))
+        print_message("kept %s (ADEM_TEST_KEEP)\n", e2e_tmpdir());
+    else
+        e2e_cleanup();
     return 0;
 }
 

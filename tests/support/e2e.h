@@ -116,18 +116,21 @@ char *e2e_read_text(const char *path);
  * answers (`jack_wait -w -t 10`). Fails the test if it does not come up. */
 void e2e_jack_start(int rate, int period);
 
-/* Stops that server: SIGTERM (SIGKILL after 5 s). No-op when none runs. */
+/* Stops that server: SIGTERM (SIGKILL after 5 s, then cleaned up as by
+ * e2e_jack_kill). No-op when none runs. */
 void e2e_jack_stop(void);
 
-/* Kills that server with SIGKILL (a sound server that dies) and removes the
- * files it leaves in /dev/shm. */
+/* Kills that server with SIGKILL (a sound server that dies), then cleans up
+ * after it: a killed server keeps one of the 8 slots of JACK's per-machine
+ * server registry until a server of the same name starts, so one is started
+ * and stopped properly; and its files in /dev/shm are removed. */
 void e2e_jack_kill(void);
 
 /* The pid of the running server, or 0. */
 pid_t e2e_jack_pid(void);
 
 /* 1 if JACK port `port` of the running server is connected to anything
- * (`jack_lsp -c`). */
+ * (`jack_lsp -c`; 0 when that does not answer within 5 s). */
 int e2e_jack_connected(const char *port);
 
 /* Polls e2e_jack_connected(port) every 20 ms for up to timeout_ms. */
@@ -169,13 +172,28 @@ void e2e_live_start(const char *const *argv, const char *const *env, e2e_live *r
  * already reaped adem itself, it sets r->adem = 0 and r->status first. */
 void e2e_live_finish(e2e_live *r, int timeout_ms);
 
-/* e2e_live_start then e2e_live_finish. */
+/* e2e_live_start then e2e_live_finish. When adem says it found no device
+ * although the server runs (PortAudio's JACK client timed out on an
+ * overloaded machine), notes it and tries again, at most 3 times in all. */
 void e2e_live_play(const char *const *argv, int timeout_ms, e2e_live *r);
+
+/* After e2e_live_start: waits until adem's stream plays (its port
+ * PortAudio:out_0 is connected). Returns 1 then; 0 if it did not within
+ * timeout_ms or adem exited (then r is finished: status, err, capture); -1
+ * if adem exited because it found no device while the server runs (r is
+ * finished too: free it and start again). */
+int e2e_live_wait_playing(e2e_live *r, int timeout_ms);
 
 /* Frees what e2e_live_finish read. */
 void e2e_live_free(e2e_live *r);
 
 /* The first frame of an interleaved buffer with any sample != 0, or -1. */
 int64_t e2e_first_sound(const float *s, int64_t frames, int channels);
+
+/* 1 if adem's stderr `err` is empty or holds only its own "adem: note: the
+ * audio device reported N underflow(s)" line (PortAudio flags an underflow on
+ * every JACK xrun, also when no sample was lost, and adem reports the count);
+ * nothing from ALSA or JACK. *underflows gets N (0 when none). */
+int e2e_quiet_stderr(const char *err, long *underflows);
 
 #endif

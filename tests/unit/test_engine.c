@@ -104,12 +104,20 @@ static void fx_free(fx *f)
     session_free(f->s);
 }
 
+/* The engine's defaults, but with no headroom, so a cue's samples pass
+ * unchanged and the tests can compare them exactly. */
+static void unity_config(engine_config *c)
+{
+    engine_config_init(c);
+    c->headroom_db = 0;
+}
+
 static engine *fx_engine(fx *f, const engine_config *c)
 {
     engine_config def;
     adem_diag d;
     if (!c) {
-        engine_config_init(&def);
+        unity_config(&def);
         c = &def;
     }
     engine *e = engine_new(f->tl, f->cues, c, &d);
@@ -297,7 +305,7 @@ static void test_limiter_ceiling(void **state)
     fx f;
     fx_build(&f, rich, 24000, 1); /* constant 0.25 cues overlap tones and bells */
     engine_config c;
-    engine_config_init(&c);
+    unity_config(&c);
     c.volume_db = 12;
     c.tone_db = 12;
     c.bed_db = 12;
@@ -507,7 +515,7 @@ static void test_channels(void **state)
     int64_t len2, len1, len4, lenm;
     float *st = render(&f, NULL, 300, &len2);
     engine_config c;
-    engine_config_init(&c);
+    unity_config(&c);
     c.channels = 1;
     float *mo = render(&f, &c, 300, &len1);
     c.channels = 4;
@@ -578,6 +586,25 @@ static void test_status(void **state)
     fx_free(&f);
 }
 
+/* By default every bus is ENGINE_HEADROOM_DB lower: a cue's sample comes out
+ * scaled by exactly that gain. */
+static void test_headroom(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f, "session \"x\"\nspeak a\n", 100, 0);
+    engine_config c;
+    engine_config_init(&c);
+    assert_true(c.headroom_db == ENGINE_HEADROOM_DB);
+    int64_t len;
+    float *out = render(&f, &c, 64, &len);
+    float g = engine_db_gain(ENGINE_HEADROOM_DB);
+    assert_true(out[0] == 0.5f * g && out[1] == 0.5f * g);
+    assert_float_equal(g, 0.70795, 1e-4);
+    free(out);
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -594,6 +621,7 @@ int main(void)
         cmocka_unit_test(test_channels),
         cmocka_unit_test(test_pool_full),
         cmocka_unit_test(test_status),
+        cmocka_unit_test(test_headroom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,257 @@
+/* e2e_faults: faults while rendering, through the real binary. The output
+ * folder read-only (a read-only mount when running as root, where permissions
+ * do not stop us), a full file system (a 64 kB tmpfs; skipped where mounting
+ * is not allowed), standard output closed by its reader, and SIGINT/SIGTERM
+ * in the middle of a long render: each exits 1 (130 when stopped), prints one
+ * line naming the path, and leaves no file, no temporary file, and an older
+ * file of the same name untouched. (Missing folder and /dev/full are cases of
+ * tests/bad/cases.tsv.) POSIX (tests only). */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "e2e.h"
+
+static char mounted[4][700]; /* mount points to release in teardown */
+static int nmounted;
+
+/* A path under the temp folder (static rotating buffers). */
+static const char *tp(const char *fmt, ...)
+{
+    static char bufs[8][1200];
+    static int next;
+    char *b = bufs[next++ % 8];
+    char rel[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rel, sizeof rel, fmt, ap);
+    va_end(ap);
+    snprintf(b, sizeof bufs[0], "%s/%s", e2e_tmpdir(), rel);
+    return b;
+}
+
+/* Creates folder rel under the temp folder and returns its path. */
+static const char *folder(const char *rel)
+{
+    const char *p = tp("%s", rel);
+    if (mkdir(p, 0755) != 0 && errno != EEXIST)
+        fail_msg("mkdir %s: %s", p, strerror(errno));
+    return p;
+}
+
+/* Mounts a tmpfs of `size` on dir with extra options (e.g. "ro"); returns 1,
+ * or 0 when this system does not let us (not root, no CAP_SYS_ADMIN). */
+static int mount_tmpfs(const char *dir, const char *size, const char *extra)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=%s%s%s tmpfs '%s' 2>/dev/null", size,
+             extra ? "," : "", extra ? extra : "", dir);
+    if (system(cmd) != 0)
+        return 0;
+    snprintf(mounted[nmounted++], sizeof mounted[0], "%s", dir);
+    return 1;
+}
+
+/* Unmounts everything mount_tmpfs mounted. */
+static void unmount_all(void)
+{
+    char cmd[800];
+    while (nmounted > 0) {
+        snprintf(cmd, sizeof cmd, "umount -l '%s' 2>/dev/null", mounted[--nmounted]);
+        if (system(cmd) != 0)
+            fprintf(stderr, "e2e_faults: could not unmount %s\n", mounted[nmounted]);
+    }
+}
+
+/* The session and one-cue pack every test renders: a few seconds long. */
+static const char *short_session(void)
+{
+    static char path[700];
+    if (!path[0]) {
+        snprintf(path, sizeof path, "%s", tp("kort.adem"));
+        e2e_write_file(path, "session \"Kort\"\nvoice nl\nbed pink -20dB\nphase \"in\" 4s "
+                             "tone=rise\nbell\nwait 2s\n");
+    }
+    return path;
+}
+
+/* A session that takes long to render (two hours of bed and tones). */
+static const char *long_session(void)
+{
+    static char path[700];
+    if (!path[0]) {
+        snprintf(path, sizeof path, "%s", tp("lang.adem"));
+        e2e_write_file(path, "session \"Lang\"\nbed brown -20dB\nrepeat 360\n  phase \"in\" 10s "
+                             "tone=rise\n  phase \"uit\" 10s tone=fall\nend\n");
+    }
+    return path;
+}
+
+/* Asserts the one-line error of r: status, "adem: " prefix, fragment. */
+static void assert_one_line(const e2e_result *r, int status, const char *fragment)
+{
+    if (r->status != status || e2e_count_lines(r->err) != 1 || strncmp(r->err, "adem: ", 6) != 0 ||
+        !strstr(r->err, fragment))
+        fail_msg("want exit %d and one line with \"%s\"; got exit %d and: %s", status, fragment,
+                 r->status, r->err);
+}
+
+/* A folder adem may not write in: read-only for us, also as root. */
+static void test_read_only_folder(void **state)
+{
+    (void)state;
+    const char *dir = folder("ro");
+    if (geteuid() == 0) {
+        if (!mount_tmpfs(dir, "64k", "ro")) {
+            skip(); /* root without mount: permissions would not stop us */
+            return;
+        }
+    } else {
+        assert_int_equal(chmod(dir, 0555), 0);
+    }
+    char target[800], want[900];
+    snprintf(target, sizeof target, "%s/x.wav", dir);
+    snprintf(want, sizeof want, "cannot write '%s': %s", target,
+             geteuid() == 0 ? "Read-only file system" : "Permission denied");
+    const char *argv[] = {"adem", "render", short_session(), "-o", target, NULL};
+    e2e_result r;
+    e2e_run(argv, &r);
+    assert_one_line(&r, 1, want);
+    assert_int_equal(r.out_len, 0);
+    assert_int_equal(e2e_dir_entries(dir), 0);
+    e2e_result_free(&r);
+    if (geteuid() != 0)
+        chmod(dir, 0755);
+}
+
+/* A file system that fills up during the render, for each file format: exit
+ * 1, "No space left on device" naming the file, nothing left behind. */
+static void test_disk_full(void **state)
+{
+    (void)state;
+    const char *dir = folder("full");
+    if (!mount_tmpfs(dir, "64k", NULL)) {
+        skip();
+        return;
+    }
+    static const char *const exts[] = {"wav", "flac", "ogg"};
+    for (int i = 0; i < 3; i++) {
+        char target[800], want[900];
+        snprintf(target, sizeof target, "%s/x.%s", dir, exts[i]);
+        snprintf(want, sizeof want, "writing '%s' failed: No space left on device; free some space",
+                 target);
+        const char *argv[] = {"adem", "render", "478", "-o", target, NULL};
+        e2e_result r;
+        e2e_run(argv, &r);
+        assert_one_line(&r, 1, want);
+        assert_int_equal(r.out_len, 0);
+        if (e2e_dir_entries(dir) != 0)
+            fail_msg("%s: something was left in %s", exts[i], dir);
+        e2e_result_free(&r);
+    }
+}
+
+/* -o - into a pipe whose reader stops after 64 kB: exit 1 with one line
+ * ("Broken pipe"), not a silent death by SIGPIPE. */
+static void test_closed_pipe(void **state)
+{
+    (void)state;
+    const char *err = tp("pipe.err"), *script = tp("pipe.sh");
+    char cmd[2000];
+    snprintf(cmd, sizeof cmd,
+             "XDG_DATA_HOME='%s' \"$ADEM_BIN\" render 478 -o - 2>'%s' | head -c 65536 >/dev/null\n"
+             "exit ${PIPESTATUS[0]}\n",
+             tp("xdg"), err);
+    e2e_write_file(script, cmd);
+    snprintf(cmd, sizeof cmd, "bash '%s'", script);
+    int st = system(cmd);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 1);
+    char *text = e2e_read_text(err);
+    if (e2e_count_lines(text) != 1 ||
+        !strstr(text, "adem: writing to standard output failed: Broken pipe"))
+        fail_msg("stderr: %s", text);
+    free(text);
+}
+
+/* Starts a long render into dir/x.wav, waits until its temporary file has
+ * data, sends sig, and checks: exit 130, one line, no temporary file, and
+ * the older x.wav untouched. */
+static void stop_render(int sig)
+{
+    char sub[32];
+    snprintf(sub, sizeof sub, "sig%d", sig);
+    const char *dir = folder(sub);
+    char target[800], errp[800];
+    snprintf(target, sizeof target, "%s/x.wav", dir);
+    snprintf(errp, sizeof errp, "%s.err", dir);
+    e2e_write_file(target, "older file");
+    const char *argv[] = {"adem", "render", long_session(), "-o", target, NULL};
+    pid_t pid = e2e_spawn_adem(argv, NULL, NULL, errp);
+    /* wait for the temporary file ".x.wav.XXXXXX.part" to hold some audio */
+    int seen = 0;
+    for (int i = 0; i < 3000 && !seen; i++) {
+        char cmd[1000];
+        snprintf(cmd, sizeof cmd, "find '%s' -name '.x.wav.*.part' -size +100k | grep -q .", dir);
+        seen = system(cmd) == 0;
+        if (!seen)
+            e2e_sleep_ms(10);
+    }
+    if (!seen) {
+        e2e_stop(pid, SIGKILL, 1000);
+        fail_msg("no temporary file appeared in %s", dir);
+    }
+    int status = e2e_stop(pid, sig, 10000);
+    assert_int_equal(status, 130);
+    char *err = e2e_read_text(errp);
+    if (e2e_count_lines(err) != 1 || !strstr(err, "adem: render stopped; nothing was written"))
+        fail_msg("stderr: %s", err);
+    free(err);
+    assert_int_equal(e2e_dir_entries(dir), 1); /* only the older file */
+    char *old = e2e_read_text(target);
+    assert_string_equal(old, "older file");
+    free(old);
+}
+
+static void test_sigint(void **state)
+{
+    (void)state;
+    stop_render(SIGINT);
+}
+
+static void test_sigterm(void **state)
+{
+    (void)state;
+    stop_render(SIGTERM);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unmount_all();
+    e2e_kill_all();
+    e2e_cleanup();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_read_only_folder), cmocka_unit_test(test_disk_full),
+        cmocka_unit_test(test_closed_pipe),      cmocka_unit_test(test_sigint),
+        cmocka_unit_test(test_sigterm),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown);
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# deb.sh: CPack makes a .deb from the build (into a temporary folder, not the
+# build tree) whose contents are the install tree under /usr plus Debian's
+# changelog and lintian overrides, whose Depends come from dpkg-shlibdeps
+# (PortAudio, libsndfile, libsamplerate, libc), with section sound; and the
+# adem unpacked from it (dpkg-deb -x, nothing installed) lists the built-ins.
+# lintian is not run here (scripts/package runs it).
+# Usage: deb.sh BUILDDIR VERSION. Exit 77 (skipped) without dpkg-deb.
+set -u
+build=$(cd "${1:?usage: deb.sh BUILDDIR VERSION}" && pwd)
+version=${2:?usage: deb.sh BUILDDIR VERSION}
+if ! command -v dpkg-deb >/dev/null || ! command -v dpkg-shlibdeps >/dev/null; then
+    echo "skipped: dpkg-deb and dpkg-shlibdeps (dpkg-dev) are needed to build a .deb"
+    exit 77
+fi
+tmp=$(mktemp -d /tmp/adem-deb-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { printf 'FAIL: %s\n' "$*"; failures=$((failures + 1)); }
+
+if ! (cd "$tmp" && cpack --config "$build/CPackConfig.cmake" -G DEB -B "$tmp/out") >"$tmp/cpack.log" 2>&1; then
+    cat "$tmp/cpack.log"
+    echo "FAIL: cpack -G DEB failed"
+    exit 1
+fi
+arch=$(dpkg --print-architecture)
+deb=$tmp/out/adem_${version}-1_${arch}.deb
+[ -f "$deb" ] || { ls "$tmp/out"; echo "FAIL: $deb was not made"; exit 1; }
+
+contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
+for path in ./usr/bin/adem ./usr/share/adem/sessions/478.adem ./usr/share/adem/sessions/rustig.adem \
+    ./usr/share/adem/voices/nl/transcript.tsv ./usr/share/adem/voices/nl/intro_478.ogg \
+    ./usr/share/man/man1/adem.1.gz ./usr/share/man/man5/adem-session.5.gz \
+    ./usr/share/bash-completion/completions/adem ./usr/share/doc/adem/copyright \
+    ./usr/share/doc/adem/changelog.Debian.gz ./usr/share/doc/adem/README.md \
+    ./usr/share/lintian/overrides/adem; do
+    grep -qxF -- "$path" <<<"$contents" || fail "the .deb lacks $path"
+done
+outside=$(grep -v '^\./usr/' <<<"$contents" | grep -vx '\./')
+[ -z "$outside" ] || fail "the .deb has files outside /usr: $outside"
+grep -q '/\.[^/]*$' <<<"$contents" && fail "the .deb has dot files: $(grep '/\.[^/]*$' <<<"$contents")"
+
+field() { dpkg-deb -f "$deb" "$1"; }
+[ "$(field Package)" = adem ] || fail "Package is '$(field Package)'"
+[ "$(field Version)" = "${version}-1" ] || fail "Version is '$(field Version)', want ${version}-1"
+[ "$(field Section)" = sound ] || fail "Section is '$(field Section)', want sound"
+[ -n "$(field Maintainer)" ] || fail "no Maintainer"
+depends=$(field Depends)
+for lib in libc6 libportaudio2 libsndfile1 libsamplerate0; do
+    grep -q "\\b$lib\\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
+done
+grep -q '(>=' <<<"$depends" || fail "Depends has no versions (not from shlibdeps?): $depends"
+summary=$(field Description | head -1)
+[ -n "$summary" ] || fail "no Description"
+[ "$(field Description | sed -n 2p | sed 's/^ //')" != "$summary" ] || fail "the Description repeats its synopsis"
+
+# the unpacked tree works where it is (relocatable)
+dpkg-deb -x "$deb" "$tmp/root"
+list=$(XDG_DATA_HOME=$tmp/data XDG_CONFIG_HOME=$tmp/config ADEM_DATA_DIR='' "$tmp/root/usr/bin/adem" list 2>&1) ||
+    fail "the unpacked adem list failed: $list"
+for s in 478 niksdoen pmr rustig schudden slapen vuist; do
+    grep -q "^$s " <<<"$list" || fail "the unpacked adem does not list $s"
+done
+file "$tmp/root/usr/bin/adem" 2>/dev/null | grep -q 'not stripped' && fail "usr/bin/adem is not stripped"
+
+if [ $failures -gt 0 ]; then
+    echo "$failures failure(s)"
+    exit 1
+fi
+echo "deb: $(basename "$deb") checked ($(dpkg-deb -c "$deb" | wc -l) entries; Depends: $depends)"
