@@ -580,9 +580,19 @@ static void duck(engine *e, int at, int n, int bed)
         e->duck = (last < until || last >= soon) ? floor_ : 1.0f;
         return;
     }
-    if (g == 1.0f && e->pos + n <= soon && e->pos >= until)
-        return; /* the common case: no voice near, the bed at full level */
     float *l = e->bl + at, *r = e->br + at;
+    const int64_t first = e->pos, last = e->pos + n - 1;
+    const float t0 = (first < until || first >= soon) ? floor_ : 1.0f;
+    /* the target changes only at `until` and `soon`: when neither falls in
+     * this segment and the gain has reached it, the gain is a constant */
+    if (g == t0 && !(until > first && until <= last) && !(soon > first && soon <= last)) {
+        if (g != 1.0f)
+            for (int k = 0; k < n; k++) {
+                l[k] *= g;
+                r[k] *= g;
+            }
+        return;
+    }
     for (int k = 0; k < n; k++) {
         int64_t f = e->pos + k;
         float target = (f < until || f >= soon) ? floor_ : 1.0f;
@@ -688,6 +698,16 @@ static void mix_plain(const engine *e, float *restrict out, int n)
     if (e->spread) {
         const float *restrict tl = e->tleft, *restrict tr = e->tright;
         const float a = 1.0f + SPREAD, b = 1.0f - SPREAD;
+        /* 8-frame pieces, as below, so that the compiler vectorises them */
+        for (; k + 8 <= n; k += 8) {
+            for (int j = 0; j < 8; j++) {
+                float vv = v[k + j] * gv;
+                float left = (t[k + j] + a * tl[k + j] + b * tr[k + j]) * gt;
+                float right = (t[k + j] + b * tl[k + j] + a * tr[k + j]) * gt;
+                out[2 * (k + j)] = (vv + left + bl[k + j] * gb) * m;
+                out[2 * (k + j) + 1] = (vv + right + br[k + j] * gb) * m;
+            }
+        }
         for (; k < n; k++) {
             float vv = v[k] * gv;
             float left = (t[k] + a * tl[k] + b * tr[k]) * gt;

@@ -10,6 +10,7 @@
 
 #include <portaudio.h>
 
+#include "pa_stream.h"
 #include "platform.h"
 
 enum { FOLD_CHUNK = 512 };
@@ -336,8 +337,6 @@ void indev_close(in_device *i)
 {
     if (!i)
         return;
-    if (Pa_IsStreamStopped(i->stream) == 0)
-        Pa_StopStream(i->stream);
-    Pa_CloseStream(i->stream);
+    pastream_close(i->stream);
     free(i);
 }

@@ -9,6 +9,7 @@
 #include <portaudio.h>
 
 #include "console.h"
+#include "pa_stream.h"
 #include "platform.h"
 
 struct out_device {
@@ -262,8 +263,6 @@ void outdev_close(out_device *o)
 {
     if (!o)
         return;
-    if (Pa_IsStreamStopped(o->stream) == 0)
-        Pa_StopStream(o->stream);
-    Pa_CloseStream(o->stream);
+    pastream_close(o->stream);
     free(o);
 }
