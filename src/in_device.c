@@ -1,7 +1,6 @@
 /* in_device: PortAudio input for `adem record` (see in_device.h). */
 #include "in_device.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -117,21 +116,6 @@ static void describe(int i, indev_info *info)
     info->default_latency = di ? di->defaultHighInputLatency : 0.1;
 }
 
-/* 1 if needle occurs in hay, ignoring ASCII case. */
-static int contains_nocase(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; *hay; hay++) {
-        size_t k = 0;
-        while (k < n && hay[k] &&
-               tolower((unsigned char)hay[k]) == tolower((unsigned char)needle[k]))
-            k++;
-        if (k == n)
-            return 1;
-    }
-    return n == 0;
-}
-
 /* Writes "0 'name', 3 'name', ..." for the input devices into buf. */
 static void list_inputs(char *buf, size_t n)
 {
@@ -157,48 +141,19 @@ static const char no_device[] =
 
 int indev_find(const char *spec, indev_info *info, adem_diag *d)
 {
-    int count = Pa_GetDeviceCount();
-    int inputs = 0;
-    char names[400];
-    for (int i = 0; i < count; i++) {
-        const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
-        inputs += di && di->maxInputChannels > 0;
+    int i = pastream_find_device(spec, 1);
+    if (i >= 0) {
+        describe(i, info);
+        return 0;
     }
-    if (count <= 0 || inputs == 0)
+    if (i == PASTREAM_NO_DEVICE)
         return diag_runtime(d, "%s", no_device);
-    if (!spec) {
-        PaDeviceIndex def = Pa_GetDefaultInputDevice();
-        if (def == paNoDevice)
-            return diag_runtime(d, "%s", no_device);
-        describe(def, info);
-        return 0;
-    }
+    char names[400];
     list_inputs(names, sizeof names);
-    char *end;
-    long idx = strtol(spec, &end, 10);
-    if (end != spec && *end == '\0') {
-        if (idx < 0 || idx >= count || Pa_GetDeviceInfo((int)idx)->maxInputChannels <= 0)
-            return diag_set(d, NULL, 0, 0,
-                            "--device %s: there is no input device with that index; the input "
-                            "devices are %s", spec, names);
-        describe((int)idx, info);
-        return 0;
-    }
-    /* a name: an exact match first, then the first device containing it */
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < count; i++) {
-            const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
-            if (!di || di->maxInputChannels <= 0 || !di->name)
-                continue;
-            int hit = pass == 0 ? strcmp(di->name, spec) == 0 : contains_nocase(di->name, spec);
-            if (hit) {
-                describe(i, info);
-                return 0;
-            }
-        }
-    }
-    return diag_set(d, NULL, 0, 0, "--device %s: no input device has that name; the input "
-                                   "devices are %s", spec, names);
+    return diag_set(d, NULL, 0, 0, "--device %s: %s; the input devices are %s", spec,
+                    i == PASTREAM_BAD_INDEX ? "there is no input device with that index"
+                                            : "no input device has that name",
+                    names);
 }
 
 int indev_open(const indev_info *dev, int rate, int latency_ms, ring *r, in_device **out,

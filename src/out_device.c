@@ -1,7 +1,6 @@
 /* out_device: PortAudio output for `adem play` (see out_device.h). */
 #include "out_device.h"
 
-#include <ctype.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,68 +99,22 @@ static void describe(int i, outdev_info *info)
     info->default_latency = di ? di->defaultHighOutputLatency : 0.1;
 }
 
-/* 1 if needle occurs in hay, ignoring ASCII case. */
-static int contains_nocase(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; *hay; hay++) {
-        size_t k = 0;
-        while (k < n && hay[k] &&
-               tolower((unsigned char)hay[k]) == tolower((unsigned char)needle[k]))
-            k++;
-        if (k == n)
-            return 1;
-    }
-    return n == 0;
-}
-
 static const char no_device[] =
     "no audio output device found; start your sound server or plug in a device, see `adem "
     "devices` and choose one with --device, or write a file with `adem render`";
 
 int outdev_find(const char *spec, outdev_info *info, adem_diag *d)
 {
-    int count = Pa_GetDeviceCount();
-    int outputs = 0;
-    for (int i = 0; i < count; i++) {
-        const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
-        outputs += di && di->maxOutputChannels > 0;
+    int i = pastream_find_device(spec, 0);
+    if (i >= 0) {
+        describe(i, info);
+        return 0;
     }
-    if (count <= 0 || outputs == 0)
+    if (i == PASTREAM_NO_DEVICE)
         return diag_runtime(d, "%s", no_device);
-    if (!spec) {
-        PaDeviceIndex def = Pa_GetDefaultOutputDevice();
-        if (def == paNoDevice)
-            return diag_runtime(d, "%s", no_device);
-        describe(def, info);
-        return 0;
-    }
-    char *end;
-    long idx = strtol(spec, &end, 10);
-    if (end != spec && *end == '\0') {
-        if (idx < 0 || idx >= count || Pa_GetDeviceInfo((int)idx)->maxOutputChannels <= 0)
-            return diag_set(d, NULL, 0, 0,
-                            "--device %s: there is no output device with that index; see `adem "
-                            "devices`", spec);
-        describe((int)idx, info);
-        return 0;
-    }
-    /* a name: an exact match first, then the first device containing it */
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < count; i++) {
-            const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
-            if (!di || di->maxOutputChannels <= 0 || !di->name)
-                continue;
-            int hit = pass == 0 ? strcmp(di->name, spec) == 0 : contains_nocase(di->name, spec);
-            if (hit) {
-                describe(i, info);
-                return 0;
-            }
-        }
-    }
-    return diag_set(d, NULL, 0, 0,
-                    "--device %s: no output device has that name; see `adem devices` for the list",
-                    spec);
+    return diag_set(d, NULL, 0, 0, "--device %s: %s; see `adem devices` for the list", spec,
+                    i == PASTREAM_BAD_INDEX ? "there is no output device with that index"
+                                            : "no output device has that name");
 }
 
 int outdev_list(FILE *f)

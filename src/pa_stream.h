@@ -15,4 +15,19 @@ void pastream_close(PaStream *s);
 
 enum { PASTREAM_JACK_SETTLE_MS = 150 };
 
+/* What pastream_find_device returns when it finds no device. */
+enum {
+    PASTREAM_NO_DEVICE = -1, /* no device of that direction at all, or no default */
+    PASTREAM_BAD_INDEX = -2, /* spec is a number that is not such a device's index */
+    PASTREAM_BAD_NAME = -3   /* spec matches no such device's name */
+};
+
+/* The index of the PortAudio device that `spec` names among the devices with
+ * input channels (input = 1) or output channels (input = 0): the default one
+ * when spec is NULL, else an index, else a name (an exact match first, then
+ * the first name that contains spec, ignoring ASCII case). Returns the index
+ * (>= 0) or one of PASTREAM_NO_DEVICE, _BAD_INDEX, _BAD_NAME. Call between
+ * Pa_Initialize and Pa_Terminate. */
+int pastream_find_device(const char *spec, int input);
+
 #endif

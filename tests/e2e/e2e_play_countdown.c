@@ -37,14 +37,6 @@ static int group_setup(void **state)
     return 0;
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_jack_stop();
-    e2e_cleanup();
-    return 0;
-}
-
 /* The frames (in the capture's left channel) where a sound starts after at
  * least `gap` frames of silence: the onsets. */
 static int onsets(const float *s, int64_t frames, int64_t gap, int64_t *at, int max)
@@ -113,5 +105,5 @@ int main(void)
         cmocka_unit_test(test_countdown),
         cmocka_unit_test(test_cron_silent),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }

@@ -225,18 +225,6 @@ static int group_setup(void **state)
     return 0;
 }
 
-/* Stops everything; removes the temp dir (kept with ADEM_TEST_KEEP=1). */
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_kill_all();
-    if (getenv("ADEM_TEST_KEEP"))
-        print_message("kept %s (ADEM_TEST_KEEP)\n", e2e_tmpdir());
-    else
-        e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,5 +233,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(device_lost_while_paused, start_server, stop_server),
         cmocka_unit_test_setup_teardown(devices_lists_jack, start_server, stop_server),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }

@@ -233,23 +233,11 @@ static int group_setup(void **state)
     return 0;
 }
 
-/* Stops the server; removes the temp dir (kept with ADEM_TEST_KEEP=1). */
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_kill_all();
-    if (getenv("ADEM_TEST_KEEP"))
-        print_message("kept %s (ADEM_TEST_KEEP)\n", e2e_tmpdir());
-    else
-        e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(impulses_land_on_their_frames, teardown),
         cmocka_unit_test_teardown(synth_session_equals_render, teardown),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }

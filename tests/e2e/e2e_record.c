@@ -711,14 +711,6 @@ static int group_setup(void **state)
     return 0;
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_kill_all();
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -730,5 +722,5 @@ int main(void)
         cmocka_unit_test_teardown(new_pack_starts_from_nl, teardown),
         cmocka_unit_test_teardown(lost_device_ends_the_run, teardown),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }

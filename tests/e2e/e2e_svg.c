@@ -227,14 +227,6 @@ static void errors_and_replace(void **state)
     e2e_result_free(&r);
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_kill_all();
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,5 +234,5 @@ int main(void)
         cmocka_unit_test(svg_to_stdout),
         cmocka_unit_test(errors_and_replace),
     };
-    return cmocka_run_group_tests(tests, NULL, group_teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

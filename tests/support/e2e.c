@@ -473,6 +473,17 @@ void e2e_kill_all(void)
     e2e_jack_stop();
 }
 
+int e2e_group_teardown(void **state)
+{
+    (void)state;
+    e2e_kill_all();
+    if (getenv("ADEM_TEST_KEEP"))
+        print_message("kept %s (ADEM_TEST_KEEP)\n", e2e_tmpdir());
+    else
+        e2e_cleanup();
+    return 0;
+}
+
 char *e2e_read_text(const char *path)
 {
     FILE *f = fopen(path, "rb");

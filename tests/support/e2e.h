@@ -105,6 +105,11 @@ void e2e_kill_spawned(void);
  * atexit on the first spawn). Safe to call any time. */
 void e2e_kill_all(void);
 
+/* A cmocka group teardown: e2e_kill_all, then e2e_cleanup, except that with
+ * ADEM_TEST_KEEP set in the environment the temporary folder is kept (and
+ * named) for a look after a failure. Returns 0. */
+int e2e_group_teardown(void **state);
+
 /* Reads a whole file into a malloc'd NUL-terminated string ("" if missing). */
 char *e2e_read_text(const char *path);
 
