@@ -102,20 +102,6 @@ static void finished(void *user)
     atomic_store_explicit(&d->finished, 1, memory_order_release);
 }
 
-/* Fills info from PortAudio's device i. */
-static void describe(int i, indev_info *info)
-{
-    const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
-    const PaHostApiInfo *hi = di ? Pa_GetHostApiInfo(di->hostApi) : NULL;
-    memset(info, 0, sizeof *info);
-    info->index = i;
-    snprintf(info->name, sizeof info->name, "%s", di && di->name ? di->name : "?");
-    snprintf(info->host, sizeof info->host, "%s", hi && hi->name ? hi->name : "?");
-    info->max_channels = di ? di->maxInputChannels : 0;
-    info->default_rate = di ? di->defaultSampleRate : 48000;
-    info->default_latency = di ? di->defaultHighInputLatency : 0.1;
-}
-
 /* Writes "0 'name', 3 'name', ..." for the input devices into buf. */
 static void list_inputs(char *buf, size_t n)
 {
@@ -143,7 +129,7 @@ int indev_find(const char *spec, indev_info *info, adem_diag *d)
 {
     int i = pastream_find_device(spec, 1);
     if (i >= 0) {
-        describe(i, info);
+        pastream_describe(i, 1, info);
         return 0;
     }
     if (i == PASTREAM_NO_DEVICE)

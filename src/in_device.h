@@ -18,17 +18,11 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "pa_stream.h"
 #include "ring.h"
 
 /* A chosen input device. */
-typedef struct indev_info {
-    int index;
-    char name[256];
-    char host[64];
-    int max_channels;       /* input channels */
-    double default_rate;
-    double default_latency; /* seconds (PortAudio's "high" input latency) */
-} indev_info;
+typedef pastream_device indev_info;
 
 /* Finds the input device `spec` (an index, or part of a name, case-
  * insensitive, an exact name first; NULL = the default input device).

@@ -85,20 +85,6 @@ void outdev_terminate(void)
     Pa_Terminate();
 }
 
-/* Fills info from PortAudio's device i. */
-static void describe(int i, outdev_info *info)
-{
-    const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
-    const PaHostApiInfo *hi = di ? Pa_GetHostApiInfo(di->hostApi) : NULL;
-    memset(info, 0, sizeof *info);
-    info->index = i;
-    snprintf(info->name, sizeof info->name, "%s", di && di->name ? di->name : "?");
-    snprintf(info->host, sizeof info->host, "%s", hi && hi->name ? hi->name : "?");
-    info->max_channels = di ? di->maxOutputChannels : 0;
-    info->default_rate = di ? di->defaultSampleRate : 48000;
-    info->default_latency = di ? di->defaultHighOutputLatency : 0.1;
-}
-
 static const char no_device[] =
     "no audio output device found; start your sound server or plug in a device, see `adem "
     "devices` and choose one with --device, or write a file with `adem render`";
@@ -107,7 +93,7 @@ int outdev_find(const char *spec, outdev_info *info, adem_diag *d)
 {
     int i = pastream_find_device(spec, 0);
     if (i >= 0) {
-        describe(i, info);
+        pastream_describe(i, 0, info);
         return 0;
     }
     if (i == PASTREAM_NO_DEVICE)
@@ -123,7 +109,7 @@ int outdev_list(FILE *f)
     PaDeviceIndex def = Pa_GetDefaultOutputDevice();
     for (int i = 0; i < count; i++) {
         outdev_info info;
-        describe(i, &info);
+        pastream_describe(i, 0, &info);
         if (info.max_channels <= 0)
             continue;
         if (outputs++ == 0)

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "pa_stream.h"
 #include "engine.h"
 
 #define OUTDEV_PAD_MS 200
@@ -24,14 +25,7 @@
 #define OUTDEV_LEAD_MS 50
 
 /* A chosen output device. */
-typedef struct outdev_info {
-    int index;
-    char name[256];
-    char host[64];
-    int max_channels;
-    double default_rate;
-    double default_latency; /* seconds */
-} outdev_info;
+typedef pastream_device outdev_info;
 
 /* Starts PortAudio with the libraries' probing noise silenced. Returns 0, or
  * -1 with d set (status 1). Pair with outdev_terminate. */

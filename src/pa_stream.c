@@ -2,6 +2,7 @@
 #include "pa_stream.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,4 +69,18 @@ int pastream_find_device(const char *spec, int input)
         }
     }
     return PASTREAM_BAD_NAME;
+}
+
+void pastream_describe(int i, int input, pastream_device *info)
+{
+    const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
+    const PaHostApiInfo *hi = di ? Pa_GetHostApiInfo(di->hostApi) : NULL;
+    memset(info, 0, sizeof *info);
+    info->index = i;
+    snprintf(info->name, sizeof info->name, "%s", di && di->name ? di->name : "?");
+    snprintf(info->host, sizeof info->host, "%s", hi && hi->name ? hi->name : "?");
+    info->max_channels = channels(i, input);
+    info->default_rate = di ? di->defaultSampleRate : 48000;
+    info->default_latency = !di ? 0.1 : input ? di->defaultHighInputLatency
+                                              : di->defaultHighOutputLatency;
 }

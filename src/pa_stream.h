@@ -15,6 +15,21 @@ void pastream_close(PaStream *s);
 
 enum { PASTREAM_JACK_SETTLE_MS = 150 };
 
+/* A PortAudio device as adem shows and opens it, for one direction. */
+typedef struct pastream_device {
+    int index;
+    char name[256];
+    char host[64];
+    int max_channels;       /* input or output channels, as asked */
+    double default_rate;
+    double default_latency; /* seconds (PortAudio's "high" latency of that direction) */
+} pastream_device;
+
+/* Fills info from PortAudio's device i, for its inputs (input = 1) or its
+ * outputs (input = 0); a device PortAudio does not know reads as "?" with no
+ * channels. */
+void pastream_describe(int i, int input, pastream_device *info);
+
 /* What pastream_find_device returns when it finds no device. */
 enum {
     PASTREAM_NO_DEVICE = -1, /* no device of that direction at all, or no default */
