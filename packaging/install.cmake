@@ -11,7 +11,7 @@
 #   share/doc/adem/                         README.md, sessions.md, copyright
 #
 # adem finds share/adem next to its own binary (<bindir>/../share/adem, see
-# src/paths.c), so an installed tree works wherever it is moved.
+# src/io/paths.c), so an installed tree works wherever it is moved.
 
 set(ADEM_MAINTAINER "The adem developers <adem@example.org>"
     CACHE STRING "Maintainer of the packages (Debian's Maintainer field)")

@@ -3,10 +3,10 @@
 # the options of each command, session names (built-in and your own, from
 # `adem list`), voice packs (`adem voices`), devices (`adem devices`), and
 # files where a file is expected. Works with or without the bash-completion
-# package. Keep the option lists in step with src/cli.c: tests/packaging/
+# package. Keep the option lists in step with src/app/cli.c: tests/packaging/
 # completion.sh compares them with `adem COMMAND --help`.
 
-# The options of each command (src/cli.c, table `options`).
+# The options of each command (src/app/cli.c, table `options`).
 _adem_opts_session='--set --voice --rate --gap --tempo'
 _adem_opts_mix='--volume --voice-level --tone-level --bed-level --mono --max-level'
 _adem_opts_play="$_adem_opts_session $_adem_opts_mix --device --latency --channels --countdown --no-ui --help"

@@ -31,10 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "prepare.h"
-#include "session_parse.h"
-#include "timeline.h"
+#include "rt/engine.h"
+#include "io/prepare.h"
+#include "lang/session_parse.h"
+#include "timeline/timeline.h"
 
 #define RATE 48000
 

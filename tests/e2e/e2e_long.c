@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "e2e.h"
-#include "engine.h"
+#include "rt/engine.h"
 
 extern char **environ;
 

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "e2e.h"
-#include "engine.h"
+#include "rt/engine.h"
 
 #define RATE 48000
 

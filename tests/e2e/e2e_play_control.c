@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "e2e.h"
-#include "engine.h"
+#include "rt/engine.h"
 
 enum {
     RATE = 48000,

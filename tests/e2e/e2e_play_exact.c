@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "e2e.h"
-#include "engine.h"
+#include "rt/engine.h"
 
 enum { RATE = 48000, PERIOD = 256, PAD_FRAMES = RATE / 5, LEAD = RATE / 10 };
 

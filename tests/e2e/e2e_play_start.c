@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "e2e.h"
-#include "engine.h"
+#include "rt/engine.h"
 
 enum { RATE = 48000, PERIOD = 256, PLAYS = 25 };
 

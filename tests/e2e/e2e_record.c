@@ -7,7 +7,7 @@
  * second `adem play` plays a session whose only sound is a known cue (1 s of
  * 440 Hz at -12 dBFS, or a 100 ms beep) to system:playback_*. So the recorded
  * take is silence, the exact signal, silence. The keys come from --script
- * ("SECONDS KEY", see src/cmd_record.c); while recording, SECONDS counts
+ * ("SECONDS KEY", see src/app/cmd_record.c); while recording, SECONDS counts
  * recorded sound, so every take has a scripted length.
  *
  * What is asserted:
@@ -47,7 +47,7 @@
 #include <string.h>
 
 #include "e2e.h"
-#include "engine.h"
+#include "rt/engine.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "e2e.h"
-#include "engine.h"
+#include "rt/engine.h"
 
 /* The impulse session: cue lengths a=1000, b=2205, c=48000 frames (at the
  * pack's rate, which is the output rate so the cues are copied unchanged). */

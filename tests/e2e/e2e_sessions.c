@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "e2e.h"
-#include "engine.h"
+#include "rt/engine.h"
 #include "json.h"
 
 #define RATE 48000

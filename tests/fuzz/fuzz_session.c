@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "session_parse.h"
-#include "timeline.h"
+#include "rt/engine.h"
+#include "lang/session_parse.h"
+#include "timeline/timeline.h"
 
 enum { MAX_TEXTS = 4, MAX_SETS = 4, WALK_MAX = 100000, ENGINE_FRAMES = 8192 };
 

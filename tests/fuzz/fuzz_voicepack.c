@@ -24,8 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "transcript.h"
-#include "voicepack.h"
+#include "io/transcript.h"
+#include "io/voicepack.h"
 
 static char pack[256]; /* the temporary pack folder, made once */
 

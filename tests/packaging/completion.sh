@@ -20,7 +20,7 @@ fail() { printf 'FAIL: %s\n' "$*"; failures=$((failures + 1)); }
 flat() { tr '\n' ' ' <<<"$1"; } # lines to one line, for messages
 
 # A stand-in adem: `devices` prints a fixed table (there may be no sound card
-# here) in the format of src/out_device.c; everything else runs the real one.
+# here) in the format of src/dev/out_device.c; everything else runs the real one.
 fake=$tmp/adem
 cat >"$fake" <<FAKE
 #!/bin/sh

@@ -56,7 +56,7 @@ for h in portaudio.h sndfile.h samplerate.h ebur128.h; do
 done
 checked=0
 if [ $have_headers = 1 ]; then
-    for f in "$src"/src/*.c; do
+    for f in "$src"/src/*/*.c; do
         case $f in *_posix.c) continue ;; esac
         if ! out=$("$cc" -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wvla -Werror -D__USE_MINGW_ANSI_STDIO=1 -DADEM_VERSION='"0"' \

@@ -1,4 +1,4 @@
-/* test_config: the config file parser (src/config.c): every key with its
+/* test_config: the config file parser (src/io/config.c): every key with its
  * exact value, the syntax (comments, quotes, blanks, CRLF, a byte order mark),
  * every kind of mistake at its exact line:col with its message, voice folders
  * (~/, relative to the file, missing), and config_load on a missing file, a
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "io/config.h"
 #include "e2e.h"
 
 /* Parses text as the file `path`; returns config_parse's result. */

@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "engine.h"
-#include "session_parse.h"
-#include "timeline.h"
+#include "rt/engine.h"
+#include "lang/session_parse.h"
+#include "timeline/timeline.h"
 
 #define RATE 48000
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "limiter.h"
+#include "rt/limiter.h"
 
 #define RATE 48000
 

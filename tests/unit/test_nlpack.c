@@ -1,5 +1,5 @@
 /* test_nlpack: the shipped Dutch voice pack (audio/voices/nl) and the module
- * that makes its files (src/cueprep.c).
+ * that makes its files (src/io/cueprep.c).
  *
  * The pack: every cue file is mono 48 kHz, -20 +-1 LUFS integrated, true peak
  * <= -1 dBTP, silent (< -40 dBFS) in its first and last 5 ms; the transcript
@@ -24,10 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cueprep.h"
-#include "diag.h"
+#include "io/cueprep.h"
+#include "base/diag.h"
 #include "e2e.h"
-#include "platform.h"
+#include "sys/platform.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846

@@ -1,4 +1,4 @@
-/* test_out_file: the render writer (src/out_file.c): formats, raw stdout bytes,
+/* test_out_file: the render writer (src/io/out_file.c): formats, raw stdout bytes,
  * the 16-bit conversion, errors, and "nothing half-written". */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "e2e.h"
-#include "out_file.h"
+#include "io/out_file.h"
 
 /* A signal with values beyond ±1 and the 16-bit integers it must become
  * (clip to [-1, 1], times 32767, round to nearest). Written by hand. */

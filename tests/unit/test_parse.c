@@ -1,4 +1,4 @@
-/* test_parse: the session language's lexer and parser (src/session_parse.h).
+/* test_parse: the session language's lexer and parser (src/lang/session_parse.h).
  *
  * Valid files must give exactly the AST the language says; every invalid one
  * must be refused at the exact line:col with a message that says what is
@@ -16,8 +16,8 @@
 #include <time.h>
 
 #include "e2e.h"
-#include "session_lex.h"
-#include "session_parse.h"
+#include "lang/session_lex.h"
+#include "lang/session_parse.h"
 
 /* The first line most cases start with. */
 #define H "session \"T\"\n"
@@ -141,7 +141,7 @@ static void test_example_from_the_spec(void **state)
         static const char *const labels[] = {"Adem in", "Vasthouden", "Adem uit"};
         static const char *const cues[] = {"adem_in_neus", "vasthouden", "adem_uit_mond"};
         static const int64_t ms[] = {4000, 7000, 8000};
-        static const ast_tone tones[] = {AST_TONE_RISE, AST_TONE_STEADY, AST_TONE_FALL};
+        static const adem_tone tones[] = {ADEM_TONE_RISE, ADEM_TONE_STEADY, ADEM_TONE_FALL};
         for (int k = 0; k < 3; k++, p = p->next) {
             assert_non_null(p);
             assert_int_equal(p->kind, AST_PHASE);
@@ -262,7 +262,7 @@ static void test_param_refs_before_declaration(void **state)
     assert_string_equal(b->u.bell.level.param, "vol");
     assert_int_equal(b->u.bell.level.type, AST_LEVEL);
     assert_string_equal(b->next->u.bed.level.param, "vol");
-    assert_int_equal(b->next->u.bed.noise, AST_NOISE_BROWN);
+    assert_int_equal(b->next->u.bed.noise, ADEM_NOISE_BROWN);
     const ast_node *rf = r->next;
     assert_int_equal(rf->kind, AST_REPEAT_FOR);
     assert_string_equal(rf->u.repeat.count.param, "total");
@@ -308,15 +308,15 @@ static void test_statements(void **state)
     assert_int_equal(n->loc.line, 6);
     n = n->next;
     assert_int_equal(n->kind, AST_BED);
-    assert_int_equal(n->u.bed.noise, AST_NOISE_PINK);
+    assert_int_equal(n->u.bed.noise, ADEM_NOISE_PINK);
     assert_true(n->u.bed.level.db == -20.0);
     assert_int_equal(n->u.bed.level.type, AST_LEVEL);
     assert_int_equal(n->u.bed.level.loc.col, 10);
     n = n->next;
-    assert_int_equal(n->u.bed.noise, AST_NOISE_BROWN);
+    assert_int_equal(n->u.bed.noise, ADEM_NOISE_BROWN);
     assert_true(n->u.bed.level.db == -18.5);
     n = n->next;
-    assert_int_equal(n->u.bed.noise, AST_NOISE_OFF);
+    assert_int_equal(n->u.bed.noise, ADEM_NOISE_OFF);
     n = n->next;
     assert_int_equal(n->kind, AST_REPEAT_FOR);
     assert_int_equal(n->u.repeat.count.type, AST_DURATION);
@@ -355,7 +355,7 @@ static void test_phase_attributes(void **state)
     assert_int_equal(p->u.phase.bpm.i, 240);
     assert_null(p->u.phase.bpm.param);
     assert_int_equal(p->u.phase.bpm.loc.col, 31);
-    assert_int_equal(p->u.phase.tone, AST_TONE_RISE);
+    assert_int_equal(p->u.phase.tone, ADEM_TONE_RISE);
     assert_int_equal(p->u.phase.tone_loc.col, 35);
     assert_int_equal(p->u.phase.has_range, 1);
     assert_true(p->u.phase.f_from == 196.0);
@@ -363,7 +363,7 @@ static void test_phase_attributes(void **state)
     assert_string_equal(p->u.phase.cue, "x");
     assert_int_equal(p->u.phase.cue_loc.col, 57);
     p = p->next; /* a fall glides down: f_from is the higher */
-    assert_int_equal(p->u.phase.tone, AST_TONE_FALL);
+    assert_int_equal(p->u.phase.tone, ADEM_TONE_FALL);
     assert_true(p->u.phase.f_from == 294.0);
     assert_true(p->u.phase.f_to == 196.0);
     assert_int_equal(p->u.phase.bpm.i, 30);
@@ -376,20 +376,20 @@ static void test_phase_attributes(void **state)
     assert_true(p->u.phase.f_from == 200.5);
     assert_true(p->u.phase.f_to == 300.0);
     p = p->next;
-    assert_int_equal(p->u.phase.tone, AST_TONE_STEADY);
+    assert_int_equal(p->u.phase.tone, ADEM_TONE_STEADY);
     assert_int_equal(p->u.phase.has_range, 1);
     assert_true(p->u.phase.f_from == 220.0);
     assert_true(p->u.phase.f_to == 220.0);
     p = p->next;
-    assert_int_equal(p->u.phase.tone, AST_TONE_NONE);
+    assert_int_equal(p->u.phase.tone, ADEM_TONE_NONE);
     assert_int_equal(p->u.phase.has_range, 0);
     assert_int_equal(p->u.phase.tone_loc.col, 14);
     p = p->next;
-    assert_int_equal(p->u.phase.tone, AST_TONE_RISE);
+    assert_int_equal(p->u.phase.tone, ADEM_TONE_RISE);
     assert_true(p->u.phase.f_from == 440.0);
     assert_true(p->u.phase.f_to == 440.0);
     p = p->next;
-    assert_int_equal(p->u.phase.tone, AST_TONE_NONE);
+    assert_int_equal(p->u.phase.tone, ADEM_TONE_NONE);
     assert_int_equal(p->u.phase.has_range, 0);
     assert_int_equal(p->u.phase.has_pulse, 0);
     assert_int_equal(p->u.phase.count_down, 0);

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "e2e.h"
-#include "practice_log.h"
+#include "io/practice_log.h"
 
 /* ---- Dates and times ------------------------------------------------------------ */
 

@@ -1,4 +1,4 @@
-/* test_ring: the SPSC float ring (src/ring.h): capacity rounding, empty and
+/* test_ring: the SPSC float ring (src/rt/ring.h): capacity rounding, empty and
  * full, wrap-around at the end of the buffer, discard, and two threads moving
  * millions of samples through a small ring with none lost, repeated or
  * reordered. */
@@ -11,8 +11,8 @@
 #include <sched.h>
 #include <stdlib.h>
 
-#include "ring.h"
-#include "thread.h"
+#include "rt/ring.h"
+#include "sys/thread.h"
 
 /* Capacities round up to a power of two; 0 and oversize are refused. */
 static void capacity_rounds_to_power_of_two(void **state)

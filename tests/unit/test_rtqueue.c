@@ -1,4 +1,4 @@
-/* test_rtqueue: the lock-free SPSC queue (src/rtqueue.h).
+/* test_rtqueue: the lock-free SPSC queue (src/rt/rtqueue.h).
  *
  * Single-thread behaviour (push/pop order, full, empty, wrap-around, message
  * integrity, capacity rounding, count) and a two-thread stress test that moves
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rtqueue.h"
+#include "rt/rtqueue.h"
 
 enum { STRESS_MESSAGES = 10000000, STRESS_CAPACITY = 16 };
 

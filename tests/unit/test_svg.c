@@ -15,9 +15,9 @@
 #include <cmocka.h>
 
 #include "e2e.h"
-#include "session_parse.h"
-#include "svg.h"
-#include "timeline.h"
+#include "lang/session_parse.h"
+#include "io/svg.h"
+#include "timeline/timeline.h"
 
 enum { RATE = 8000 }; /* the lowest rate a timeline takes */
 

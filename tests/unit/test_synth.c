@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "synth.h"
+#include "rt/synth.h"
 
 #define PI 3.14159265358979323846
 

@@ -1,4 +1,4 @@
-/* test_take_writer: the writer thread of `adem record` (src/take_writer.h)
+/* test_take_writer: the writer thread of `adem record` (src/io/take_writer.h)
  * moves every sample from the ring to the WAV file, in order, also while the
  * producer keeps writing; a file that cannot be made is a runtime error, and
  * a write that fails (a full disk) is reported when the take is finished. */
@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "e2e.h"
-#include "ring.h"
-#include "take_writer.h"
+#include "rt/ring.h"
+#include "io/take_writer.h"
 
 /* 3 s at 48 kHz through a 4096-sample ring, in blocks of 480: the file holds
  * exactly the samples written, bit for bit, as 32-bit float mono. */

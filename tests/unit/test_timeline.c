@@ -12,8 +12,9 @@
 
 #include <cmocka.h>
 
-#include "session_parse.h"
-#include "timeline.h"
+#include "lang/session_parse.h"
+#include "rt/cursor.h"
+#include "timeline/timeline.h"
 
 /* ---- Helpers ------------------------------------------------------------------ */
 
@@ -708,7 +709,7 @@ static void test_event_fields(void **state)
     assert_int_equal(n, 8);
     assert_int_equal(ev[0].kind, TL_EV_SESSION);
     assert_string_equal(ev[0].label, "x");
-    assert_int_equal(ev[1].tone, AST_TONE_RISE);
+    assert_int_equal(ev[1].tone, ADEM_TONE_RISE);
     assert_true(ev[1].f_from == 196.0f && ev[1].f_to == 294.0f);
     assert_true(ev[2].f_from == 294.0f && ev[2].f_to == 294.0f);
     assert_true(ev[3].f_from == 294.0f && ev[3].f_to == 196.0f);
@@ -718,7 +719,7 @@ static void test_event_fields(void **state)
     assert_int_equal(ev[5].kind, TL_EV_BELL);
     assert_true(ev[5].gain > 0.5f && ev[5].gain < 0.502f);
     assert_int_equal(ev[6].kind, TL_EV_BED);
-    assert_int_equal(ev[6].noise, AST_NOISE_BROWN);
+    assert_int_equal(ev[6].noise, ADEM_NOISE_BROWN);
     assert_true(ev[6].gain > 0.0999f && ev[6].gain < 0.1001f);
     assert_int_equal(ev[7].kind, TL_EV_END);
     tc_free(&t);

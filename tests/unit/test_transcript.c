@@ -1,5 +1,5 @@
 /* test_transcript: reading and checking a voice pack's transcript.tsv
- * (src/transcript.h): valid files with every allowed variation, each fault
+ * (src/io/transcript.h): valid files with every allowed variation, each fault
  * refused at its exact line:col with its message, lookups, the size limit,
  * and the shipped nl pack's transcript. */
 #include <stdarg.h>
@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "e2e.h"
-#include "transcript.h"
-#include "voicepack.h"
+#include "io/transcript.h"
+#include "io/voicepack.h"
 
 /* Parses the n bytes at s; asserts success and returns the transcript. */
 static transcript *ok_n(const char *s, size_t n)

@@ -1,4 +1,4 @@
-/* test_ui: the live display's layout (src/ui_term.h).
+/* test_ui: the live display's layout (src/app/ui_term.h).
  *
  * The pure functions: ui_bar_fill for every tone kind and its clamping,
  * ui_format_bar's cell counts in ASCII and Unicode (bytes and columns, never
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui_term.h"
+#include "app/ui_term.h"
 
 enum { RATE = 48000 };
 
@@ -30,7 +30,7 @@ static const char dutch_title[] = "Ontspanning \xe2\x80\x94 \xc3\xa9\xc3\xa9n mi
 /* A status in phase "label" of `phase_s` seconds starting at phase_start_s,
  * at position pos (frames), in a session of total_s seconds. */
 static engine_status status(const char *title, const char *label, double phase_start_s,
-                            double phase_s, int64_t pos, double total_s, ast_tone tone)
+                            double phase_s, int64_t pos, double total_s, adem_tone tone)
 {
     engine_status st;
     memset(&st, 0, sizeof st);
@@ -77,23 +77,23 @@ static int count_of(const char *s, const char *cell)
 static void bar_fill_per_tone(void **state)
 {
     (void)state;
-    assert_true(ui_bar_fill(AST_TONE_RISE, 0.0) == 0.0);
-    assert_true(ui_bar_fill(AST_TONE_RISE, 0.25) == 0.25);
-    assert_true(ui_bar_fill(AST_TONE_RISE, 1.0) == 1.0);
-    assert_true(ui_bar_fill(AST_TONE_FALL, 0.0) == 1.0);
-    assert_true(ui_bar_fill(AST_TONE_FALL, 0.25) == 0.75);
-    assert_true(ui_bar_fill(AST_TONE_FALL, 1.0) == 0.0);
-    assert_true(ui_bar_fill(AST_TONE_STEADY, 0.0) == 1.0);
-    assert_true(ui_bar_fill(AST_TONE_STEADY, 0.6) == 1.0);
-    assert_true(ui_bar_fill(AST_TONE_NONE, 0.4) == 0.4);
+    assert_true(ui_bar_fill(ADEM_TONE_RISE, 0.0) == 0.0);
+    assert_true(ui_bar_fill(ADEM_TONE_RISE, 0.25) == 0.25);
+    assert_true(ui_bar_fill(ADEM_TONE_RISE, 1.0) == 1.0);
+    assert_true(ui_bar_fill(ADEM_TONE_FALL, 0.0) == 1.0);
+    assert_true(ui_bar_fill(ADEM_TONE_FALL, 0.25) == 0.75);
+    assert_true(ui_bar_fill(ADEM_TONE_FALL, 1.0) == 0.0);
+    assert_true(ui_bar_fill(ADEM_TONE_STEADY, 0.0) == 1.0);
+    assert_true(ui_bar_fill(ADEM_TONE_STEADY, 0.6) == 1.0);
+    assert_true(ui_bar_fill(ADEM_TONE_NONE, 0.4) == 0.4);
     /* clamping */
-    assert_true(ui_bar_fill(AST_TONE_RISE, -0.5) == 0.0);
-    assert_true(ui_bar_fill(AST_TONE_RISE, 1.5) == 1.0);
-    assert_true(ui_bar_fill(AST_TONE_FALL, -0.5) == 1.0);
-    assert_true(ui_bar_fill(AST_TONE_FALL, 7.0) == 0.0);
-    assert_true(ui_bar_fill(AST_TONE_STEADY, -3.0) == 1.0);
-    assert_true(ui_bar_fill(AST_TONE_NONE, 2.0) == 1.0);
-    assert_true(ui_bar_fill(AST_TONE_NONE, -2.0) == 0.0);
+    assert_true(ui_bar_fill(ADEM_TONE_RISE, -0.5) == 0.0);
+    assert_true(ui_bar_fill(ADEM_TONE_RISE, 1.5) == 1.0);
+    assert_true(ui_bar_fill(ADEM_TONE_FALL, -0.5) == 1.0);
+    assert_true(ui_bar_fill(ADEM_TONE_FALL, 7.0) == 0.0);
+    assert_true(ui_bar_fill(ADEM_TONE_STEADY, -3.0) == 1.0);
+    assert_true(ui_bar_fill(ADEM_TONE_NONE, 2.0) == 1.0);
+    assert_true(ui_bar_fill(ADEM_TONE_NONE, -2.0) == 0.0);
 }
 
 /* ASCII bars: one byte per cell, '#' filled (rounded), '-' empty. */
@@ -177,7 +177,7 @@ static void lines_fit_every_width(void **state)
                 for (int width = 40; width <= 200; width++)
                     for (int uni = 0; uni < 2; uni++) {
                         engine_status st = status(titles[ti], labels[li], 10, 4,
-                                                  (int64_t)(11.3 * RATE), 3725, AST_TONE_RISE);
+                                                  (int64_t)(11.3 * RATE), 3725, ADEM_TONE_RISE);
                         st.paused = variant & 1;
                         st.volume_db = (variant & 2) ? -12 : 0;
                         st.stopping = variant == 3;
@@ -202,7 +202,7 @@ static void titles_shown_or_cut(void **state)
 {
     (void)state;
     char lines[3][512];
-    engine_status st = status(dutch_title, "In", 0, 4, 0, 60, AST_TONE_RISE);
+    engine_status st = status(dutch_title, "In", 0, 4, 0, 60, ADEM_TONE_RISE);
     ui_format(&st, RATE, 80, 1, lines);
     assert_non_null(strstr(lines[0], dutch_title));
     st.title = long_title;
@@ -232,7 +232,7 @@ static void seconds_left_round_up(void **state)
         {10 * RATE - 1, "nog 0:01", "  0 s"},    /* phase 6..10 s - 1 frame: its end */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        engine_status st = status("T", "Adem in", 2, 4, cases[i].pos, 10, AST_TONE_RISE);
+        engine_status st = status("T", "Adem in", 2, 4, cases[i].pos, 10, ADEM_TONE_RISE);
         if (i == 5) {
             st.phase_start = 6 * RATE;
             st.phase_frames = 4 * RATE - 1;
@@ -243,14 +243,14 @@ static void seconds_left_round_up(void **state)
                      lines[0], lines[1], cases[i].session, cases[i].phase);
     }
     /* minutes, and the end */
-    engine_status st = status("T", NULL, 0, 0, 0, 61, AST_TONE_NONE);
+    engine_status st = status("T", NULL, 0, 0, 0, 61, ADEM_TONE_NONE);
     st.total += 1; /* 61 s and a frame */
     ui_format(&st, RATE, 80, 0, lines);
     assert_non_null(strstr(lines[0], "nog 1:02"));
     st.pos = st.total;
     ui_format(&st, RATE, 80, 0, lines);
     assert_non_null(strstr(lines[0], "nog 0:00"));
-    st = status("T", NULL, 0, 0, 0, 3725, AST_TONE_NONE);
+    st = status("T", NULL, 0, 0, 0, 3725, ADEM_TONE_NONE);
     ui_format(&st, RATE, 80, 0, lines);
     assert_non_null(strstr(lines[0], "nog 62:05"));
 }
@@ -261,10 +261,10 @@ static void bar_follows_the_tone(void **state)
     (void)state;
     char lines[3][512];
     struct {
-        ast_tone tone;
+        adem_tone tone;
         int on;
-    } cases[] = {{AST_TONE_RISE, 15}, {AST_TONE_FALL, 35}, {AST_TONE_STEADY, 50},
-                 {AST_TONE_NONE, 15}};
+    } cases[] = {{ADEM_TONE_RISE, 15}, {ADEM_TONE_FALL, 35}, {ADEM_TONE_STEADY, 50},
+                 {ADEM_TONE_NONE, 15}};
     for (size_t i = 0; i < 4; i++) {
         /* phase 0..10 s, at 3 s: progress 0.3 */
         engine_status st = status("T", "Fase", 0, 10, 3 * RATE, 20, cases[i].tone);
@@ -280,7 +280,7 @@ static void bar_follows_the_tone(void **state)
         assert_non_null(strstr(lines[1], "Fase"));
     }
     /* no phase: no bar, no seconds */
-    engine_status st = status("T", NULL, 0, 0, 3 * RATE, 20, AST_TONE_NONE);
+    engine_status st = status("T", NULL, 0, 0, 3 * RATE, 20, ADEM_TONE_NONE);
     ui_format(&st, RATE, 80, 0, lines);
     assert_null(strchr(lines[1], '['));
     assert_null(strstr(lines[1], " s"));
@@ -292,7 +292,7 @@ static void pause_volume_and_stop_markers(void **state)
 {
     (void)state;
     char lines[3][512];
-    engine_status st = status(dutch_title, "In", 0, 4, RATE, 60, AST_TONE_RISE);
+    engine_status st = status(dutch_title, "In", 0, 4, RATE, 60, ADEM_TONE_RISE);
     ui_format(&st, RATE, 80, 1, lines);
     assert_null(strstr(lines[0], "(pauze)"));
     assert_null(strstr(lines[2], "dB"));
@@ -333,7 +333,7 @@ static void silent_mode_prints_nothing(void **state)
     assert_non_null(f);
     ui *u = ui_new(UI_SILENT, f, RATE, 1);
     assert_non_null(u);
-    engine_status st = status(dutch_title, "In", 0, 4, RATE, 60, AST_TONE_RISE);
+    engine_status st = status(dutch_title, "In", 0, 4, RATE, 60, ADEM_TONE_RISE);
     ui_update(u, &st, 80);
     st.paused = 1;
     ui_update(u, &st, 80);
@@ -354,11 +354,11 @@ static void plain_mode_prints_changes(void **state)
     ui *u = ui_new(UI_PLAIN, f, RATE, 0);
     assert_non_null(u);
     static const char in[] = "Adem in", uit[] = "Adem uit";
-    engine_status st = status(dutch_title, in, 0, 4, 0, 60, AST_TONE_RISE);
+    engine_status st = status(dutch_title, in, 0, 4, 0, 60, ADEM_TONE_RISE);
     ui_update(u, &st, 80);
     st.pos = RATE;
     ui_update(u, &st, 80);
-    st = status(dutch_title, uit, 4, 6, 4 * RATE, 60, AST_TONE_FALL);
+    st = status(dutch_title, uit, 4, 6, 4 * RATE, 60, ADEM_TONE_FALL);
     ui_update(u, &st, 80);
     st.pos = 5 * RATE;
     st.paused = 1;
@@ -388,7 +388,7 @@ static void full_mode_redraws_in_place(void **state)
     assert_non_null(f);
     ui *u = ui_new(UI_FULL, f, RATE, 1);
     assert_non_null(u);
-    engine_status st = status(dutch_title, "Adem in", 0, 4, RATE, 60, AST_TONE_RISE);
+    engine_status st = status(dutch_title, "Adem in", 0, 4, RATE, 60, ADEM_TONE_RISE);
     ui_update(u, &st, 100);
     st.pos = 2 * RATE;
     ui_update(u, &st, 100);

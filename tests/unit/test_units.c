@@ -1,4 +1,4 @@
-/* test_units: the value syntax (src/units.h): durations, levels, frequencies,
+/* test_units: the value syntax (src/lang/units.h): durations, levels, frequencies,
  * integers, and the duration/clock formats. Every case asserts an exact
  * value or the key phrase of the error. */
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "units.h"
+#include "lang/units.h"
 
 /* Parses the NUL-terminated s as a duration; returns ms, or -1 on error. */
 static int64_t dur(const char *s)

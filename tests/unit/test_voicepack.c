@@ -1,5 +1,5 @@
 /* test_voicepack: finding, checking, decoding and converting voice cues
- * (src/voicepack.c) on real files written with libsndfile. */
+ * (src/io/voicepack.c) on real files written with libsndfile. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "e2e.h"
-#include "voicepack.h"
+#include "io/voicepack.h"
 
 #define WAV16 (SF_FORMAT_WAV | SF_FORMAT_PCM_16)
 #define WAVF (SF_FORMAT_WAV | SF_FORMAT_FLOAT)

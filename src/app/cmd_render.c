@@ -1,0 +1,85 @@
+/* cmd_render: `adem render` — the untimed driver of the engine: process in
+ * large blocks, write with out_file, finish by renaming into place. */
+#include <signal.h>
+#include <stdio.h>
+
+#include "app/cli.h"
+#include "rt/engine.h"
+#include "io/out_file.h"
+#include "io/prepare.h"
+
+enum { RENDER_BLOCK = 4096 };
+
+static volatile sig_atomic_t stop_signal;
+
+/* SIGINT/SIGTERM during a render: stop after the current block. */
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+int cmd_render(const cli_opts *o)
+{
+    adem_diag d;
+    diag_clear(&d);
+    if (o->nargs == 0) {
+        fprintf(stderr, "adem: render needs a SESSION; e.g. adem render 478 -o 478.ogg\n");
+        return ADEM_EXIT_INPUT;
+    }
+    if (!o->output) {
+        fprintf(stderr, "adem: render needs -o FILE (.wav, .flac or .ogg, or - for raw PCM on "
+                        "stdout); e.g. adem render 478 -o 478.ogg\n");
+        return ADEM_EXIT_INPUT;
+    }
+    int rate = o->rate ? o->rate : 48000;
+    int channels = o->mono ? 1 : 2;
+    prep_options po;
+    cli_prep_options(o, rate, 1, &po);
+    prep *p = NULL;
+    if (prep_new(o->args, o->nargs, &po, &p, &d) != 0)
+        return cli_report(&d);
+    engine_config ec;
+    cli_engine_config(o, rate, channels, &ec);
+    engine *e = engine_new(prep_timeline(p), prep_cues(p), &ec, &d);
+    out_file *f = NULL;
+    if (!e || out_file_open(o->output, rate, channels, o->format, &f, &d) != 0) {
+        engine_free(e);
+        prep_free(p);
+        return cli_report(&d);
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+#ifdef SIGPIPE
+    /* -o - into a pipe whose reader has gone: a failed write (EPIPE) that is
+     * reported in one line with exit status 1, not a silent death */
+    signal(SIGPIPE, SIG_IGN);
+#endif
+    static float buf[RENDER_BLOCK * 2];
+    int rc = 0;
+    while (!engine_done(e)) {
+        if (stop_signal) {
+            out_file_abort(f);
+            f = NULL;
+            fprintf(stderr, "adem: render stopped; nothing was written\n");
+            rc = ADEM_EXIT_STOPPED;
+            break;
+        }
+        size_t n = engine_process(e, buf, RENDER_BLOCK);
+        if (n > 0 && out_file_write(f, buf, n, &d) != 0) {
+            out_file_abort(f);
+            f = NULL;
+            rc = cli_report(&d);
+            break;
+        }
+    }
+    if (f && out_file_close(f, &d) != 0)
+        rc = cli_report(&d);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+#ifdef SIGPIPE
+    signal(SIGPIPE, SIG_DFL);
+#endif
+    engine_free(e);
+    prep_free(p);
+    return rc;
+}

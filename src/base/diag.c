@@ -1,0 +1,79 @@
+/* diag: one-line diagnostics with a source position (see diag.h). */
+#include "base/diag.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+/* Replaces every control character in s by a space, so text from files or
+ * system messages can never break the one-line rule. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = ' ';
+}
+
+void diag_clear(adem_diag *d)
+{
+    memset(d, 0, sizeof *d);
+    d->status = ADEM_EXIT_INPUT;
+}
+
+static void set_file(adem_diag *d, const char *file)
+{
+    d->file[0] = '\0';
+    if (file) {
+        size_t n = strlen(file);
+        if (n >= sizeof d->file)
+            n = sizeof d->file - 1;
+        memcpy(d->file, file, n);
+        d->file[n] = '\0';
+        one_line(d->file);
+    }
+}
+
+int diag_set(adem_diag *d, const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    set_file(d, file);
+    d->line = line;
+    d->col = col;
+    d->status = ADEM_EXIT_INPUT;
+    va_start(ap, fmt);
+    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    va_end(ap);
+    one_line(d->msg);
+    return -1;
+}
+
+int diag_runtime(adem_diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    d->file[0] = '\0';
+    d->line = d->col = 0;
+    d->status = ADEM_EXIT_RUNTIME;
+    va_start(ap, fmt);
+    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    va_end(ap);
+    one_line(d->msg);
+    return -1;
+}
+
+void diag_format(const adem_diag *d, char *buf, size_t n)
+{
+    if (n == 0)
+        return;
+    if (d->file[0] && d->line > 0)
+        snprintf(buf, n, "adem: %s:%d:%d: %s", d->file, d->line, d->col > 0 ? d->col : 1, d->msg);
+    else if (d->file[0])
+        snprintf(buf, n, "adem: %s: %s", d->file, d->msg);
+    else
+        snprintf(buf, n, "adem: %s", d->msg);
+}
+
+void diag_print(const adem_diag *d, FILE *f)
+{
+    char buf[ADEM_DIAG_FILE_MAX + ADEM_DIAG_MSG_MAX + 64];
+    diag_format(d, buf, sizeof buf);
+    fprintf(f, "%s\n", buf);
+}

@@ -1,0 +1,51 @@
+/* prepare: from SESSION arguments to a laid-out timeline and its cues.
+ *
+ * The one path every command takes (render, play, show, check, list): load
+ * the sessions, build the timeline with the overrides, find the voice cues,
+ * take their lengths (from the headers, or by decoding them when the audio is
+ * needed) and lay the timeline out at the output rate.
+ * Not for the audio thread. */
+#ifndef ADEM_PREPARE_H
+#define ADEM_PREPARE_H
+
+#include <stdint.h>
+
+#include "base/diag.h"
+#include "rt/engine.h"
+#include "timeline/timeline.h"
+#include "io/voicepack.h"
+
+typedef struct prep_options {
+    const tl_override *sets; /* --set */
+    int nsets;
+    const char *voice;       /* --voice, or NULL */
+    int64_t gap_ms;          /* --gap */
+    int tempo_milli;         /* --tempo x 1000; 0 = 1.0 */
+    int rate;                /* output rate */
+    int decode;              /* 1: decode the cues (render, play); 0: lengths only */
+    const ast_session *lead_in; /* played first, no gap after it (--countdown), or NULL */
+} prep_options;
+
+typedef struct prep prep;
+
+/* Prepares the n SESSION arguments (names, paths or .m3u). Returns 0 and *out,
+ * or -1 with d set; *out is then NULL. */
+int prep_new(const char *const *args, int n, const prep_options *o, prep **out, adem_diag *d);
+
+/* The laid-out timeline; the cues (decoded only when o->decode was 1; else
+ * their samples are NULL) and their voice-pack files. */
+const timeline *prep_timeline(const prep *p);
+const adem_cue *prep_cues(const prep *p);
+const voicepack *prep_voicepack(const prep *p);
+
+/* The i-th top-level session as parsed (0 <= i < the n given to prep_new). */
+const ast_session *prep_session(const prep *p, int i);
+
+/* Lays the timeline out again at another rate (decoding cues again when they
+ * were decoded). Returns 0, or -1 with d set. */
+int prep_relayout(prep *p, int rate, adem_diag *d);
+
+/* Frees everything. NULL is a no-op. */
+void prep_free(prep *p);
+
+#endif

@@ -1,0 +1,870 @@
+/* engine: scheduler, voice pools, mixer, transport fades and limiter
+ * (see engine.h).
+ *
+ * engine_process works in sub-blocks of at most BLOCK frames, and splits each
+ * sub-block at the frame of every event, so an event starts exactly on its
+ * frame. Every voice keeps its own per-sample state, the gains are ramped per
+ * sample and the limiter works per sample: the output does not depend on how
+ * the caller cuts it into buffers, so a render and a live play are the same.
+ *
+ * Nothing here allocates, locks, prints or reads files after engine_new. */
+#include "rt/engine.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt/limiter.h"
+#include "rt/rtqueue.h"
+#include "rt/synth.h"
+
+enum {
+    BLOCK = 512,
+    MAX_CUES = 16,
+    MAX_TONES = 8,
+    MAX_BELLS = 8,
+    MAX_PULSES = 4,
+    MAX_BEDS = 3,
+    CMD_QUEUE = 64,
+    STATUS_QUEUE = 64
+};
+
+/* Internal balance of the synthesized sounds (peak levels before the bus
+ * levels): soft under a voice normalised to -20 LUFS. */
+#define TONE_DB (-22.0)
+#define BELL_DB (-12.0)
+#define PULSE_DB (-14.0)
+/* The master level's smoothing ramp, and the limiter's release. */
+#define MASTER_RAMP_MS 20
+#define LIMITER_RELEASE_MS 80
+/* The bed dips under the voice: depth, and the length of its ramps (it
+ * starts going down this long before a cue starts). */
+#define DUCK_DB (-5.0)
+#define DUCK_RAMP_MS 200
+/* Tones and bells are spread slightly: rising tones lean left, falling tones
+ * right, bells alternate; (1+SPREAD, 1-SPREAD) sums to the centre level, so a
+ * mono fold is unchanged. The voice and the pulse stay in the centre. */
+#define SPREAD 0.2f
+/* How often a status is sent while nothing changes. */
+#define STATUS_EVERY_MS 50
+/* The fade used when the 5 s ring-out cuts off something still sounding. */
+#define TAIL_CUT_MS 20
+
+typedef struct cue_voice {
+    const float *s;
+    int64_t pos, frames;
+} cue_voice;
+
+typedef enum transport {
+    T_PLAY = 0,
+    T_PAUSING, /* fading out, then T_PAUSED */
+    T_PAUSED,
+    T_RESUMING,/* fading in */
+    T_SKIPPING,/* foreground fading out, then jump */
+    T_STOPPING /* fading out, then done */
+} transport;
+
+typedef struct cmd_msg {
+    int cmd;
+    double value;
+} cmd_msg;
+
+struct engine {
+    const timeline *tl;
+    const adem_cue *cues;
+    engine_config cfg;
+    synth_tables *tables;
+    limiter lim;
+
+    /* the schedule */
+    tl_cursor cur;
+    tl_event next;  /* the next event not started yet */
+    int have_next;
+    int64_t pos;    /* timeline position in frames */
+    int64_t out_frames;
+    int ended;      /* the END event has passed: in the ring-out */
+    int64_t tail_left;
+    int64_t tail_cut_at; /* frames of tail left when the cut fade starts; -1 none */
+    int done;
+
+    /* voices; a frame count of 0 (cues) or a 0 `on` flag means free */
+    cue_voice cv[MAX_CUES];
+    synth_tone tone[MAX_TONES];
+    unsigned char tone_on[MAX_TONES];
+    synth_bell bell[MAX_BELLS];
+    unsigned char bell_on[MAX_BELLS];
+    synth_pulse pulse[MAX_PULSES];
+    unsigned char pulse_on[MAX_PULSES];
+    synth_bed bed[MAX_BEDS];
+    uint32_t bed_seed;
+
+    /* mix */
+    float g_voice, g_tone, g_bed;
+    float tone_gain, bell_gain, pulse_gain;
+    float master, master_target, master_step;
+    int64_t master_ramp_left;
+    double volume_db;
+    transport ts;
+    float fade;          /* transport gain 0..1 */
+    float fade_from, fade_to;
+    int64_t fade_pos, fade_len; /* frames into the running fade, its length */
+    float vbus[BLOCK], tbus[BLOCK], bl[BLOCK], br[BLOCK];
+    float tleft[BLOCK], tright[BLOCK]; /* tone buses leaning left / right */
+    int spread;                 /* tl/tr were written in this block */
+    unsigned char tone_side[MAX_TONES], bell_side[MAX_BELLS]; /* 0 centre, 1 left, 2 right */
+    int bell_flip;
+
+    /* ducking: the bed's gain under the voice */
+    float duck, duck_floor, duck_step;
+    int64_t duck_ramp;       /* frames */
+    int64_t voice_until;     /* timeline frame where the last started cue ends */
+    int64_t next_voice_at;   /* start of the next event that speaks, or -1 */
+    int sounded;         /* a voice added to the buses in the current block */
+
+    /* status: what is sounding now, for the display */
+    const char *title;
+    const char *step_label;
+    int64_t step_start, step_frames;
+    adem_tone step_tone;
+    uint64_t dropped;
+    int64_t status_every, status_left;
+    int status_dirty;
+
+    rtqueue *cmdq;  /* producer: control thread (engine_command); consumer: audio thread */
+    rtqueue *statq; /* producer: audio thread; consumer: control thread (engine_poll) */
+    engine_status last; /* control thread's copy (engine_poll) */
+};
+
+void engine_config_init(engine_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->rate = 48000;
+    c->channels = 2;
+    c->ceiling_db = -1.0;
+    c->headroom_db = ENGINE_HEADROOM_DB;
+}
+
+/* Converts decibels to a float gain. */
+static float db_gain(double db)
+{
+    return (float)pow(10.0, db / 20.0);
+}
+
+float engine_db_gain(double db)
+{
+    return db_gain(db);
+}
+
+/* Fetches the next event from the cursor into e->next. */
+static void fetch(engine *e)
+{
+    e->have_next = tl_cursor_next(&e->cur, &e->next);
+    int speaks = e->have_next && e->next.cue >= 0 &&
+                 (e->next.kind == TL_EV_CUE || e->next.kind == TL_EV_PHASE);
+    e->next_voice_at = speaks ? e->next.frame : -1;
+}
+
+engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config *c, adem_diag *d)
+{
+    if (c->rate != timeline_rate(tl)) {
+        diag_runtime(d, "internal error: engine rate %d differs from the timeline's %d", c->rate,
+                     timeline_rate(tl));
+        return NULL;
+    }
+    if (c->channels < 1 || c->channels > ENGINE_MAX_CHANNELS) {
+        diag_set(d, NULL, 0, 0, "%d output channels is out of range; use 1 to %d", c->channels,
+                 ENGINE_MAX_CHANNELS);
+        return NULL;
+    }
+    engine *e = calloc(1, sizeof *e);
+    if (!e || !(e->tables = synth_tables_new(c->rate)) ||
+        !(e->cmdq = rtqueue_new(sizeof(cmd_msg), CMD_QUEUE)) ||
+        !(e->statq = rtqueue_new(sizeof(engine_status), STATUS_QUEUE))) {
+        engine_free(e);
+        diag_runtime(d, "out of memory while starting the audio engine");
+        return NULL;
+    }
+    e->tl = tl;
+    e->cues = cues;
+    e->cfg = *c;
+    limiter_init(&e->lim, c->rate, c->ceiling_db, LIMITER_RELEASE_MS);
+    e->g_voice = db_gain(c->voice_db + c->headroom_db);
+    e->g_tone = db_gain(c->tone_db + c->headroom_db);
+    e->g_bed = db_gain(c->bed_db + c->headroom_db);
+    e->tone_gain = db_gain(TONE_DB);
+    e->bell_gain = db_gain(BELL_DB);
+    e->pulse_gain = db_gain(PULSE_DB);
+    e->volume_db = c->volume_db;
+    e->master = e->master_target = db_gain(c->volume_db);
+    e->fade = 1.0f;
+    e->ts = T_PLAY;
+    e->tail_cut_at = -1;
+    e->bed_seed = 0x9e3779b9u;
+    e->duck = 1.0f;
+    e->duck_floor = db_gain(DUCK_DB);
+    e->duck_ramp = (int64_t)c->rate * DUCK_RAMP_MS / 1000;
+    e->duck_step = (1.0f - e->duck_floor) / (float)e->duck_ramp;
+    e->next_voice_at = -1;
+    e->title = timeline_title(tl);
+    e->status_every = (int64_t)c->rate * STATUS_EVERY_MS / 1000;
+    e->status_dirty = 1;
+    tl_cursor_init(&e->cur, tl);
+    fetch(e);
+    return e;
+}
+
+void engine_free(engine *e)
+{
+    if (!e)
+        return;
+    synth_tables_free(e->tables);
+    rtqueue_free(e->cmdq);
+    rtqueue_free(e->statq);
+    free(e);
+}
+
+int engine_done(const engine *e)
+{
+    return e->done;
+}
+
+/* ---- Starting events ---------------------------------------------------------- */
+
+/* Starts voice cue `cue`; drops it (counted) when every cue voice is busy. */
+static void start_cue(engine *e, int cue)
+{
+    if (cue < 0 || !e->cues[cue].samples || e->cues[cue].frames <= 0)
+        return;
+    if (e->pos + e->cues[cue].frames > e->voice_until)
+        e->voice_until = e->pos + e->cues[cue].frames;
+    for (int i = 0; i < MAX_CUES; i++) {
+        if (e->cv[i].frames == 0) {
+            e->cv[i].s = e->cues[cue].samples;
+            e->cv[i].frames = e->cues[cue].frames;
+            e->cv[i].pos = 0;
+            return;
+        }
+    }
+    e->dropped++;
+}
+
+/* Sets what the display shows as the current step. */
+static void set_step(engine *e, const char *label, int64_t start, int64_t frames, adem_tone tone)
+{
+    e->step_label = label;
+    e->step_start = start;
+    e->step_frames = frames;
+    e->step_tone = tone;
+    e->status_dirty = 1;
+}
+
+/* Starts a phase: its cue, tone and pulse. */
+static void start_phase(engine *e, const tl_event *ev)
+{
+    set_step(e, ev->label, ev->frame, ev->frames, ev->tone);
+    start_cue(e, ev->cue);
+    if (ev->tone != ADEM_TONE_NONE) {
+        int i = 0;
+        while (i < MAX_TONES && e->tone_on[i])
+            i++;
+        if (i == MAX_TONES)
+            e->dropped++;
+        else {
+            synth_shape sh = ev->tone == ADEM_TONE_RISE   ? SYNTH_RISE
+                             : ev->tone == ADEM_TONE_FALL ? SYNTH_FALL
+                                                         : SYNTH_STEADY;
+            synth_tone_start(&e->tone[i], e->tables, sh, ev->f_from, ev->f_to, ev->frames,
+                             e->tone_gain);
+            e->tone_on[i] = 1;
+            e->tone_side[i] = sh == SYNTH_RISE ? 1 : sh == SYNTH_FALL ? 2 : 0;
+        }
+    }
+    if (ev->bpm > 0) {
+        int i = 0;
+        while (i < MAX_PULSES && e->pulse_on[i])
+            i++;
+        if (i == MAX_PULSES)
+            e->dropped++;
+        else {
+            synth_pulse_start(&e->pulse[i], e->tables, ev->bpm, ev->frames, e->pulse_gain);
+            e->pulse_on[i] = 1;
+        }
+    }
+}
+
+/* Strikes a bell; when all are ringing, the oldest makes way. */
+static void start_bell(engine *e, float gain)
+{
+    int i = 0, oldest = 0;
+    while (i < MAX_BELLS && e->bell_on[i]) {
+        if (synth_bell_remaining(&e->bell[i]) < synth_bell_remaining(&e->bell[oldest]))
+            oldest = i;
+        i++;
+    }
+    if (i == MAX_BELLS) {
+        e->dropped++;
+        i = oldest;
+    }
+    synth_bell_start(&e->bell[i], e->tables, gain * e->bell_gain);
+    e->bell_on[i] = 1;
+    e->bell_side[i] = (unsigned char)(1 + (e->bell_flip++ & 1));
+}
+
+/* Changes the bed: the playing one fades out, a new one (if any) fades in. */
+static void set_bed(engine *e, adem_noise noise, float gain)
+{
+    int free_slot = -1, quietest = 0;
+    for (int i = 0; i < MAX_BEDS; i++) {
+        if (e->bed[i].active) {
+            synth_bed_stop(&e->bed[i]);
+            int64_t r = synth_bed_remaining(&e->bed[i]);
+            if (r >= 0 && r < synth_bed_remaining(&e->bed[quietest]))
+                quietest = i;
+        } else if (free_slot < 0)
+            free_slot = i;
+    }
+    if (noise == ADEM_NOISE_OFF)
+        return;
+    if (free_slot < 0) {
+        e->dropped++;
+        free_slot = quietest;
+    }
+    e->bed_seed = e->bed_seed * 1664525u + 1013904223u;
+    synth_bed_start(&e->bed[free_slot], e->tables, noise == ADEM_NOISE_PINK ? SYNTH_PINK : SYNTH_BROWN,
+                    gain, e->bed_seed);
+}
+
+/* Frames until every voice is silent, if nothing new starts. */
+static int64_t ringing(const engine *e)
+{
+    int64_t m = 0;
+    for (int i = 0; i < MAX_CUES; i++)
+        if (e->cv[i].frames && e->cv[i].frames - e->cv[i].pos > m)
+            m = e->cv[i].frames - e->cv[i].pos;
+    for (int i = 0; i < MAX_TONES; i++)
+        if (e->tone_on[i] && e->tone[i].frames - e->tone[i].pos > m)
+            m = e->tone[i].frames - e->tone[i].pos;
+    for (int i = 0; i < MAX_PULSES; i++)
+        if (e->pulse_on[i] && e->pulse[i].frames - e->pulse[i].pos > m)
+            m = e->pulse[i].frames - e->pulse[i].pos;
+    for (int i = 0; i < MAX_BELLS; i++)
+        if (e->bell_on[i] && synth_bell_remaining(&e->bell[i]) > m)
+            m = synth_bell_remaining(&e->bell[i]);
+    for (int i = 0; i < MAX_BEDS; i++)
+        if (e->bed[i].active && synth_bed_remaining(&e->bed[i]) > m)
+            m = synth_bed_remaining(&e->bed[i]);
+    return m;
+}
+
+/* The session's last frame has come: beds fade out, and the output goes on
+ * for as long as something still sounds, at most ENGINE_MAX_TAIL_SECONDS. */
+static void begin_tail(engine *e)
+{
+    e->ended = 1;
+    for (int i = 0; i < MAX_BEDS; i++)
+        if (e->bed[i].active)
+            synth_bed_stop(&e->bed[i]);
+    int64_t max = (int64_t)ENGINE_MAX_TAIL_SECONDS * e->cfg.rate;
+    int64_t r = ringing(e);
+    e->tail_left = r < max ? r : max;
+    if (r > max)
+        e->tail_cut_at = (int64_t)TAIL_CUT_MS * e->cfg.rate / 1000;
+    set_step(e, NULL, e->pos, 0, ADEM_TONE_NONE);
+    if (e->tail_left == 0)
+        e->done = 1;
+}
+
+/* Starts one event (its frame is e->pos). */
+static void start_event(engine *e, const tl_event *ev)
+{
+    switch (ev->kind) {
+    case TL_EV_SESSION:
+        e->title = ev->label;
+        e->status_dirty = 1;
+        break;
+    case TL_EV_CUE:
+        if (ev->count_number == 0)
+            set_step(e, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
+        start_cue(e, ev->cue);
+        break;
+    case TL_EV_WAIT:
+        set_step(e, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
+        break;
+    case TL_EV_PHASE:
+        start_phase(e, ev);
+        break;
+    case TL_EV_BELL:
+        start_bell(e, ev->gain);
+        break;
+    case TL_EV_BED:
+        set_bed(e, ev->noise, ev->gain);
+        break;
+    case TL_EV_MARK:
+        set_step(e, ev->label, ev->frame, 0, ADEM_TONE_NONE);
+        break;
+    case TL_EV_REPEAT:
+        break;
+    case TL_EV_END:
+        begin_tail(e);
+        break;
+    }
+}
+
+/* ---- Commands ------------------------------------------------------------------ */
+
+/* Begins a transport fade from the current gain towards `to` (0 or 1),
+ * lasting exactly ms milliseconds of frames. */
+static void fade_to(engine *e, transport ts, float to, int ms)
+{
+    int64_t frames = (int64_t)e->cfg.rate * ms / 1000;
+    e->ts = ts;
+    e->fade_from = e->fade;
+    e->fade_to = to;
+    e->fade_pos = 0;
+    e->fade_len = frames > 0 ? frames : 1;
+    e->status_dirty = 1;
+}
+
+/* Sets the master level target (dB), reached by a short linear ramp. */
+static void set_volume(engine *e, double db)
+{
+    if (db < -60)
+        db = -60;
+    if (db > 12)
+        db = 12;
+    e->volume_db = db;
+    e->master_target = db_gain(db);
+    e->master_ramp_left = (int64_t)e->cfg.rate * MASTER_RAMP_MS / 1000;
+    e->master_step = (e->master_target - e->master) / (float)e->master_ramp_left;
+    e->status_dirty = 1;
+}
+
+/* Applies the commands queued by the control thread. */
+static void take_commands(engine *e)
+{
+    cmd_msg m;
+    while (rtqueue_pop(e->cmdq, &m) == 0) {
+        if (e->done || e->ts == T_STOPPING)
+            continue;
+        switch (m.cmd) {
+        case ENGINE_TOGGLE:
+            m.cmd = (e->ts == T_PAUSED || e->ts == T_PAUSING) ? ENGINE_RESUME : ENGINE_PAUSE;
+            /* fall through */
+        case ENGINE_PAUSE:
+        case ENGINE_RESUME:
+            if (m.cmd == ENGINE_PAUSE && (e->ts == T_PLAY || e->ts == T_RESUMING))
+                fade_to(e, T_PAUSING, 0.0f, ENGINE_FADE_MS);
+            else if (m.cmd == ENGINE_RESUME && (e->ts == T_PAUSED || e->ts == T_PAUSING))
+                fade_to(e, T_RESUMING, 1.0f, ENGINE_FADE_MS);
+            break;
+        case ENGINE_SKIP:
+            if (!e->ended && (e->ts == T_PLAY || e->ts == T_RESUMING))
+                fade_to(e, T_SKIPPING, 0.0f, ENGINE_FADE_MS);
+            break;
+        case ENGINE_VOLUME:
+            set_volume(e, e->volume_db + m.value);
+            break;
+        case ENGINE_STOP:
+            fade_to(e, T_STOPPING, 0.0f, e->ts == T_PAUSED ? 1 : ENGINE_STOP_FADE_MS);
+            break;
+        }
+    }
+}
+
+int engine_command(engine *e, engine_cmd cmd, double value)
+{
+    cmd_msg m = {(int)cmd, value};
+    return rtqueue_push(e->cmdq, &m);
+}
+
+/* The skip's fade has ended: silence the foreground and jump to the next
+ * phase or mark (applying bed changes on the way), or to the end. */
+static void do_skip(engine *e)
+{
+    for (int i = 0; i < MAX_CUES; i++)
+        e->cv[i].frames = 0;
+    memset(e->tone_on, 0, sizeof e->tone_on);
+    memset(e->bell_on, 0, sizeof e->bell_on);
+    memset(e->pulse_on, 0, sizeof e->pulse_on);
+    while (e->have_next && e->next.kind != TL_EV_PHASE && e->next.kind != TL_EV_MARK &&
+           e->next.kind != TL_EV_END) {
+        if (e->next.kind == TL_EV_BED)
+            set_bed(e, e->next.noise, e->next.gain);
+        else if (e->next.kind == TL_EV_SESSION)
+            e->title = e->next.label;
+        fetch(e);
+    }
+    if (e->have_next)
+        e->pos = e->next.frame;
+    set_step(e, NULL, e->pos, 0, ADEM_TONE_NONE); /* the next phase/mark sets it */
+    e->voice_until = 0; /* the cues were cut: the bed comes back up */
+    e->ts = T_PLAY;
+    e->fade = 1.0f;
+    e->status_dirty = 1;
+}
+
+/* ---- Status ---------------------------------------------------------------------- */
+
+void engine_status_now(const engine *e, engine_status *st)
+{
+    memset(st, 0, sizeof *st);
+    st->out_frames = e->out_frames;
+    st->pos = e->pos;
+    st->total = timeline_frames(e->tl);
+    st->title = e->title;
+    st->phase = e->step_label;
+    st->phase_start = e->step_start;
+    st->phase_frames = e->step_frames;
+    st->tone = e->step_tone;
+    st->paused = e->ts == T_PAUSED || e->ts == T_PAUSING;
+    st->stopping = e->ts == T_STOPPING;
+    st->done = e->done;
+    st->volume_db = e->volume_db;
+    st->dropped = e->dropped;
+    st->clipped = e->lim.limited;
+}
+
+/* Sends a status to the control thread when something changed or every
+ * STATUS_EVERY_MS; a full queue just skips this one. */
+static void send_status(engine *e, int64_t frames)
+{
+    e->status_left -= frames;
+    if (!e->status_dirty && e->status_left > 0)
+        return;
+    engine_status st;
+    engine_status_now(e, &st);
+    if (rtqueue_push(e->statq, &st) == 0) {
+        e->status_dirty = 0;
+        e->status_left = e->status_every;
+    }
+}
+
+int engine_poll(engine *e, engine_status *st)
+{
+    int got = 0;
+    while (rtqueue_pop(e->statq, &e->last) == 0)
+        got = 1;
+    if (got)
+        *st = e->last;
+    return got;
+}
+
+/* ---- Rendering ------------------------------------------------------------------- */
+
+/* Adds m samples of s to o, in pieces of 8 that the compiler vectorises. */
+static void add_samples(float *restrict o, const float *restrict s, int m)
+{
+    int k = 0;
+    for (; k + 8 <= m; k += 8)
+        for (int j = 0; j < 8; j++)
+            o[k + j] += s[k + j];
+    for (; k < m; k++)
+        o[k] += s[k];
+}
+
+/* Runs every active voice for n frames into the buses at offset `at`, and
+ * notes in e->sounded that one did. */
+/* The bed dips by DUCK_DB while a cue speaks, from DUCK_RAMP_MS before the
+ * next speaking event starts until its cue ends, with linear ramps. Decided
+ * per frame from timeline positions only (the segment's frames are pos..),
+ * so it does not depend on how the output is cut into buffers. */
+static void duck(engine *e, int at, int n, int bed)
+{
+    const float floor_ = e->duck_floor, step = e->duck_step;
+    const int64_t until = e->voice_until;
+    const int64_t soon = e->next_voice_at >= 0 ? e->next_voice_at - e->duck_ramp : INT64_MAX;
+    float g = e->duck;
+    if (!bed) {
+        /* nothing to dip: follow the target at once */
+        int64_t last = e->pos + n - 1;
+        e->duck = (last < until || last >= soon) ? floor_ : 1.0f;
+        return;
+    }
+    float *l = e->bl + at, *r = e->br + at;
+    const int64_t first = e->pos, last = e->pos + n - 1;
+    const float t0 = (first < until || first >= soon) ? floor_ : 1.0f;
+    /* the target changes only at `until` and `soon`: when neither falls in
+     * this segment and the gain has reached it, the gain is a constant */
+    if (g == t0 && !(until > first && until <= last) && !(soon > first && soon <= last)) {
+        if (g != 1.0f)
+            for (int k = 0; k < n; k++) {
+                l[k] *= g;
+                r[k] *= g;
+            }
+        return;
+    }
+    for (int k = 0; k < n; k++) {
+        int64_t f = e->pos + k;
+        float target = (f < until || f >= soon) ? floor_ : 1.0f;
+        g = g > target ? (g - step > target ? g - step : target)
+                       : (g + step < target ? g + step : target);
+        l[k] *= g;
+        r[k] *= g;
+    }
+    e->duck = g;
+}
+
+static void run_voices(engine *e, int at, int n)
+{
+    int any = 0;
+    for (int i = 0; i < MAX_CUES; i++) {
+        cue_voice *v = &e->cv[i];
+        if (!v->frames)
+            continue;
+        int64_t left = v->frames - v->pos;
+        int m = left < n ? (int)left : n;
+        add_samples(e->vbus + at, v->s + v->pos, m);
+        v->pos += m;
+        if (v->pos >= v->frames)
+            v->frames = 0;
+        any = 1;
+    }
+    float *const side[3] = {e->tbus, e->tleft, e->tright};
+    for (int i = 0; i < MAX_TONES; i++)
+        if (e->tone_on[i]) {
+            e->tone_on[i] =
+                (unsigned char)synth_tone_process(&e->tone[i], side[e->tone_side[i]] + at, n);
+            e->spread |= e->tone_side[i] != 0;
+            any = 1;
+        }
+    for (int i = 0; i < MAX_BELLS; i++)
+        if (e->bell_on[i]) {
+            e->bell_on[i] =
+                (unsigned char)synth_bell_process(&e->bell[i], side[e->bell_side[i]] + at, n);
+            e->spread |= e->bell_side[i] != 0;
+            any = 1;
+        }
+    for (int i = 0; i < MAX_PULSES; i++)
+        if (e->pulse_on[i]) {
+            e->pulse_on[i] = (unsigned char)synth_pulse_process(&e->pulse[i], e->tbus + at, n);
+            any = 1;
+        }
+    int bed = 0;
+    for (int i = 0; i < MAX_BEDS; i++)
+        if (e->bed[i].active) {
+            synth_bed_process(&e->bed[i], e->bl + at, e->br + at, n);
+            bed = any = 1;
+        }
+    duck(e, at, n, bed);
+    if (any)
+        e->sounded = 1;
+}
+
+/* Advances the schedule and the voices by up to n frames (n <= BLOCK),
+ * splitting at event frames. Returns the frames done; fewer than n only when
+ * the output ends inside this block. */
+static int schedule(engine *e, int n)
+{
+    int i = 0;
+    while (i < n && !e->done) {
+        /* start everything that is due; a skip holds new starts */
+        while (e->ts != T_SKIPPING && e->have_next && e->next.frame <= e->pos) {
+            tl_event ev = e->next;
+            fetch(e);
+            start_event(e, &ev);
+            if (e->done)
+                return i;
+        }
+        int seg = n - i;
+        if (e->ts != T_SKIPPING && e->have_next && e->next.frame - e->pos < seg)
+            seg = (int)(e->next.frame - e->pos);
+        if (e->ended && e->tail_left < seg)
+            seg = (int)e->tail_left;
+        if (seg < 1)
+            seg = 1; /* every pass moves on: the loop is bounded by n */
+        run_voices(e, i, seg);
+        if (e->ts != T_SKIPPING)
+            e->pos += seg;
+        i += seg;
+        if (e->ended) {
+            e->tail_left -= seg;
+            if (e->tail_left <= 0)
+                e->done = 1;
+        }
+    }
+    return i;
+}
+
+/* The common case of mix: stereo, playing (no transport fade), no ring-out
+ * cut and no master ramp. The arithmetic is mix's with its gains of 1 left
+ * out (x * 1.0f is x, exactly), in pieces of 8 frames that the compiler
+ * turns into vector instructions. */
+static void mix_plain(const engine *e, float *restrict out, int n)
+{
+    const float *restrict v = e->vbus, *restrict t = e->tbus;
+    const float *restrict bl = e->bl, *restrict br = e->br;
+    const float gv = e->g_voice, gt = e->g_tone, gb = e->g_bed, m = e->master;
+    int k = 0;
+    if (e->spread) {
+        const float *restrict tl = e->tleft, *restrict tr = e->tright;
+        const float a = 1.0f + SPREAD, b = 1.0f - SPREAD;
+        /* 8-frame pieces, as below, so that the compiler vectorises them */
+        for (; k + 8 <= n; k += 8) {
+            for (int j = 0; j < 8; j++) {
+                float vv = v[k + j] * gv;
+                float left = (t[k + j] + a * tl[k + j] + b * tr[k + j]) * gt;
+                float right = (t[k + j] + b * tl[k + j] + a * tr[k + j]) * gt;
+                out[2 * (k + j)] = (vv + left + bl[k + j] * gb) * m;
+                out[2 * (k + j) + 1] = (vv + right + br[k + j] * gb) * m;
+            }
+        }
+        for (; k < n; k++) {
+            float vv = v[k] * gv;
+            float left = (t[k] + a * tl[k] + b * tr[k]) * gt;
+            float right = (t[k] + b * tl[k] + a * tr[k]) * gt;
+            out[2 * k] = (vv + left + bl[k] * gb) * m;
+            out[2 * k + 1] = (vv + right + br[k] * gb) * m;
+        }
+        return;
+    }
+    for (; k + 8 <= n; k += 8) {
+        for (int j = 0; j < 8; j++) {
+            float fore = v[k + j] * gv + t[k + j] * gt;
+            out[2 * (k + j)] = (fore + bl[k + j] * gb) * m;
+            out[2 * (k + j) + 1] = (fore + br[k + j] * gb) * m;
+        }
+    }
+    for (; k < n; k++) {
+        float fore = v[k] * gv + t[k] * gt;
+        out[2 * k] = (fore + bl[k] * gb) * m;
+        out[2 * k + 1] = (fore + br[k] * gb) * m;
+    }
+}
+
+/* Mixes the buses of n frames into out (interleaved) with the bus levels,
+ * the transport fade and the master level. */
+static void mix(engine *e, float *out, int n)
+{
+    if (e->ts == T_PLAY && e->cfg.channels == 2 && !e->cfg.mono && e->master_ramp_left == 0 &&
+        !(e->tail_cut_at > 0 && e->ended)) {
+        if (e->sounded)
+            mix_plain(e, out, n);
+        else /* silence: the buses hold +0, and so does their mix (the gains are > 0) */
+            memset(out, 0, (size_t)n * 2 * sizeof *out);
+        return;
+    }
+    const int ch = e->cfg.channels;
+    const int stereo = ch == 2 && !e->cfg.mono;
+    const float gv = e->g_voice, gt = e->g_tone, gb = e->g_bed;
+    for (int k = 0; k < n; k++) {
+        /* transport fade (pause, skip, stop) */
+        float fg = 1.0f, bg = 1.0f;
+        if (e->ts == T_PAUSING || e->ts == T_RESUMING || e->ts == T_SKIPPING ||
+            e->ts == T_STOPPING) {
+            /* linear, and exactly fade_len frames long: the last frame of a
+             * fade-out is 0 */
+            e->fade_pos++;
+            float f = e->fade_from + (e->fade_to - e->fade_from) * (float)e->fade_pos /
+                                         (float)e->fade_len;
+            e->fade = f;
+            fg = f;
+            bg = e->ts == T_SKIPPING ? 1.0f : f;
+        } else if (e->ts == T_PAUSED) {
+            fg = bg = 0.0f;
+        }
+        if (e->tail_cut_at > 0 && e->ended) {
+            /* the 5 s ring-out is cutting something off: fade it to 0 on
+             * the last frame (frames left after this one: tail_left + n-k-1) */
+            int64_t rest = e->tail_left + (n - k - 1);
+            if (rest < e->tail_cut_at) {
+                float f = (float)rest / (float)e->tail_cut_at;
+                fg *= f;
+                bg *= f;
+            }
+        }
+        if (e->master_ramp_left > 0) {
+            e->master += e->master_step;
+            if (--e->master_ramp_left == 0)
+                e->master = e->master_target;
+        }
+        float m = e->master;
+        float tl = e->tbus[k], tr = e->tbus[k];
+        if (e->spread) {
+            tl += (1.0f + SPREAD) * e->tleft[k] + (1.0f - SPREAD) * e->tright[k];
+            tr += (1.0f - SPREAD) * e->tleft[k] + (1.0f + SPREAD) * e->tright[k];
+        }
+        float v = e->vbus[k] * gv;
+        float l = ((v + tl * gt) * fg + e->bl[k] * gb * bg) * m;
+        float r = ((v + tr * gt) * fg + e->br[k] * gb * bg) * m;
+        float *o = out + (long)k * ch;
+        if (stereo) {
+            o[0] = l;
+            o[1] = r;
+        } else {
+            float mono = 0.5f * (l + r);
+            for (int c = 0; c < ch; c++)
+                o[c] = mono;
+        }
+    }
+}
+
+/* 1 while a transport fade runs. */
+static int fading(const engine *e)
+{
+    return e->ts == T_PAUSING || e->ts == T_RESUMING || e->ts == T_SKIPPING ||
+           e->ts == T_STOPPING;
+}
+
+/* Moves the transport on when a fade has finished. */
+static void transport_step(engine *e)
+{
+    if (!fading(e) || e->fade_pos < e->fade_len)
+        return;
+    e->fade = e->fade_to;
+    e->status_dirty = 1;
+    if (e->ts == T_PAUSING)
+        e->ts = T_PAUSED;
+    else if (e->ts == T_RESUMING)
+        e->ts = T_PLAY;
+    else if (e->ts == T_SKIPPING)
+        do_skip(e);
+    else if (e->ts == T_STOPPING)
+        e->done = 1;
+}
+
+/* Frames until the current transport fade ends, or n when none runs. */
+static int fade_frames_left(const engine *e, int n)
+{
+    if (!fading(e))
+        return n;
+    int64_t left = e->fade_len - e->fade_pos;
+    return left < n ? (int)left : n;
+}
+
+size_t engine_process(engine *e, float *out, size_t frames)
+{
+    const int ch = e->cfg.channels;
+    size_t produced = 0;
+    take_commands(e);
+    while (produced < frames && !e->done) {
+        int n = frames - produced < BLOCK ? (int)(frames - produced) : BLOCK;
+        float *o = out + produced * (size_t)ch;
+        if (e->ts == T_PAUSED) {
+            memset(o, 0, (size_t)n * (size_t)ch * sizeof *o);
+            produced += (size_t)n;
+            e->out_frames += n;
+            continue;
+        }
+        n = fade_frames_left(e, n); /* a fade's end splits the block */
+        memset(e->vbus, 0, (size_t)n * sizeof(float));
+        memset(e->tbus, 0, (size_t)n * sizeof(float));
+        memset(e->bl, 0, (size_t)n * sizeof(float));
+        memset(e->br, 0, (size_t)n * sizeof(float));
+        memset(e->tleft, 0, (size_t)n * sizeof(float));
+        memset(e->tright, 0, (size_t)n * sizeof(float));
+        e->spread = 0;
+        e->sounded = 0;
+        int got = schedule(e, n);
+        mix(e, o, got);
+        limiter_process(&e->lim, o, got, ch);
+        produced += (size_t)got;
+        e->out_frames += got;
+        transport_step(e);
+        if (got < n)
+            break;
+    }
+    if (produced < frames)
+        memset(out + produced * (size_t)ch, 0, (frames - produced) * (size_t)ch * sizeof *out);
+    send_status(e, (int64_t)frames);
+    return produced;
+}

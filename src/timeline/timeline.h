@@ -1,0 +1,119 @@
+/* timeline: AST + overrides + cue lengths -> an immutable timeline in frames.
+ *
+ * Compiling happens in two steps, both before any audio runs:
+ *   1. timeline_build: resolves parameters (`param`, `--set`, `play` args),
+ *      expands `play` inline (cycles are errors), and collects the voice cues the
+ *      session needs (timeline_cue) so the caller can find their lengths.
+ *   2. timeline_layout: given the output rate, the tempo and each cue's exact
+ *      length in frames, fixes every repeat count (`repeat for`), every length,
+ *      and checks the 24-hour limit. After this the timeline is immutable.
+ *
+ * Nothing is expanded eagerly: a repeat stays one node with a count, however
+ * large, so a 10-hour session costs as little memory as a 10-minute one.
+ * The real-time cursor (rt/cursor.h) walks it in time order, one event at a
+ * time, computing each start frame from the exact cumulative time:
+ *     frame = floor(ms * rate / tempo_milli) + cue_frames
+ * where ms is the sum of the phase and wait durations before the event (in
+ * milliseconds, scaled by the tempo) and cue_frames the sum of the lengths of
+ * the spoken cues before it (`speak` advances the clock by its cue's length).
+ * Never by adding rounded steps: the last frame of a 10-hour session is what
+ * the arithmetic says.
+ *
+ * Plain C11, no POSIX. Everything here allocates or may: never call it from
+ * the audio thread. */
+#ifndef ADEM_TIMELINE_H
+#define ADEM_TIMELINE_H
+
+#include <stdint.h>
+
+#include "lang/ast.h"
+#include "base/diag.h"
+
+/* Deepest nesting of repeats and plays together. */
+#define TL_MAX_DEPTH 64
+/* Most items a timeline may hold after `play` is expanded. */
+#define TL_MAX_ITEMS 200000
+/* The tone frequencies (Hz) used when a phase gives no range. */
+#define TL_TONE_LOW 196.0
+#define TL_TONE_HIGH 294.0
+/* Most numbers a count=down speaks. */
+#define TL_COUNT_MAX 10
+
+typedef struct timeline timeline;
+
+/* Loads the session named by `target` (as written after `play` in the file
+ * `from`, or on the command line when from is NULL). On success sets *out (the
+ * resolver keeps ownership; it stays valid until the timeline is freed) and
+ * *key (a canonical identity, e.g. the real path, used to detect cycles) and
+ * returns 0; on failure fills d and returns -1. */
+typedef int (*tl_load_fn)(void *ctx, const char *target, const char *from,
+                          const ast_session **out, const char **key, adem_diag *d);
+
+/* A NAME=VALUE override: from --set (file NULL) or from a `play` line. */
+typedef struct tl_override {
+    const char *name, *value;
+} tl_override;
+
+typedef struct tl_options {
+    const tl_override *sets; /* --set, applied to every top-level session that
+                                declares the name; a name none declares is an error */
+    int nsets;
+    const char *voice;       /* --voice PACK|DIR, or NULL */
+    const char *const *keys; /* canonical identity of each top-level session (as
+                                the loader's keys, for cycle detection), or NULL
+                                to use each session's path */
+    int64_t gap_ms;          /* --gap: silence between top-level sessions (real
+                                time: not scaled by the tempo) */
+    int tempo_milli;         /* --tempo x 1000 (500..2000); 0 means 1000 */
+    int lead_in;             /* sessions[0] is a lead-in (--countdown): no gap
+                                after it, no --set for it, not the title */
+    tl_load_fn load;         /* for `play`; may be NULL if none is used */
+    void *load_ctx;
+} tl_options;
+
+/* Sets o to the defaults: no overrides, no voice, no gap, tempo 1.0. */
+void tl_options_init(tl_options *o);
+
+/* A voice cue the timeline needs: the pack it comes from (--voice, else the
+ * `voice` of the session that speaks it, else "nl") and its ID, with the place
+ * it is first used (for messages such as "cue 'x' is not in pack 'nl'"). */
+typedef struct tl_cue {
+    const char *pack;
+    const char *id;
+    const char *file;
+    ast_loc loc;
+} tl_cue;
+
+/* Builds a timeline from n top-level sessions played in order (a gap of
+ * o->gap_ms between them). The sessions must outlive the timeline.
+ * Returns 0 and *out, or -1 with d set (file:line:col of the fault). */
+int timeline_build(const ast_session *const *sessions, int n, const tl_options *o,
+                   timeline **out, adem_diag *d);
+
+/* Frees a timeline. NULL is a no-op. Not for the audio thread. */
+void timeline_free(timeline *tl);
+
+/* The cues the timeline needs, 0..timeline_ncues-1 (indices used by events). */
+int timeline_ncues(const timeline *tl);
+const tl_cue *timeline_cue(const timeline *tl, int i);
+
+/* Lays the timeline out at `rate` Hz with cue_frames[i] the exact length of
+ * cue i at that rate (>= 1). Fixes `repeat for` counts (whole cycles filling
+ * the duration, at least one) and rejects a session longer than 24 hours or a
+ * repeat whose body takes no time, naming the statement. May be called again
+ * (e.g. for another rate). Returns 0, or -1 with d set. */
+int timeline_layout(timeline *tl, int rate, const int64_t *cue_frames, adem_diag *d);
+
+/* After layout: the output rate, and the session's length in frames (its last
+ * frame, not counting the ring-out of a bell or bed). */
+int timeline_rate(const timeline *tl);
+int64_t timeline_frames(const timeline *tl);
+
+/* The number of steps the timeline holds (statements after `play` is
+ * expanded): it does not grow with repeat counts or session length. */
+int timeline_size(const timeline *tl);
+
+/* The title of the first top-level session. */
+const char *timeline_title(const timeline *tl);
+
+#endif

@@ -1,0 +1,84 @@
+/* tl_repr: the representation of a laid-out timeline, shared by the timeline
+ * compiler (timeline/timeline.c, which builds and lays it out, allocating) and
+ * the real-time cursor (rt/cursor.c, which only reads it). Nothing else may
+ * include this header: everyone else sees the opaque `timeline`.
+ *
+ * A flat array of items. A block (the whole run, a session, a repeat) links its
+ * children through `next`; nothing is ever unrolled. Each item has an offset
+ * and a length inside its parent's iteration, kept as an exact pair
+ * (milliseconds of phases/waits, frames of spoken cues), so a start is always
+ * floor(ms * rate / tempo_milli) + cue_frames of exact integers.
+ * Plain C11, no POSIX. */
+#ifndef ADEM_TL_REPR_H
+#define ADEM_TL_REPR_H
+
+#include <stdint.h>
+
+#include "timeline/timeline.h"
+
+typedef enum item_kind { IT_SPEAK = 1, IT_WAIT, IT_PHASE, IT_BELL, IT_BED, IT_MARK, IT_BLOCK } item_kind;
+
+/* An exact time: milliseconds (scaled by the tempo) plus cue frames. */
+typedef struct xtime {
+    int64_t ms, cf;
+} xtime;
+
+typedef struct item {
+    item_kind kind;
+    int next;         /* next sibling, or -1 */
+    int depth;        /* 0 for the root's children */
+    const char *file; /* statement's file (NULL for a --gap) */
+    ast_loc loc;
+    xtime off;        /* start within the parent's iteration (layout) */
+    xtime len;        /* whole length: for a block, count * body (layout) */
+    union {
+        struct { int cue; } speak;
+        struct { int64_t ms; int unscaled; } wait; /* unscaled: a --gap */
+        struct {
+            const char *label;
+            int64_t ms;
+            int cue;                  /* -1 for none */
+            int64_t cue_frames;       /* length of cue (layout) */
+            adem_tone tone;
+            float f_from, f_to;
+            int bpm;
+            int ncount;               /* count=down cues available: tel_1..tel_ncount */
+            int count_cue[TL_COUNT_MAX];
+        } phase;
+        struct { float gain; } bell;
+        struct { adem_noise noise; float gain; } bed;
+        struct { const char *label; } mark;
+        struct {
+            int first;                /* first child, or -1 */
+            int64_t count;            /* cycles (for `repeat for`: set by layout) */
+            int64_t for_ms;           /* `repeat for` duration, or 0 */
+            int is_session;           /* a session (top level or play) */
+            int is_repeat;
+            const char *title;        /* session title */
+            xtime body;               /* one iteration (layout) */
+        } block;
+    } u;
+} item;
+
+struct timeline {
+    item *items;
+    int nitems, capitems;
+    tl_cue *cues;
+    int ncues, capcues;
+    int *cue_hash; /* open addressing over cues: index+1, 0 = empty */
+    int hashcap;
+    int root;
+    int rate, tempo_milli;
+    int64_t *cue_len; /* each cue's length in frames (layout) */
+    int laid_out;
+    int64_t frames;
+    const char *title;
+};
+
+/* The frame at exact time t: floor(ms * rate / tempo_milli) + cue frames. */
+static inline int64_t tl_to_frame(const timeline *tl, xtime t)
+{
+    return t.ms * tl->rate / tl->tempo_milli + t.cf;
+}
+
+#endif
