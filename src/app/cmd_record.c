@@ -2,7 +2,7 @@
  * own voice, recorded cue by cue from the pack's transcript.tsv.
  *
  * The way a sample goes: microphone -> PortAudio callback (in_device.c) ->
- * lock-free ring (ring.c) -> writer thread -> PACKDIR/.takes/ID.new.wav
+ * lock-free ring (rt/spsc.c) -> writer thread -> PACKDIR/.takes/ID.new.wav
  * (take_writer.c). When the take is stopped it is prepared by cueprep (trimmed,
  * normalised to -20 LUFS with true peak <= -1 dBTP, faded), its measurements
  * and flags (clipped, mostly silent, samples lost) are shown, and only when
@@ -36,7 +36,7 @@
 #include "dev/out_device.h"
 #include "io/paths.h"
 #include "sys/platform.h"
-#include "rt/ring.h"
+#include "rt/spsc.h"
 #include "lang/session_parse.h"
 #include "io/take_writer.h"
 #include "timeline/timeline.h"
@@ -83,7 +83,7 @@ typedef struct rec {
     char dir[PATH_LEN];   /* the pack folder */
     char voice[PATH_LEN]; /* how to name it to --voice in messages */
     transcript *t;
-    ring *ring;
+    spsc *ring; /* of floats */
     in_device *in;
     indev_info info;
     int rate;
@@ -369,7 +369,7 @@ static int record_take(rec *R, const char *raw_path, int64_t *frames, int64_t *d
     int c = count_in(R);
     if (c)
         return c;
-    ring_discard(R->ring);
+    spsc_discard(R->ring);
     take_writer *w;
     if (take_writer_start(R->ring, raw_path, R->rate, &w, d) != 0)
         return -1;
@@ -807,7 +807,7 @@ int cmd_record(const cli_opts *o)
         rc = cli_report(&d);
     if (rc == 0) {
         int rate = o->rate ? o->rate : (int)(R->info.default_rate + 0.5);
-        if (!(R->ring = ring_new((size_t)rate * RING_SECONDS))) {
+        if (!(R->ring = spsc_new(sizeof(float), (size_t)rate * RING_SECONDS))) {
             diag_runtime(&d, "out of memory");
             rc = cli_report(&d);
         } else if (indev_open(&R->info, rate, o->latency_ms, R->ring, &R->in, &d) != 0 ||
@@ -896,7 +896,7 @@ int cmd_record(const cli_opts *o)
 out:
     fflush(stdout);
     indev_close(R->in);
-    ring_free(R->ring);
+    spsc_free(R->ring);
     if (pa_up)
         outdev_terminate();
     transcript_free(R->t);

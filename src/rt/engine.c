@@ -7,27 +7,19 @@
  * sample and the limiter works per sample: the output does not depend on how
  * the caller cuts it into buffers, so a render and a live play are the same.
  *
- * Nothing here allocates, locks, prints or reads files after engine_new. */
+ * Everything here is safe on the audio thread: nothing allocates, locks,
+ * prints, reads files or waits (the test rt_symbols checks the object with
+ * nm). engine_new and engine_free, which allocate, are in
+ * src/setup/engine_new.c; the struct both see is in rt/engine_impl.h. */
 #include "rt/engine.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "rt/engine_impl.h"
 #include "rt/limiter.h"
-#include "rt/rtqueue.h"
+#include "rt/spsc.h"
 #include "rt/synth.h"
-
-enum {
-    BLOCK = 512,
-    MAX_CUES = 16,
-    MAX_TONES = 8,
-    MAX_BELLS = 8,
-    MAX_PULSES = 4,
-    MAX_BEDS = 3,
-    CMD_QUEUE = 64,
-    STATUS_QUEUE = 64
-};
 
 /* Internal balance of the synthesized sounds (peak levels before the bus
  * levels): soft under a voice normalised to -20 LUFS. */
@@ -49,91 +41,6 @@ enum {
 #define STATUS_EVERY_MS 50
 /* The fade used when the 5 s ring-out cuts off something still sounding. */
 #define TAIL_CUT_MS 20
-
-typedef struct cue_voice {
-    const float *s;
-    int64_t pos, frames;
-} cue_voice;
-
-typedef enum transport {
-    T_PLAY = 0,
-    T_PAUSING, /* fading out, then T_PAUSED */
-    T_PAUSED,
-    T_RESUMING,/* fading in */
-    T_SKIPPING,/* foreground fading out, then jump */
-    T_STOPPING /* fading out, then done */
-} transport;
-
-typedef struct cmd_msg {
-    int cmd;
-    double value;
-} cmd_msg;
-
-struct engine {
-    const timeline *tl;
-    const adem_cue *cues;
-    engine_config cfg;
-    synth_tables *tables;
-    limiter lim;
-
-    /* the schedule */
-    tl_cursor cur;
-    tl_event next;  /* the next event not started yet */
-    int have_next;
-    int64_t pos;    /* timeline position in frames */
-    int64_t out_frames;
-    int ended;      /* the END event has passed: in the ring-out */
-    int64_t tail_left;
-    int64_t tail_cut_at; /* frames of tail left when the cut fade starts; -1 none */
-    int done;
-
-    /* voices; a frame count of 0 (cues) or a 0 `on` flag means free */
-    cue_voice cv[MAX_CUES];
-    synth_tone tone[MAX_TONES];
-    unsigned char tone_on[MAX_TONES];
-    synth_bell bell[MAX_BELLS];
-    unsigned char bell_on[MAX_BELLS];
-    synth_pulse pulse[MAX_PULSES];
-    unsigned char pulse_on[MAX_PULSES];
-    synth_bed bed[MAX_BEDS];
-    uint32_t bed_seed;
-
-    /* mix */
-    float g_voice, g_tone, g_bed;
-    float tone_gain, bell_gain, pulse_gain;
-    float master, master_target, master_step;
-    int64_t master_ramp_left;
-    double volume_db;
-    transport ts;
-    float fade;          /* transport gain 0..1 */
-    float fade_from, fade_to;
-    int64_t fade_pos, fade_len; /* frames into the running fade, its length */
-    float vbus[BLOCK], tbus[BLOCK], bl[BLOCK], br[BLOCK];
-    float tleft[BLOCK], tright[BLOCK]; /* tone buses leaning left / right */
-    int spread;                 /* tl/tr were written in this block */
-    unsigned char tone_side[MAX_TONES], bell_side[MAX_BELLS]; /* 0 centre, 1 left, 2 right */
-    int bell_flip;
-
-    /* ducking: the bed's gain under the voice */
-    float duck, duck_floor, duck_step;
-    int64_t duck_ramp;       /* frames */
-    int64_t voice_until;     /* timeline frame where the last started cue ends */
-    int64_t next_voice_at;   /* start of the next event that speaks, or -1 */
-    int sounded;         /* a voice added to the buses in the current block */
-
-    /* status: what is sounding now, for the display */
-    const char *title;
-    const char *step_label;
-    int64_t step_start, step_frames;
-    adem_tone step_tone;
-    uint64_t dropped;
-    int64_t status_every, status_left;
-    int status_dirty;
-
-    rtqueue *cmdq;  /* producer: control thread (engine_command); consumer: audio thread */
-    rtqueue *statq; /* producer: audio thread; consumer: control thread (engine_poll) */
-    engine_status last; /* control thread's copy (engine_poll) */
-};
 
 void engine_config_init(engine_config *c)
 {
@@ -164,26 +71,12 @@ static void fetch(engine *e)
     e->next_voice_at = speaks ? e->next.frame : -1;
 }
 
-engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config *c, adem_diag *d)
+/* Fills the engine's state for playing tl from its start: levels, limiter,
+ * transport, ducking, status and the cursor. e was zeroed and its tables
+ * and queues are set (setup/engine_new.c does both); no allocation, no
+ * I/O. Called before the audio starts. */
+void engine_prepare(engine *e, const timeline *tl, const adem_cue *cues, const engine_config *c)
 {
-    if (c->rate != timeline_rate(tl)) {
-        diag_runtime(d, "internal error: engine rate %d differs from the timeline's %d", c->rate,
-                     timeline_rate(tl));
-        return NULL;
-    }
-    if (c->channels < 1 || c->channels > ENGINE_MAX_CHANNELS) {
-        diag_set(d, NULL, 0, 0, "%d output channels is out of range; use 1 to %d", c->channels,
-                 ENGINE_MAX_CHANNELS);
-        return NULL;
-    }
-    engine *e = calloc(1, sizeof *e);
-    if (!e || !(e->tables = synth_tables_new(c->rate)) ||
-        !(e->cmdq = rtqueue_new(sizeof(cmd_msg), CMD_QUEUE)) ||
-        !(e->statq = rtqueue_new(sizeof(engine_status), STATUS_QUEUE))) {
-        engine_free(e);
-        diag_runtime(d, "out of memory while starting the audio engine");
-        return NULL;
-    }
     e->tl = tl;
     e->cues = cues;
     e->cfg = *c;
@@ -210,17 +103,6 @@ engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config
     e->status_dirty = 1;
     tl_cursor_init(&e->cur, tl);
     fetch(e);
-    return e;
-}
-
-void engine_free(engine *e)
-{
-    if (!e)
-        return;
-    synth_tables_free(e->tables);
-    rtqueue_free(e->cmdq);
-    rtqueue_free(e->statq);
-    free(e);
 }
 
 int engine_done(const engine *e)
@@ -443,7 +325,7 @@ static void set_volume(engine *e, double db)
 static void take_commands(engine *e)
 {
     cmd_msg m;
-    while (rtqueue_pop(e->cmdq, &m) == 0) {
+    while (spsc_pop(e->cmdq, &m) == 0) {
         if (e->done || e->ts == T_STOPPING)
             continue;
         switch (m.cmd) {
@@ -474,7 +356,7 @@ static void take_commands(engine *e)
 int engine_command(engine *e, engine_cmd cmd, double value)
 {
     cmd_msg m = {(int)cmd, value};
-    return rtqueue_push(e->cmdq, &m);
+    return spsc_push(e->cmdq, &m);
 }
 
 /* The skip's fade has ended: silence the foreground and jump to the next
@@ -533,7 +415,7 @@ static void send_status(engine *e, int64_t frames)
         return;
     engine_status st;
     engine_status_now(e, &st);
-    if (rtqueue_push(e->statq, &st) == 0) {
+    if (spsc_push(e->statq, &st) == 0) {
         e->status_dirty = 0;
         e->status_left = e->status_every;
     }
@@ -542,7 +424,7 @@ static void send_status(engine *e, int64_t frames)
 int engine_poll(engine *e, engine_status *st)
 {
     int got = 0;
-    while (rtqueue_pop(e->statq, &e->last) == 0)
+    while (spsc_pop(e->statq, &e->last) == 0)
         got = 1;
     if (got)
         *st = e->last;
