@@ -420,22 +420,27 @@ int config_load(adem_config *c, const char *path, adem_diag *d)
     if (platform_is_dir(path))
         return diag_set(d, NULL, 0, 0, "the config file %s is a folder; remove it or make it a file",
                         path);
-    if (!platform_is_file(path))
-        return 0;
+    const char *why = NULL;
+    FILE *f = platform_fopen_file(path, "rb", &why);
+    if (!f) {
+        if (errno == ENOENT)
+            return 0; /* no config file: the defaults */
+        return diag_set(d, NULL, 0, 0, "cannot read the config file %s: %s; make it a small text "
+                                       "file or remove it",
+                        path, why);
+    }
     int64_t size = platform_file_size(path);
-    if (size > CONFIG_FILE_MAX)
+    if (size > CONFIG_FILE_MAX) {
+        fclose(f);
         return diag_set(d, NULL, 0, 0,
                         "the config file %s is larger than 64 KB; it should hold a few key = value "
                         "lines",
                         path);
-    FILE *f = fopen(path, "rb");
+    }
     char *buf = malloc(CONFIG_FILE_MAX + 1);
-    if (!f || !buf) {
-        if (f)
-            fclose(f);
-        free(buf);
-        return diag_set(d, NULL, 0, 0, "cannot read the config file %s; check its permissions",
-                        path);
+    if (!buf) {
+        fclose(f);
+        return diag_runtime(d, "out of memory while reading the config file %s", path);
     }
     size_t n = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
     int failed = ferror(f);

@@ -696,7 +696,11 @@ int cueprep_read_file(const char *path, float **samples, int64_t *frames, int *r
 
     *samples = NULL;
     memset(&info, 0, sizeof info);
-    sf = sf_open(path, SFM_READ, &info);
+    const char *why = NULL;
+    int fd = platform_open_file(path, &why);
+    if (fd < 0)
+        return diag_set(d, path, 0, 0, "cannot read audio: %s; give a WAV, FLAC or Ogg file", why);
+    sf = sf_open_fd(fd, SFM_READ, &info, 1);
     if (!sf)
         return diag_set(d, path, 0, 0, "cannot read audio: %s; give a WAV, FLAC or Ogg file",
                         sf_strerror(NULL));

@@ -309,6 +309,10 @@ static int of_check_folder(const char *path, adem_diag *d)
     return rc;
 }
 
+/* The highest rate libvorbis's encoder accepts (its setup tables end at 200
+ * kHz; measured with libvorbis 1.3.7: 200000 encodes, 200001 does not). */
+#define OF_OGG_MAX_RATE 200000
+
 /* Opens a file (under a temporary name) or stdout; 0, or -1 with d set. */
 int out_file_open(const char *path, int rate, int channels, out_format fmt, out_file **out,
                   adem_diag *d)
@@ -324,6 +328,11 @@ int out_file_open(const char *path, int rate, int channels, out_format fmt, out_
     if (strcmp(path, "-") != 0) {
         if (of_choose(path, fmt, &kind, &format, &s16, d) != 0)
             return -1;
+        if (kind == OF_OGG && rate > OF_OGG_MAX_RATE)
+            return diag_set(d, NULL, 0, 0,
+                            "cannot write '%s': Ogg Vorbis holds at most %d Hz, not %d; use --rate "
+                            "%d or lower, or write .flac or .wav",
+                            path, OF_OGG_MAX_RATE, rate, OF_OGG_MAX_RATE);
         if (platform_is_dir(path))
             return diag_set(d, NULL, 0, 0, "cannot write '%s': it is a folder; give a file name",
                             path);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "sys/platform.h"
 #include "lang/session_parse.h" /* session_valid_name */
 
 /* Longest piece of the file quoted back in a message, in bytes. */
@@ -314,11 +315,11 @@ int transcript_parse(const char *path, const char *text, size_t len, transcript 
 int transcript_read(const char *path, transcript **out, adem_diag *d)
 {
     *out = NULL;
-    errno = 0;
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = platform_fopen_file(path, "rb", &why);
     if (!f)
         return diag_set(d, NULL, 0, 0, "cannot open the transcript '%s': %s; check the voice pack",
-                        path, errno ? strerror(errno) : "unknown error");
+                        path, why);
     char *buf = malloc((size_t)TRANSCRIPT_MAX_BYTES + 1);
     if (!buf) {
         fclose(f);

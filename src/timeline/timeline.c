@@ -700,6 +700,19 @@ static int too_long(layout_ctx *c, const item *it, int64_t frames)
                     "the session lasts %s; a session may last at most 24 hours, so shorten it", len);
 }
 
+/* Reports sessions given together (on the command line) that last longer than
+ * 24 hours together, each one shorter: no one file is to blame. `frames` is
+ * what they reach at the first one that crosses the limit. */
+static int too_long_run(layout_ctx *c, int64_t frames)
+{
+    char len[64];
+    clock_of(c->tl, frames, len, sizeof len);
+    return diag_set(c->d, NULL, 0, 0,
+                    "the sessions given together last at least %s (h:mm:ss); together they may "
+                    "last at most 24 hours, so play fewer of them at once",
+                    len);
+}
+
 /* Lays out item i (and its children): sets len, and for blocks each child's
  * offset, the body length and the `repeat for` count. */
 static int layout_item(layout_ctx *c, int i)
@@ -735,8 +748,15 @@ static int layout_item(layout_ctx *c, int i)
             tl->items[k].off = body;
             body.ms += tl->items[k].len.ms;
             body.cf += tl->items[k].len.cf;
-            if (tl_to_frame(tl, body) > c->max_frames)
-                return too_long(c, &tl->items[k], tl_to_frame(tl, body));
+            if (tl_to_frame(tl, body) > c->max_frames && i == tl->root)
+                return too_long_run(c, tl_to_frame(tl, body));
+            if (tl_to_frame(tl, body) > c->max_frames) {
+                const item *kid = &tl->items[k];
+                /* a `play` that crosses the limit with what came before it:
+                 * the session that holds the play lines is too long */
+                int play = kid->kind == IT_BLOCK && kid->u.block.is_session;
+                return too_long(c, play ? it : kid, tl_to_frame(tl, body));
+            }
         }
         it->u.block.body = body;
         int64_t body_frames = tl_to_frame(tl, body);

@@ -282,6 +282,7 @@ static void make_inputs(void)
 
     /* a FIFO where a session file is expected: must not block */
     assert_int_equal(mkfifo(tp("fifo.adem"), 0644), 0);
+    assert_int_equal(mkfifo(tp("fifo.m3u"), 0644), 0);
 
     mkdir_or_fail(tp("packs"));
     float imp[200] = {0.5f};

@@ -175,6 +175,14 @@ static void test_append_errors(void **state)
     assert_non_null(strstr(d.msg, "cannot write the practice log"));
     assert_non_null(strstr(d.msg, path));
     assert_non_null(strstr(d.msg, "log = off"));
+    /* a FIFO (with no reader: opening it for writing would block for ever
+     * with fopen) is refused at once, and says what it is */
+    snprintf(path, sizeof path, "%s/fifo.tsv", e2e_tmpdir());
+    assert_int_equal(mkfifo(path, 0644), 0);
+    diag_clear(&d);
+    assert_int_equal(plog_append(path, &e, &d), -1);
+    assert_int_equal(d.status, ADEM_EXIT_RUNTIME);
+    assert_non_null(strstr(d.msg, "it is a FIFO, not a file"));
 }
 
 /* ---- Totals -------------------------------------------------------------------------- */

@@ -329,7 +329,8 @@ static void test_symlink_outside_refused(void **state)
     expect_resolve_error(cue_at("nl", "s", 5, 3), &dirs, msg);
 
     snprintf(msg, sizeof msg,
-             "cue 'dirx': '%s/nl/dirx.wav' is not a regular file; replace it with a recording", U);
+             "cue 'dirx': '%s/nl/dirx.wav': it is a folder, not a file; replace it with a recording",
+             U);
     expect_resolve_error(cue_at("nl", "dirx", 6, 3), &dirs, msg);
 }
 
