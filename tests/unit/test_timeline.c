@@ -74,7 +74,7 @@ static int build(tc *t, const char *text, tl_options *o)
         o = &def;
     }
     const ast_session *ss[1] = {t->s};
-    return timeline_build(ss, 1, o, &t->tl, &t->d);
+    return timeline_build(ss, 1, o, NULL, &t->tl, &t->d);
 }
 
 /* Lays out at rate with every cue `cue_len` frames long (or lens[i]). */
@@ -363,7 +363,7 @@ static void test_gap_not_scaled(void **state)
     o.tempo_milli = 500;
     const ast_session *ss[2] = {a, b};
     timeline *tl;
-    assert_int_equal(timeline_build(ss, 2, &o, &tl, &d), 0);
+    assert_int_equal(timeline_build(ss, 2, &o, NULL, &tl, &d), 0);
     assert_int_equal(timeline_layout(tl, 48000, NULL, &d), 0);
     int64_t f[4];
     assert_int_equal(collect(tl, TL_EV_PHASE, f, 4), 2);
@@ -455,7 +455,8 @@ static void test_overrides(void **state)
                        "repeat for $minutes\n"
                        "  phase \"p\" 1m\n"
                        "end\n";
-    tl_override sets[] = {{"cycles", "2"}, {"hold", "3"}, {"minutes", "2"}, {"lvl", "-20dB"}};
+    tl_override sets[] = {{"cycles", "2", NULL}, {"hold", "3", NULL}, {"minutes", "2", NULL},
+                          {"lvl", "-20dB", NULL}};
     tl_options o;
     tl_options_init(&o);
     o.sets = sets;
@@ -477,11 +478,11 @@ static void test_overrides(void **state)
         tl_override set;
         const char *phrase;
     } bad[] = {
-        {{"cycles", "4s"}, "cycles"},
-        {{"hold", "-3dB"}, "hold"},
-        {{"lvl", "loud"}, "lvl"},
-        {{"lvl", "+9dB"}, "lvl"},
-        {{"nope", "1"}, "no session here has a parameter 'nope'"},
+        {{"cycles", "4s", "--set"}, "cycles"},
+        {{"hold", "-3dB", "--set"}, "hold"},
+        {{"lvl", "loud", "--set"}, "lvl"},
+        {{"lvl", "+9dB", "--set"}, "lvl"},
+        {{"nope", "1", "--set"}, "no session here has a parameter 'nope'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         tl_options_init(&o);
@@ -492,6 +493,16 @@ static void test_overrides(void **state)
         assert_non_null(strstr(t.d.msg, bad[i].phrase));
         assert_non_null(strstr(t.d.msg, "--set"));
         tc_free(&t);
+        /* given by no flag, the message names none: where it came from is
+         * the caller's to say */
+        tl_override plain = bad[i].set;
+        plain.from = NULL;
+        o.sets = &plain;
+        assert_int_equal(build(&t, text, &o), -1);
+        assert_non_null(strstr(t.d.msg, bad[i].phrase));
+        assert_null(strstr(t.d.msg, "--"));
+        assert_true(strncmp(t.d.msg, plain.name, strlen(plain.name)) == 0);
+        tc_free(&t);
     }
 }
 
@@ -499,7 +510,7 @@ static void test_overrides(void **state)
 static void test_zero_from_param(void **state)
 {
     (void)state;
-    tl_override set = {"n", "0"};
+    tl_override set = {"n", "0", NULL};
     tl_options o;
     tl_options_init(&o);
     o.sets = &set;
@@ -608,10 +619,9 @@ static void test_play(void **state)
     assert_int_equal(session_parse("t.adem", text, strlen(text), &t.s, &t.d), 0);
     tl_options o;
     tl_options_init(&o);
-    o.load = mem_load;
-    o.load_ctx = &t.loader;
+    tl_loader ld = {NULL, mem_load, &t.loader};
     const ast_session *ss[1] = {t.s};
-    assert_int_equal(timeline_build(ss, 1, &o, &t.tl, &t.d), 0);
+    assert_int_equal(timeline_build(ss, 1, &o, &ld, &t.tl, &t.d), 0);
     assert_int_equal(timeline_ncues(t.tl), 1);
     assert_string_equal(timeline_cue(t.tl, 0)->pack, "eigen"); /* b's own voice */
     int64_t len = 4800;
@@ -655,10 +665,9 @@ static void test_play_errors(void **state)
         assert_int_equal(session_parse("t.adem", cases[i].text, strlen(cases[i].text), &t.s, &t.d), 0);
         tl_options o;
         tl_options_init(&o);
-        o.load = mem_load;
-        o.load_ctx = &t.loader;
+        tl_loader ld = {NULL, mem_load, &t.loader};
         const ast_session *ss[1] = {t.s};
-        assert_int_equal(timeline_build(ss, 1, &o, &t.tl, &t.d), -1);
+        assert_int_equal(timeline_build(ss, 1, &o, &ld, &t.tl, &t.d), -1);
         assert_non_null(strstr(t.d.msg, cases[i].phrase));
         assert_int_equal(t.d.line, cases[i].line);
         assert_int_equal(t.d.col, cases[i].col);
@@ -673,10 +682,9 @@ static void test_play_errors(void **state)
     assert_int_equal(session_parse("t.adem", text, strlen(text), &t.s, &t.d), 0);
     tl_options o;
     tl_options_init(&o);
-    o.load = mem_load;
-    o.load_ctx = &t.loader;
+    tl_loader ld = {NULL, mem_load, &t.loader};
     const ast_session *ss[1] = {t.s};
-    assert_int_equal(timeline_build(ss, 1, &o, &t.tl, &t.d), 0);
+    assert_int_equal(timeline_build(ss, 1, &o, &ld, &t.tl, &t.d), 0);
     assert_int_equal(timeline_layout(t.tl, 48000, NULL, &t.d), 0);
     assert_int_equal(timeline_frames(t.tl), 5 * 48000);
     tc_free(&t);
