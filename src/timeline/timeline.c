@@ -581,20 +581,19 @@ static void link_top(timeline *tl, int root, int prev, int idx)
         tl->items[prev].next = idx;
 }
 
-int timeline_build(const ast_session *const *sessions, int n, const tl_options *o_in,
+int timeline_build(const ast_session *const *sessions, int n, const tl_options *o,
                    const tl_loader *ld, timeline **out, adem_diag *d)
 {
     static const tl_loader no_loader = {NULL, NULL, NULL};
-    const tl_options o = *o_in;
     *out = NULL;
-    if (tl_options_check(&o, d) != 0)
+    if (tl_options_check(o, d) != 0)
         return -1;
     timeline *tl = calloc(1, sizeof *tl);
     if (!tl)
         return diag_runtime(d, "out of memory while compiling the session");
-    tl->tempo_milli = o.tempo_milli;
-    builder b = {tl, &o, ld ? ld : &no_loader, d};
-    int *used = calloc((size_t)(o.nsets ? o.nsets : 1), sizeof *used);
+    tl->tempo_milli = o->tempo_milli;
+    builder b = {tl, o, ld ? ld : &no_loader, d};
+    int *used = calloc((size_t)(o->nsets ? o->nsets : 1), sizeof *used);
     ast_loc top = {0, 0};
     int rc = used ? 0 : diag_runtime(d, "out of memory while compiling the session");
     int root = rc == 0 ? new_item(&b, IT_BLOCK, NULL, top, 0) : -1;
@@ -603,8 +602,8 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
     else
         tl->items[root].u.block.count = 1;
     int prev = -1;
-    if (rc == 0 && o.countdown_ms > 0) {
-        int idx = build_countdown(&b, o.countdown_ms);
+    if (rc == 0 && o->countdown_ms > 0) {
+        int idx = build_countdown(&b, o->countdown_ms);
         if (idx < 0)
             rc = -1;
         else {
@@ -627,7 +626,7 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
         if (apply_sets(&b, s, vals, used) == 0) {
             const char *const *keys = b.ld->keys;
             chain link = {keys && keys[i] ? keys[i] : s->path, s->path, NULL};
-            const char *voice = o.voice ? o.voice : s->voice ? s->voice : "nl";
+            const char *voice = o->voice ? o->voice : s->voice ? s->voice : "nl";
             ast_loc at = {1, 1};
             idx = build_session(&b, s, vals, voice, &link, at, 1);
         }
@@ -636,13 +635,13 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
             rc = -1;
             break;
         }
-        if (i > 0 && o.gap_ms > 0) {
+        if (i > 0 && o->gap_ms > 0) {
             int g = new_item(&b, IT_WAIT, NULL, top, 1);
             if (g < 0) {
                 rc = -1;
                 break;
             }
-            tl->items[g].u.wait.ms = o.gap_ms;
+            tl->items[g].u.wait.ms = o->gap_ms;
             tl->items[g].u.wait.unscaled = 1;
             tl->items[prev].next = g;
             prev = g;
@@ -650,12 +649,12 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
         link_top(tl, root, prev, idx);
         prev = idx;
     }
-    for (int i = 0; rc == 0 && i < o.nsets; i++)
+    for (int i = 0; rc == 0 && i < o->nsets; i++)
         if (!used[i])
             rc = diag_set(d, NULL, 0, 0, "%s%s%s: no session here has a parameter '%s'; "
                           "see `adem show` or the session file for its parameters",
-                          o.sets[i].from ? o.sets[i].from : "", o.sets[i].from ? " " : "",
-                          o.sets[i].name, o.sets[i].name);
+                          o->sets[i].from ? o->sets[i].from : "", o->sets[i].from ? " " : "",
+                          o->sets[i].name, o->sets[i].name);
     free(used);
     if (rc != 0) {
         timeline_free(tl);
