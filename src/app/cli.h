@@ -14,9 +14,11 @@ typedef struct cli_opts {
     const char *command;      /* "play", "render", ... */
     const char **args;        /* SESSION... / FILE... / PACKDIR */
     int nargs;
-    tl_options tl;            /* what shapes the timeline: --set (repeatable),
-                                 --voice, --rate, --gap, --tempo, --countdown
-                                 (play only) */
+    tl_options tl;            /* what shapes the timeline (timeline/options.h):
+                                 --set (repeatable), --voice, --rate (for record:
+                                 the recording rate), --gap, --tempo, and
+                                 --countdown or the config's countdown (play
+                                 only); defaults from tl_options_init */
     double volume_db;         /* --volume */
     double voice_db, tone_db, bed_db; /* --voice-level, --tone-level, --bed-level */
     double max_level_db;      /* --max-level (ceiling), default -1 */
