@@ -33,6 +33,7 @@ typedef struct chain {
 typedef struct builder {
     timeline *tl;
     const tl_options *o;
+    const tl_loader *ld; /* never NULL */
     adem_diag *d;
 } builder;
 
@@ -334,12 +335,12 @@ static int play_args(builder *b, const scope *sc, const ast_node *n, const ast_s
  * that it is not already being played further up (a cycle). */
 static int build_play(builder *b, const scope *sc, const ast_node *n, int depth, int *out)
 {
-    if (!b->o->load)
+    if (!b->ld->load)
         return diag_set(b->d, sc->s->path, n->loc.line, n->loc.col,
                         "`play` is not available here; give the sessions on the command line");
     const ast_session *inner = NULL;
     const char *key = NULL;
-    if (b->o->load(b->o->load_ctx, n->u.play.target, sc->s->path, &inner, &key, b->d) != 0) {
+    if (b->ld->load(b->ld->load_ctx, n->u.play.target, sc->s->path, &inner, &key, b->d) != 0) {
         if (!b->d->file[0] || b->d->line == 0) {
             /* the loader gave no position: say where the play is */
             char msg[ADEM_DIAG_MSG_MAX];
@@ -523,8 +524,8 @@ static void format_default(const ast_param *p, char *buf, size_t n)
         snprintf(buf, n, "%gdB", p->def.db);
 }
 
-/* Applies the --set overrides to one top-level session's values; marks in
- * used[] which overrides it declares. */
+/* Applies the overrides to one top-level session's values; marks in used[]
+ * which overrides it declares. */
 static int apply_sets(builder *b, const ast_session *s, pval *vals, int *used)
 {
     for (int i = 0; i < b->o->nsets; i++) {
@@ -535,9 +536,9 @@ static int apply_sets(builder *b, const ast_session *s, pval *vals, int *used)
             char err[UNITS_ERR_MAX], def[64];
             format_default(&s->params[j], def, sizeof def);
             if (parse_typed(&s->params[j], ov->value, &vals[j].v, err) != 0)
-                return diag_set(b->d, NULL, 0, 0,
-                                "--set %s=%s: %s (parameter '%s' of %s is %s, default %s)", ov->name,
-                                ov->value, err, ov->name, s->path,
+                return diag_set(b->d, NULL, 0, 0, "%s%s%s=%s: %s (parameter '%s' of %s is %s, "
+                                "default %s)", ov->from ? ov->from : "", ov->from ? " " : "",
+                                ov->name, ov->value, err, ov->name, s->path,
                                 type_name(s->params[j].def.type), def);
             used[i] = 1;
         }
@@ -545,29 +546,54 @@ static int apply_sets(builder *b, const ast_session *s, pval *vals, int *used)
     return 0;
 }
 
-void tl_options_init(tl_options *o)
+/* The lead-in of o->countdown_ms: a session block titled
+ * TL_COUNTDOWN_TITLE holding one phase of that length with a soft beat every
+ * second (scaled by the tempo like any phase). Built from no session text:
+ * items only. Returns the block's item index, or -1 with d set. */
+static int build_countdown(builder *b, int64_t ms)
 {
-    memset(o, 0, sizeof *o);
-    o->tempo_milli = 1000;
+    static const char file[] = "(countdown)";
+    ast_loc at = {1, 1};
+    int blk = new_item(b, IT_BLOCK, file, at, 1);
+    int ph = blk < 0 ? -1 : new_item(b, IT_PHASE, file, at, 2);
+    if (ph < 0)
+        return -1;
+    item *it = &b->tl->items[blk];
+    it->u.block.is_session = 1;
+    it->u.block.count = 1;
+    it->u.block.title = TL_COUNTDOWN_TITLE;
+    it->u.block.first = ph;
+    it = &b->tl->items[ph];
+    it->u.phase.label = TL_COUNTDOWN_LABEL;
+    it->u.phase.ms = ms;
+    it->u.phase.cue = -1;
+    it->u.phase.tone = ADEM_TONE_NONE;
+    it->u.phase.bpm = TL_COUNTDOWN_BPM;
+    return blk;
 }
 
-int timeline_build(const ast_session *const *sessions, int n, const tl_options *o_in,
-                   timeline **out, adem_diag *d)
+/* Links item idx after prev in the root block (prev < 0: the first). */
+static void link_top(timeline *tl, int root, int prev, int idx)
 {
-    tl_options o = *o_in;
-    if (o.tempo_milli == 0)
-        o.tempo_milli = 1000;
+    if (prev < 0)
+        tl->items[root].u.block.first = idx;
+    else
+        tl->items[prev].next = idx;
+}
+
+int timeline_build(const ast_session *const *sessions, int n, const tl_options *o,
+                   const tl_loader *ld, timeline **out, adem_diag *d)
+{
+    static const tl_loader no_loader = {NULL, NULL, NULL};
     *out = NULL;
-    if (o.tempo_milli < 500 || o.tempo_milli > 2000)
-        return diag_set(d, NULL, 0, 0, "--tempo must be between 0.5 and 2.0");
-    if (o.gap_ms < 0 || o.gap_ms > ADEM_MAX_SESSION_MS)
-        return diag_set(d, NULL, 0, 0, "--gap must be between 0 and 24 hours");
+    if (tl_options_check(o, d) != 0)
+        return -1;
     timeline *tl = calloc(1, sizeof *tl);
     if (!tl)
         return diag_runtime(d, "out of memory while compiling the session");
-    tl->tempo_milli = o.tempo_milli;
-    builder b = {tl, &o, d};
-    int *used = calloc((size_t)(o.nsets ? o.nsets : 1), sizeof *used);
+    tl->tempo_milli = o->tempo_milli;
+    builder b = {tl, o, ld ? ld : &no_loader, d};
+    int *used = calloc((size_t)(o->nsets ? o->nsets : 1), sizeof *used);
     ast_loc top = {0, 0};
     int rc = used ? 0 : diag_runtime(d, "out of memory while compiling the session");
     int root = rc == 0 ? new_item(&b, IT_BLOCK, NULL, top, 0) : -1;
@@ -576,6 +602,15 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
     else
         tl->items[root].u.block.count = 1;
     int prev = -1;
+    if (rc == 0 && o->countdown_ms > 0) {
+        int idx = build_countdown(&b, o->countdown_ms);
+        if (idx < 0)
+            rc = -1;
+        else {
+            link_top(tl, root, prev, idx);
+            prev = idx;
+        }
+    }
     for (int i = 0; rc == 0 && i < n; i++) {
         const ast_session *s = sessions[i];
         pval *vals = calloc((size_t)(s->nparams ? s->nparams : 1), sizeof *vals);
@@ -588,10 +623,10 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
             vals[j].v = s->params[j].def;
         }
         int idx = -1;
-        int lead = o.lead_in && i == 0;
-        if (lead || apply_sets(&b, s, vals, used) == 0) {
-            chain link = {o.keys && o.keys[i] ? o.keys[i] : s->path, s->path, NULL};
-            const char *voice = o.voice ? o.voice : s->voice ? s->voice : "nl";
+        if (apply_sets(&b, s, vals, used) == 0) {
+            const char *const *keys = b.ld->keys;
+            chain link = {keys && keys[i] ? keys[i] : s->path, s->path, NULL};
+            const char *voice = o->voice ? o->voice : s->voice ? s->voice : "nl";
             ast_loc at = {1, 1};
             idx = build_session(&b, s, vals, voice, &link, at, 1);
         }
@@ -600,36 +635,66 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
             rc = -1;
             break;
         }
-        if (i > 0 && o.gap_ms > 0 && !(o.lead_in && i == 1)) {
+        if (i > 0 && o->gap_ms > 0) {
             int g = new_item(&b, IT_WAIT, NULL, top, 1);
             if (g < 0) {
                 rc = -1;
                 break;
             }
-            tl->items[g].u.wait.ms = o.gap_ms;
+            tl->items[g].u.wait.ms = o->gap_ms;
             tl->items[g].u.wait.unscaled = 1;
             tl->items[prev].next = g;
             prev = g;
         }
-        if (prev < 0)
-            tl->items[root].u.block.first = idx;
-        else
-            tl->items[prev].next = idx;
+        link_top(tl, root, prev, idx);
         prev = idx;
     }
-    for (int i = 0; rc == 0 && i < o.nsets; i++)
+    for (int i = 0; rc == 0 && i < o->nsets; i++)
         if (!used[i])
-            rc = diag_set(d, NULL, 0, 0, "--set %s: no session here has a parameter '%s'; "
+            rc = diag_set(d, NULL, 0, 0, "%s%s%s: no session here has a parameter '%s'; "
                           "see `adem show` or the session file for its parameters",
-                          o.sets[i].name, o.sets[i].name);
+                          o->sets[i].from ? o->sets[i].from : "", o->sets[i].from ? " " : "",
+                          o->sets[i].name, o->sets[i].name);
     free(used);
     if (rc != 0) {
         timeline_free(tl);
         return -1;
     }
     tl->root = root;
-    int first_real = o.lead_in ? 1 : 0;
-    tl->title = n > first_real ? sessions[first_real]->title : "";
+    tl->title = n > 0 ? sessions[0]->title : "";
+    *out = tl;
+    return 0;
+}
+
+int timeline_one_cue(const char *title, const char *pack, const char *id, const char *file,
+                     timeline **out, adem_diag *d)
+{
+    static const tl_options defaults = {.tempo_milli = TL_TEMPO_DEFAULT};
+    static const tl_loader no_loader = {NULL, NULL, NULL};
+    *out = NULL;
+    timeline *tl = calloc(1, sizeof *tl);
+    if (!tl)
+        return diag_runtime(d, "out of memory while compiling the session");
+    tl->tempo_milli = TL_TEMPO_DEFAULT;
+    builder b = {tl, &defaults, &no_loader, d};
+    ast_loc top = {0, 0}, at = {1, 1};
+    int root = new_item(&b, IT_BLOCK, NULL, top, 0);
+    int blk = root < 0 ? -1 : new_item(&b, IT_BLOCK, file, at, 1);
+    int cue = blk < 0 ? -1 : intern_cue(&b, pack, id, file, at);
+    int sp = cue < 0 ? -1 : new_item(&b, IT_SPEAK, file, at, 2);
+    if (sp < 0) {
+        timeline_free(tl);
+        return -1;
+    }
+    tl->items[root].u.block.count = 1;
+    tl->items[root].u.block.first = blk;
+    tl->items[blk].u.block.is_session = 1;
+    tl->items[blk].u.block.count = 1;
+    tl->items[blk].u.block.title = title;
+    tl->items[blk].u.block.first = sp;
+    tl->items[sp].u.speak.cue = cue;
+    tl->root = root;
+    tl->title = title;
     *out = tl;
     return 0;
 }
@@ -787,9 +852,9 @@ static int layout_item(layout_ctx *c, int i)
 
 int timeline_layout(timeline *tl, int rate, const int64_t *cue_frames, adem_diag *d)
 {
-    if (rate < 8000 || rate > 384000)
-        return diag_set(d, NULL, 0, 0, "a sample rate of %d Hz is out of range; use 8000 to 384000",
-                        rate);
+    if (rate < TL_RATE_MIN || rate > TL_RATE_MAX)
+        return diag_set(d, NULL, 0, 0, "a sample rate of %d Hz is out of range; use %d to %d",
+                        rate, TL_RATE_MIN, TL_RATE_MAX);
     for (int i = 0; i < tl->ncues; i++)
         if (cue_frames[i] < 1)
             return diag_set(d, tl->cues[i].file, tl->cues[i].loc.line, tl->cues[i].loc.col,

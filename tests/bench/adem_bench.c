@@ -85,8 +85,11 @@ static engine *prepare_engine(const char *session, double volume_db, prep **pp)
     adem_diag d;
     diag_clear(&d);
     prep_options po;
+    tl_options to;
+    tl_options_init(&to);
     memset(&po, 0, sizeof po);
-    po.rate = RATE;
+    po.tl = &to;
+    po.default_rate = RATE;
     po.decode = 1;
     const char *args[1] = {session};
     if (prep_new(args, 1, &po, pp, &d) != 0)
@@ -221,7 +224,7 @@ static int bench_voice_case(const voice_case *vc, int seconds)
     tl_options_init(&o);
     const ast_session *ss[1] = {s};
     timeline *tl = NULL;
-    if (timeline_build(ss, 1, &o, &tl, &d) != 0)
+    if (timeline_build(ss, 1, &o, NULL, &tl, &d) != 0)
         die_diag("timeline", &d);
     int n = timeline_ncues(tl);
     adem_cue cues[1];
@@ -343,8 +346,11 @@ static int bench_parts(const char *session)
         adem_diag d;
         diag_clear(&d);
         prep_options po;
+        tl_options to;
+        tl_options_init(&to);
         memset(&po, 0, sizeof po);
-        po.rate = RATE;
+        po.tl = &to;
+        po.default_rate = RATE;
         po.decode = 1;
         const char *args[1] = {session};
         prep *p = NULL;

@@ -222,6 +222,13 @@ static void test_sigterm(void **state)
     stop_render(SIGTERM);
 }
 
+/* SIGHUP (the terminal closed) stops like SIGINT: no half-written file. */
+static void test_sighup(void **state)
+{
+    (void)state;
+    stop_render(SIGHUP);
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -237,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_read_only_folder), cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_closed_pipe),      cmocka_unit_test(test_sigint),
         cmocka_unit_test(test_sigterm),
+        cmocka_unit_test(test_sighup),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

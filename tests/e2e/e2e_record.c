@@ -356,6 +356,7 @@ static void records_a_known_signal(void **state)
                     "0.3 enter\n" /* keep? nothing to keep */
                     "0.3 r\n"     /* again */
                     "7.0 enter\n" /* 7 s with the signal in it */
+                    "0.3 p\n"     /* play it back (to its end: a script's keys wait) */
                     "0.3 enter\n" /* keep */
                     "0.3 q\n",    /* cue 2: stop */
               NULL, &r);
@@ -381,6 +382,9 @@ static void records_a_known_signal(void **state)
     assert_has(o, "luidheid -");
     assert_has(o, "Bewaard: intro_478.ogg");
     assert_int_equal(count_of(o, "Let op"), 0); /* the signal's take is not flagged */
+    /* the play-back went through the player on the output device */
+    assert_int_equal(count_of(o, "Afspelen... (enter of q stopt)"), 1);
+    assert_int_equal(count_of(o, "afspelen lukt niet"), 0);
     assert_has(o, "Cue 2 van 2: veilig_adem");
     assert_has(o, "Gestopt. 1 van 2 cues opgenomen.");
     assert_has(o, "gaat verder bij veilig_adem");

@@ -76,7 +76,7 @@ static void fx_build(fx *f, const char *text, int64_t cue_len, int dc)
     tl_options o;
     tl_options_init(&o);
     const ast_session *ss[1] = {f->s};
-    if (timeline_build(ss, 1, &o, &f->tl, &d) != 0)
+    if (timeline_build(ss, 1, &o, NULL, &f->tl, &d) != 0)
         fail_msg("build: %d:%d %s", d.line, d.col, d.msg);
     int n = timeline_ncues(f->tl);
     assert_true(n <= 32);
