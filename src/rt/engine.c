@@ -196,6 +196,8 @@ static void start_bell(engine *e, float gain)
 static void set_bed(engine *e, adem_noise noise, float gain)
 {
     int free_slot = -1, quietest = 0;
+    e->bed_noise = noise;
+    e->bed_gain = noise == ADEM_NOISE_OFF ? 0.0f : gain;
     for (int i = 0; i < MAX_BEDS; i++) {
         if (e->bed[i].active) {
             synth_bed_stop(&e->bed[i]);
@@ -359,8 +361,17 @@ int engine_command(engine *e, engine_cmd cmd, double value)
     return spsc_push(e->cmdq, &m);
 }
 
+/* 1 for the events a skip lands on: a phase, a mark, a session's start, the
+ * end. */
+static int is_stop(tl_event_kind k)
+{
+    return k == TL_EV_PHASE || k == TL_EV_MARK || k == TL_EV_SESSION || k == TL_EV_END;
+}
+
 /* The skip's fade has ended: silence the foreground and jump to the next
- * phase or mark (applying bed changes on the way), or to the end. */
+ * phase, mark or session start, or to the end. The cursor jumps in O(depth)
+ * (tl_cursor_skip), however much lies between; the bed and the title become
+ * what they would be there had everything played. */
 static void do_skip(engine *e)
 {
     for (int i = 0; i < MAX_CUES; i++)
@@ -368,12 +379,14 @@ static void do_skip(engine *e)
     memset(e->tone_on, 0, sizeof e->tone_on);
     memset(e->bell_on, 0, sizeof e->bell_on);
     memset(e->pulse_on, 0, sizeof e->pulse_on);
-    while (e->have_next && e->next.kind != TL_EV_PHASE && e->next.kind != TL_EV_MARK &&
-           e->next.kind != TL_EV_END) {
-        if (e->next.kind == TL_EV_BED)
-            set_bed(e, e->next.noise, e->next.gain);
-        else if (e->next.kind == TL_EV_SESSION)
-            e->title = e->next.label;
+    if (e->have_next && !is_stop(e->next.kind)) {
+        adem_noise noise;
+        float gain;
+        tl_cursor_skip(&e->cur);
+        tl_cursor_bed(&e->cur, &noise, &gain);
+        if (noise != e->bed_noise || gain != e->bed_gain)
+            set_bed(e, noise, gain);
+        e->title = tl_cursor_title(&e->cur);
         fetch(e);
     }
     if (e->have_next)

@@ -71,6 +71,8 @@ struct engine {
     unsigned char pulse_on[MAX_PULSES];
     synth_bed bed[MAX_BEDS];
     uint32_t bed_seed;
+    adem_noise bed_noise; /* the bed last asked for (set_bed), and its gain */
+    float bed_gain;
 
     /* mix */
     float g_voice, g_tone, g_bed;
