@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dupstr.h"
 #include "io/config.h"
 #include "rt/engine.h"
 #include "io/paths.h"
@@ -295,11 +296,9 @@ static int apply(cli_opts *o, const opt_def *d, const char *v)
             return bad(cmd, "out of memory%s%s", "", "");
         o->sets = n;
         size_t len = (size_t)(eq - v);
-        char *name = malloc(len + 1);
+        char *name = dupstr_n(v, len);
         if (!name)
             return bad(cmd, "out of memory%s%s", "", "");
-        memcpy(name, v, len);
-        name[len] = '\0';
         o->sets[o->nsets].name = name;
         o->sets[o->nsets].value = eq + 1;
         o->nsets++;

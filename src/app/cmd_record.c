@@ -22,7 +22,6 @@
  * When the script runs out, it acts as if q was pressed.
  * Without a terminal on stdin and without --script, recording is refused. */
 #include <math.h>
-#include <samplerate.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +30,7 @@
 #include "app/cli.h"
 #include "sys/console.h"
 #include "io/cueprep.h"
+#include "io/resample.h"
 #include "rt/engine.h"
 #include "dev/in_device.h"
 #include "dev/out_device.h"
@@ -451,23 +451,13 @@ static void play_take(rec *R, const float *x, int64_t n, int rate)
     out_rate = (int)(info.default_rate + 0.5);
     if (out_rate != rate) {
         /* the device's own rate: convert the take */
-        SRC_DATA sd;
-        m = (int64_t)ceil((double)n * out_rate / rate) + 16;
-        if (!(y = calloc((size_t)m, sizeof *y))) {
-            diag_runtime(&d, "out of memory");
+        int err = 0;
+        if (!(y = resample_all(x, n, rate, out_rate, &m, &err))) {
+            diag_runtime(&d, "cannot convert the take to %d Hz: %s", out_rate,
+                         resample_strerror(err));
             goto done;
         }
-        memset(&sd, 0, sizeof sd);
-        sd.data_in = x;
-        sd.input_frames = (long)n;
-        sd.data_out = y;
-        sd.output_frames = (long)m;
-        sd.src_ratio = (double)out_rate / rate;
-        if (src_simple(&sd, SRC_SINC_MEDIUM_QUALITY, 1) != 0) {
-            diag_runtime(&d, "cannot convert the take to %d Hz", out_rate);
-            goto done;
-        }
-        m = sd.output_frames_gen > 0 ? sd.output_frames_gen : 1;
+        m = m > 0 ? m : 1;
     }
     static const char text[] = "session \"Afspelen\"\nspeak opname\n";
     tl_options to;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "base/dupstr.h"
 #include "io/paths.h"
 #include "sys/platform.h"
 #include "lang/session_parse.h"
@@ -28,11 +29,9 @@ static void idset_add(idset *s, const char *id, size_t len)
             return;
     if (s->n == MAX_IDS)
         return;
-    char *c = malloc(len + 1);
+    char *c = dupstr_n(id, len);
     if (!c)
         return;
-    memcpy(c, id, len);
-    c[len] = '\0';
     s->v[s->n++] = c;
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dupstr.h"
 #include "io/part_file.h"
 #include "sys/platform.h"
 
@@ -212,17 +213,6 @@ static int of_ieq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* A malloc'd copy of the first n bytes of s, or NULL. */
-static char *of_strndup(const char *s, size_t n)
-{
-    char *c = malloc(n + 1);
-    if (c) {
-        memcpy(c, s, n);
-        c[n] = '\0';
-    }
-    return c;
-}
-
 /* Creates the temporary file beside f->target (part_file.h) and sets f->tmp
  * and f->fp. Returns 0, or -1 with d set. */
 static int of_create_tmp(out_file *f, adem_diag *d)
@@ -293,7 +283,7 @@ static int of_check_folder(const char *path, adem_diag *d)
     size_t n = (size_t)(base - path);
     if (n > 1)
         n--; /* without the trailing separator, except for the root "/" */
-    char *dir = of_strndup(path, n);
+    char *dir = dupstr_n(path, n);
     int rc = 0;
     if (!dir)
         return diag_runtime(d, "not enough memory to write '%s'; close other programs", path);
@@ -350,7 +340,7 @@ int out_file_open(const char *path, int rate, int channels, out_format fmt, out_
     if ((size_t)channels * 4 > f->buf_size)
         f->buf_size = (size_t)channels * 4;
     f->buf = malloc(f->buf_size);
-    f->target = of_strndup(path, strlen(path));
+    f->target = dupstr(path);
     if (!f->buf || !f->target) {
         of_free(f, 0);
         return diag_runtime(d, "not enough memory to write '%s'; close other programs", path);

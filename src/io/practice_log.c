@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dupstr.h"
 #include "io/paths.h"
 #include "sys/platform.h"
 
@@ -267,17 +268,6 @@ static uint32_t hash(const char *s, size_t n)
     return h;
 }
 
-/* A malloc'd copy of n bytes of s, or NULL. */
-static char *dup_n(const char *s, size_t n)
-{
-    char *c = malloc(n + 1);
-    if (c) {
-        memcpy(c, s, n);
-        c[n] = '\0';
-    }
-    return c;
-}
-
 /* Rebuilds the hash table with room for twice the sessions. Returns 0 or -1. */
 static int rehash(plog_totals *t)
 {
@@ -322,7 +312,7 @@ static plog_session *session_for(plog_totals *t, const char *name, size_t n)
     }
     plog_session *s = &t->sessions[t->nsessions];
     memset(s, 0, sizeof *s);
-    if (!(s->session = dup_n(name, n)))
+    if (!(s->session = dupstr_n(name, n)))
         return NULL;
     t->slots[h] = t->nsessions++;
     return s;
@@ -420,7 +410,7 @@ int plog_totals_add(plog_totals *t, const char *line, size_t len)
     if (!s)
         return -1;
     if (!s->title || strlen(s->title) != fl[2] || memcmp(s->title, f[2], fl[2]) != 0) {
-        char *title = dup_n(f[2], fl[2]);
+        char *title = dupstr_n(f[2], fl[2]);
         if (!title)
             return -1;
         free((char *)s->title);

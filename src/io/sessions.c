@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/dupstr.h"
 #include "io/paths.h"
 #include "sys/platform.h"
 #include "lang/session_lex.h" /* ADEM_SESSION_MAX_LINE */
@@ -130,10 +131,9 @@ static int remember(session_set *ss, const char *key, ast_session *s, int synthe
         ss->v = v;
         ss->cap = cap;
     }
-    char *k = malloc(strlen(key) + 1);
+    char *k = dupstr(key);
     if (!k)
         return diag_runtime(d, "out of memory while loading sessions");
-    strcpy(k, key);
     ss->v[ss->n].key = k;
     ss->v[ss->n].s = s;
     ss->v[ss->n].synthetic = synthetic;

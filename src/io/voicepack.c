@@ -3,7 +3,6 @@
  * files are reached through standard C stdio and platform.h only. */
 #include "io/voicepack.h"
 
-#include <samplerate.h>
 #include <stdarg.h>
 #include <sndfile.h>
 #include <math.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 
 #include "sys/platform.h"
+#include "io/resample.h"
 #include "io/transcript.h"
 
 enum {
@@ -496,7 +496,7 @@ static int vp_resample(const vp_entry *e, SNDFILE *sf, const SF_INFO *info, int 
         return vp_err(d, e,
                       "cue '%s': cannot convert '%s' from %d Hz to %d Hz; choose another --rate",
                       e->id, e->path, info->samplerate, rate);
-    SRC_STATE *st = src_new(SRC_SINC_MEDIUM_QUALITY, 1, &err);
+    SRC_STATE *st = resample_new(&err);
     if (!st)
         return diag_runtime(d, "cannot convert cue '%s' to %d Hz: %s; try again", e->id, rate,
                             src_strerror(err));

@@ -26,37 +26,6 @@
  * last for ever. */
 #define REFUSE_MS 10000
 
-/* A path under the temp folder (static rotating buffers). */
-static const char *tp(const char *fmt, ...)
-{
-    static char bufs[8][1200];
-    static int next;
-    char *b = bufs[next++ % 8];
-    char rel[800];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rel, sizeof rel, fmt, ap);
-    va_end(ap);
-    snprintf(b, sizeof bufs[0], "%s/%s", e2e_tmpdir(), rel);
-    return b;
-}
-
-/* Creates the folders of rel under the temp folder (like mkdir -p). */
-static void folders(const char *rel)
-{
-    char p[1200];
-    snprintf(p, sizeof p, "%s", tp("%s", rel));
-    for (char *s = p + strlen(e2e_tmpdir()) + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        mkdir(p, 0755);
-        *s = '/';
-    }
-    if (mkdir(p, 0755) != 0 && errno != EEXIST)
-        fail_msg("mkdir %s: %s", p, strerror(errno));
-}
-
 /* What stands where a file is expected. */
 typedef enum { FIFO, FOLDER, DEVICE } thing;
 
@@ -86,7 +55,7 @@ static void put(const char *path, thing what)
  * holds `fragment`. */
 static void refuses(const char *const *argv, int status, const char *fragment)
 {
-    const char *out = tp("out.txt"), *err = tp("err.txt");
+    const char *out = e2e_pathf("out.txt"), *err = e2e_pathf("err.txt");
     pid_t pid = e2e_spawn_adem(argv, NULL, out, err);
     int st = -1;
     if (!e2e_wait(pid, REFUSE_MS, &st)) {
@@ -107,8 +76,8 @@ static void refuses(const char *const *argv, int status, const char *fragment)
 static void test_config(void **state)
 {
     (void)state;
-    folders("xdg-config/adem");
-    const char *cfg = tp("xdg-config/adem/config");
+    e2e_mkdir(e2e_pathf("xdg-config/adem"));
+    const char *cfg = e2e_pathf("xdg-config/adem/config");
     put(cfg, FIFO);
     refuses((const char *const[]){"adem", "list", NULL}, 2, "FIFO");
     put(cfg, DEVICE);
@@ -120,8 +89,8 @@ static void test_config(void **state)
 static void test_practice_log(void **state)
 {
     (void)state;
-    folders("xdg-state/adem");
-    const char *log = tp("xdg-state/adem/log.tsv");
+    e2e_mkdir(e2e_pathf("xdg-state/adem"));
+    const char *log = e2e_pathf("xdg-state/adem/log.tsv");
     put(log, FIFO);
     refuses((const char *const[]){"adem", "log", NULL}, 1, "FIFO");
     unlink(log);
@@ -131,17 +100,17 @@ static void test_practice_log(void **state)
  * exist under exactly that name, and leave nothing else. */
 static void renders_as(const char *name)
 {
-    folders("names");
-    e2e_write_file(tp("one.adem"), "session \"Een\"\nwait 1s\n");
+    e2e_mkdir(e2e_pathf("names"));
+    e2e_write_file(e2e_pathf("one.adem"), "session \"Een\"\nwait 1s\n");
     char target[1200];
-    snprintf(target, sizeof target, "%s/%s", tp("names"), name);
+    snprintf(target, sizeof target, "%s/%s", e2e_pathf("names"), name);
     e2e_result r;
-    e2e_run((const char *const[]){"adem", "render", tp("one.adem"), "-o", target, NULL}, &r);
+    e2e_run((const char *const[]){"adem", "render", e2e_pathf("one.adem"), "-o", target, NULL}, &r);
     if (r.status != 0)
         fail_msg("render to a %zu-byte name: status %d: %s", strlen(name), r.status, r.err);
     e2e_result_free(&r);
     assert_true(e2e_exists(target));
-    assert_int_equal(e2e_dir_entries(tp("names")), 1);
+    assert_int_equal(e2e_dir_entries(e2e_pathf("names")), 1);
     unlink(target);
 }
 

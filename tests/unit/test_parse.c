@@ -1113,14 +1113,6 @@ static void test_lexer_tokens(void **state)
     assert_int_equal(t.col, 1);
 }
 
-/* Removes the temporary files of test_parse_file. */
-static int teardown_all(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 /* Runs every test above. */
 int main(void)
 {
@@ -1146,5 +1138,5 @@ int main(void)
         cmocka_unit_test(test_valid_name),
         cmocka_unit_test(test_lexer_tokens),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown_all);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

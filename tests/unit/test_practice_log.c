@@ -302,13 +302,6 @@ static void test_read_file(void **state)
     assert_null(t);
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,5 +310,5 @@ int main(void)
         cmocka_unit_test(test_append),       cmocka_unit_test(test_append_errors),
         cmocka_unit_test(test_totals),       cmocka_unit_test(test_read_file),
     };
-    return cmocka_run_group_tests(tests, NULL, group_teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -425,13 +425,6 @@ static void test_write_error(void **state)
     session_free(s);
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,5 +434,5 @@ int main(void)
         cmocka_unit_test(test_day_long),       cmocka_unit_test(test_sound_and_marks),
         cmocka_unit_test(test_two_sessions),   cmocka_unit_test(test_write_error),
     };
-    return cmocka_run_group_tests(tests, NULL, group_teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -137,13 +137,6 @@ static void full_disk_is_reported(void **state)
     spsc_free(r);
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,5 +145,5 @@ int main(void)
         cmocka_unit_test(unwritable_path_is_an_error),
         cmocka_unit_test(full_disk_is_reported),
     };
-    return cmocka_run_group_tests(tests, NULL, group_teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }
