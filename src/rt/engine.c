@@ -107,7 +107,19 @@ void engine_prepare(engine *e, const timeline *tl, const adem_cue *cues, const e
 
 int engine_done(const engine *e)
 {
-    return e->done;
+    return atomic_load_explicit(&e->done, memory_order_acquire);
+}
+
+/* Audio thread: the output is complete (engine_done says so from now on). */
+static void set_done(engine *e)
+{
+    atomic_store_explicit(&e->done, 1, memory_order_release);
+}
+
+/* Audio thread: 1 once the output is complete. */
+static int is_done(const engine *e)
+{
+    return atomic_load_explicit(&e->done, memory_order_relaxed);
 }
 
 /* ---- Starting events ---------------------------------------------------------- */
@@ -255,7 +267,7 @@ static void begin_tail(engine *e)
         e->tail_cut_at = (int64_t)TAIL_CUT_MS * e->cfg.rate / 1000;
     set_step(e, NULL, e->pos, 0, ADEM_TONE_NONE);
     if (e->tail_left == 0)
-        e->done = 1;
+        set_done(e);
 }
 
 /* Starts one event (its frame is e->pos). */
@@ -328,7 +340,7 @@ static void take_commands(engine *e)
 {
     cmd_msg m;
     while (spsc_pop(e->cmdq, &m) == 0) {
-        if (e->done || e->ts == T_STOPPING)
+        if (is_done(e) || e->ts == T_STOPPING)
             continue;
         switch (m.cmd) {
         case ENGINE_TOGGLE:
@@ -413,7 +425,8 @@ void engine_status_now(const engine *e, engine_status *st)
     st->tone = e->step_tone;
     st->paused = e->ts == T_PAUSED || e->ts == T_PAUSING;
     st->stopping = e->ts == T_STOPPING;
-    st->done = e->done;
+    st->done = is_done(e);
+    st->late = e->late;
     st->volume_db = e->volume_db;
     st->dropped = e->dropped;
     st->clipped = e->lim.limited;
@@ -551,17 +564,36 @@ static void run_voices(engine *e, int at, int n)
 static int schedule(engine *e, int n)
 {
     int i = 0;
-    while (i < n && !e->done) {
-        /* start everything that is due; a skip holds new starts */
+    while (i < n && !is_done(e)) {
+        /* start everything that is due, at most EVENTS_PER_CELL in a cell of
+         * EVENT_CELL timeline frames (the rest in the next cell: the work
+         * per call stays bounded, and it depends on timeline positions only,
+         * so a render and a play still agree); a skip holds new starts */
+        int capped = 0;
         while (e->ts != T_SKIPPING && e->have_next && e->next.frame <= e->pos) {
+            int64_t cell = e->pos / EVENT_CELL;
+            if (cell != e->event_cell) {
+                e->event_cell = cell;
+                e->cell_events = 0;
+            }
+            if (e->cell_events == EVENTS_PER_CELL) {
+                capped = 1;
+                e->late++;
+                break;
+            }
+            e->cell_events++;
             tl_event ev = e->next;
             fetch(e);
             start_event(e, &ev);
-            if (e->done)
+            if (is_done(e))
                 return i;
         }
         int seg = n - i;
-        if (e->ts != T_SKIPPING && e->have_next && e->next.frame - e->pos < seg)
+        if (capped) {
+            int64_t to_cell = (e->pos / EVENT_CELL + 1) * EVENT_CELL - e->pos;
+            if (to_cell < seg)
+                seg = (int)to_cell;
+        } else if (e->ts != T_SKIPPING && e->have_next && e->next.frame - e->pos < seg)
             seg = (int)(e->next.frame - e->pos);
         if (e->ended && e->tail_left < seg)
             seg = (int)e->tail_left;
@@ -574,7 +606,7 @@ static int schedule(engine *e, int n)
         if (e->ended) {
             e->tail_left -= seg;
             if (e->tail_left <= 0)
-                e->done = 1;
+                set_done(e);
         }
     }
     return i;
@@ -714,7 +746,7 @@ static void transport_step(engine *e)
     else if (e->ts == T_SKIPPING)
         do_skip(e);
     else if (e->ts == T_STOPPING)
-        e->done = 1;
+        set_done(e);
 }
 
 /* Frames until the current transport fade ends, or n when none runs. */
@@ -731,7 +763,7 @@ size_t engine_process(engine *e, float *out, size_t frames)
     const int ch = e->cfg.channels;
     size_t produced = 0;
     take_commands(e);
-    while (produced < frames && !e->done) {
+    while (produced < frames && !is_done(e)) {
         int n = frames - produced < BLOCK ? (int)(frames - produced) : BLOCK;
         float *o = out + produced * (size_t)ch;
         if (e->ts == T_PAUSED) {
