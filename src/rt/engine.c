@@ -107,7 +107,19 @@ void engine_prepare(engine *e, const timeline *tl, const adem_cue *cues, const e
 
 int engine_done(const engine *e)
 {
-    return e->done;
+    return atomic_load_explicit(&e->done, memory_order_acquire);
+}
+
+/* Audio thread: the output is complete (engine_done says so from now on). */
+static void set_done(engine *e)
+{
+    atomic_store_explicit(&e->done, 1, memory_order_release);
+}
+
+/* Audio thread: 1 once the output is complete. */
+static int is_done(const engine *e)
+{
+    return atomic_load_explicit(&e->done, memory_order_relaxed);
 }
 
 /* ---- Starting events ---------------------------------------------------------- */
@@ -196,6 +208,8 @@ static void start_bell(engine *e, float gain)
 static void set_bed(engine *e, adem_noise noise, float gain)
 {
     int free_slot = -1, quietest = 0;
+    e->bed_noise = noise;
+    e->bed_gain = noise == ADEM_NOISE_OFF ? 0.0f : gain;
     for (int i = 0; i < MAX_BEDS; i++) {
         if (e->bed[i].active) {
             synth_bed_stop(&e->bed[i]);
@@ -253,7 +267,7 @@ static void begin_tail(engine *e)
         e->tail_cut_at = (int64_t)TAIL_CUT_MS * e->cfg.rate / 1000;
     set_step(e, NULL, e->pos, 0, ADEM_TONE_NONE);
     if (e->tail_left == 0)
-        e->done = 1;
+        set_done(e);
 }
 
 /* Starts one event (its frame is e->pos). */
@@ -326,7 +340,7 @@ static void take_commands(engine *e)
 {
     cmd_msg m;
     while (spsc_pop(e->cmdq, &m) == 0) {
-        if (e->done || e->ts == T_STOPPING)
+        if (is_done(e) || e->ts == T_STOPPING)
             continue;
         switch (m.cmd) {
         case ENGINE_TOGGLE:
@@ -359,8 +373,17 @@ int engine_command(engine *e, engine_cmd cmd, double value)
     return spsc_push(e->cmdq, &m);
 }
 
+/* 1 for the events a skip lands on: a phase, a mark, a session's start, the
+ * end. */
+static int is_stop(tl_event_kind k)
+{
+    return k == TL_EV_PHASE || k == TL_EV_MARK || k == TL_EV_SESSION || k == TL_EV_END;
+}
+
 /* The skip's fade has ended: silence the foreground and jump to the next
- * phase or mark (applying bed changes on the way), or to the end. */
+ * phase, mark or session start, or to the end. The cursor jumps in O(depth)
+ * (tl_cursor_skip), however much lies between; the bed and the title become
+ * what they would be there had everything played. */
 static void do_skip(engine *e)
 {
     for (int i = 0; i < MAX_CUES; i++)
@@ -368,12 +391,14 @@ static void do_skip(engine *e)
     memset(e->tone_on, 0, sizeof e->tone_on);
     memset(e->bell_on, 0, sizeof e->bell_on);
     memset(e->pulse_on, 0, sizeof e->pulse_on);
-    while (e->have_next && e->next.kind != TL_EV_PHASE && e->next.kind != TL_EV_MARK &&
-           e->next.kind != TL_EV_END) {
-        if (e->next.kind == TL_EV_BED)
-            set_bed(e, e->next.noise, e->next.gain);
-        else if (e->next.kind == TL_EV_SESSION)
-            e->title = e->next.label;
+    if (e->have_next && !is_stop(e->next.kind)) {
+        adem_noise noise;
+        float gain;
+        tl_cursor_skip(&e->cur);
+        tl_cursor_bed(&e->cur, &noise, &gain);
+        if (noise != e->bed_noise || gain != e->bed_gain)
+            set_bed(e, noise, gain);
+        e->title = tl_cursor_title(&e->cur);
         fetch(e);
     }
     if (e->have_next)
@@ -400,7 +425,8 @@ void engine_status_now(const engine *e, engine_status *st)
     st->tone = e->step_tone;
     st->paused = e->ts == T_PAUSED || e->ts == T_PAUSING;
     st->stopping = e->ts == T_STOPPING;
-    st->done = e->done;
+    st->done = is_done(e);
+    st->late = e->late;
     st->volume_db = e->volume_db;
     st->dropped = e->dropped;
     st->clipped = e->lim.limited;
@@ -538,17 +564,36 @@ static void run_voices(engine *e, int at, int n)
 static int schedule(engine *e, int n)
 {
     int i = 0;
-    while (i < n && !e->done) {
-        /* start everything that is due; a skip holds new starts */
+    while (i < n && !is_done(e)) {
+        /* start everything that is due, at most EVENTS_PER_CELL in a cell of
+         * EVENT_CELL timeline frames (the rest in the next cell: the work
+         * per call stays bounded, and it depends on timeline positions only,
+         * so a render and a play still agree); a skip holds new starts */
+        int capped = 0;
         while (e->ts != T_SKIPPING && e->have_next && e->next.frame <= e->pos) {
+            int64_t cell = e->pos / EVENT_CELL;
+            if (cell != e->event_cell) {
+                e->event_cell = cell;
+                e->cell_events = 0;
+            }
+            if (e->cell_events == EVENTS_PER_CELL) {
+                capped = 1;
+                e->late++;
+                break;
+            }
+            e->cell_events++;
             tl_event ev = e->next;
             fetch(e);
             start_event(e, &ev);
-            if (e->done)
+            if (is_done(e))
                 return i;
         }
         int seg = n - i;
-        if (e->ts != T_SKIPPING && e->have_next && e->next.frame - e->pos < seg)
+        if (capped) {
+            int64_t to_cell = (e->pos / EVENT_CELL + 1) * EVENT_CELL - e->pos;
+            if (to_cell < seg)
+                seg = (int)to_cell;
+        } else if (e->ts != T_SKIPPING && e->have_next && e->next.frame - e->pos < seg)
             seg = (int)(e->next.frame - e->pos);
         if (e->ended && e->tail_left < seg)
             seg = (int)e->tail_left;
@@ -561,7 +606,7 @@ static int schedule(engine *e, int n)
         if (e->ended) {
             e->tail_left -= seg;
             if (e->tail_left <= 0)
-                e->done = 1;
+                set_done(e);
         }
     }
     return i;
@@ -701,7 +746,7 @@ static void transport_step(engine *e)
     else if (e->ts == T_SKIPPING)
         do_skip(e);
     else if (e->ts == T_STOPPING)
-        e->done = 1;
+        set_done(e);
 }
 
 /* Frames until the current transport fade ends, or n when none runs. */
@@ -718,7 +763,7 @@ size_t engine_process(engine *e, float *out, size_t frames)
     const int ch = e->cfg.channels;
     size_t produced = 0;
     take_commands(e);
-    while (produced < frames && !e->done) {
+    while (produced < frames && !is_done(e)) {
         int n = frames - produced < BLOCK ? (int)(frames - produced) : BLOCK;
         float *o = out + produced * (size_t)ch;
         if (e->ts == T_PAUSED) {

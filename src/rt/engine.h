@@ -115,6 +115,9 @@ typedef struct engine_status {
     double volume_db;
     uint64_t dropped;        /* events dropped because a pool was full */
     uint64_t clipped;        /* frames where the limiter reduced the gain */
+    uint64_t late;           /* times more than 64 events fell due within 64
+                                frames, and the rest started up to 64 frames
+                                late (a pathological session) */
 } engine_status;
 
 /* Control thread: takes the latest status the audio thread has sent (drains

@@ -5,6 +5,7 @@
 #ifndef ADEM_ENGINE_IMPL_H
 #define ADEM_ENGINE_IMPL_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "rt/cursor.h"
@@ -20,6 +21,8 @@ enum {
     MAX_BELLS = 8,
     MAX_PULSES = 4,
     MAX_BEDS = 3,
+    EVENT_CELL = 64,
+    EVENTS_PER_CELL = 64,
     CMD_QUEUE = 64,
     STATUS_QUEUE = 64
 };
@@ -59,7 +62,12 @@ struct engine {
     int ended;      /* the END event has passed: in the ring-out */
     int64_t tail_left;
     int64_t tail_cut_at; /* frames of tail left when the cut fade starts; -1 none */
-    int done;
+    atomic_int done; /* written by the audio thread, read by either (engine_done) */
+    /* at most EVENTS_PER_CELL events start in one EVENT_CELL of timeline
+     * frames; the rest start in the next cell (counted in late) */
+    int64_t event_cell;
+    int cell_events;
+    uint64_t late;
 
     /* voices; a frame count of 0 (cues) or a 0 `on` flag means free */
     cue_voice cv[MAX_CUES];
@@ -71,6 +79,8 @@ struct engine {
     unsigned char pulse_on[MAX_PULSES];
     synth_bed bed[MAX_BEDS];
     uint32_t bed_seed;
+    adem_noise bed_noise; /* the bed last asked for (set_bed), and its gain */
+    float bed_gain;
 
     /* mix */
     float g_voice, g_tone, g_bed;

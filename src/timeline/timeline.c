@@ -546,6 +546,60 @@ static int apply_sets(builder *b, const ast_session *s, pval *vals, int *used)
     return 0;
 }
 
+/* ---- Navigation -------------------------------------------------------------- */
+
+/* 1 if item it is a stop itself: where a skip lands. */
+static int is_stop(const item *it)
+{
+    return it->kind == IT_PHASE || it->kind == IT_MARK ||
+           (it->kind == IT_BLOCK && it->u.block.is_session);
+}
+
+/* Fills the navigation fields (tl_repr.h) of block b's children and of b's
+ * body, recursing into child blocks (nesting is at most TL_MAX_DEPTH deep).
+ * Returns 1 if b's body holds a stop, 0 if not, -1 when memory runs out. */
+static int index_block(timeline *tl, int b)
+{
+    int n = 0, any = 0;
+    for (int k = tl->items[b].u.block.first; k >= 0; k = tl->items[k].next)
+        n++;
+    int *kids = malloc((size_t)(n ? n : 1) * sizeof *kids);
+    if (!kids)
+        return -1;
+    n = 0;
+    int bed = -1;
+    for (int k = tl->items[b].u.block.first; k >= 0; k = tl->items[k].next) {
+        item *it = &tl->items[k];
+        kids[n++] = k;
+        it->bed_prev = bed;
+        it->stop = is_stop(it);
+        if (it->kind == IT_BLOCK) {
+            int r = index_block(tl, k);
+            if (r < 0) {
+                free(kids);
+                return -1;
+            }
+            it = &tl->items[k];
+            it->stop |= r;
+            if (it->u.block.bed_last >= 0)
+                bed = it->u.block.bed_last;
+        } else if (it->kind == IT_BED) {
+            bed = k;
+        }
+        any |= it->stop;
+    }
+    int next = -1;
+    for (int i = n - 1; i >= 0; i--) {
+        item *it = &tl->items[kids[i]];
+        if (it->stop)
+            next = kids[i];
+        it->nav_next = next;
+    }
+    tl->items[b].u.block.bed_last = bed;
+    free(kids);
+    return any;
+}
+
 /* The lead-in of o->countdown_ms: a session block titled
  * TL_COUNTDOWN_TITLE holding one phase of that length with a soft beat every
  * second (scaled by the tempo like any phase). Built from no session text:
@@ -661,6 +715,10 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
         return -1;
     }
     tl->root = root;
+    if (index_block(tl, root) < 0) {
+        timeline_free(tl);
+        return diag_runtime(d, "out of memory while compiling the session");
+    }
     tl->title = n > 0 ? sessions[0]->title : "";
     *out = tl;
     return 0;
