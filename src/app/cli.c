@@ -28,13 +28,14 @@ enum {
     C_VOICES = 1 << 6,
     C_RECORD = 1 << 7,
     C_LOG = 1 << 8,
+    C_CTL = 1 << 9,
     C_SHARED = C_PLAY | C_RENDER | C_SHOW
 };
 
 typedef enum opt_id {
     O_SET = 1, O_VOICE, O_RATE, O_VOLUME, O_VOICE_LEVEL, O_TONE_LEVEL, O_BED_LEVEL, O_GAP, O_TEMPO,
     O_MONO, O_MAX_LEVEL, O_OUTPUT, O_FORMAT, O_JSON, O_SVG, O_DEVICE, O_LATENCY, O_CHANNELS,
-    O_COUNTDOWN, O_NO_UI, O_SCRIPT, O_HELP
+    O_COUNTDOWN, O_NO_UI, O_SCRIPT, O_PLAYER, O_HELP
 } opt_id;
 
 typedef struct opt_def {
@@ -59,7 +60,7 @@ static const opt_def options[] = {
     {"--max-level", NULL, O_MAX_LEVEL, 1, C_PLAY | C_RENDER},
     {"--output", "-o", O_OUTPUT, 1, C_RENDER},
     {"--format", NULL, O_FORMAT, 1, C_RENDER},
-    {"--json", NULL, O_JSON, 0, C_SHOW},
+    {"--json", NULL, O_JSON, 0, C_SHOW | C_CTL},
     {"--svg", NULL, O_SVG, 1, C_SHOW},
     {"--device", NULL, O_DEVICE, 1, C_PLAY | C_RECORD},
     {"--latency", NULL, O_LATENCY, 1, C_PLAY | C_RECORD},
@@ -67,6 +68,7 @@ static const opt_def options[] = {
     {"--countdown", NULL, O_COUNTDOWN, 1, C_PLAY},
     {"--no-ui", NULL, O_NO_UI, 0, C_PLAY},
     {"--script", NULL, O_SCRIPT, 1, C_PLAY | C_RECORD},
+    {"--player", NULL, O_PLAYER, 1, C_CTL},
     {"--help", "-h", O_HELP, 0, ~0u},
 };
 
@@ -152,6 +154,19 @@ static const command_def commands[] = {
      "session you play (never for render): when, session, title, planned and\n"
      "played seconds, finished or stopped. Turn it off with `log = off` in\n"
      "$XDG_CONFIG_HOME/adem/config; delete the file to start afresh.\n"},
+    {"ctl", C_CTL, cmd_ctl, "adem ctl [--player PID] COMMAND",
+     "Controls a running adem play from another terminal, a script or a shortcut:\n"
+     "  status [--json]     what is playing: session, chapter, phase, position,\n"
+     "                      length, paused, volume (--json: one JSON object)\n"
+     "  pause, resume, toggle, next, stop, volume +N|-N (dB)\n"
+     "The player listens on a private socket, $XDG_RUNTIME_DIR/adem/PID.sock (only\n"
+     "you can reach it); the protocol is one line per command and one reply line,\n"
+     "so `socat - UNIX-CONNECT:PATH` works too (see man adem). With several players\n"
+     "running, choose one with --player PID. Exit status 1 when no player runs.\n"
+     "\n"
+     "Ctl options:\n"
+     "  --player PID        the player to control (when several run)\n"
+     "  --json              status as one JSON object\n"},
     {"devices", C_DEVICES, cmd_devices, "adem devices",
      "Lists the output devices: index, host API, name, output channels and\n"
      "default sample rate; the default device is marked with *.\n"},
@@ -310,6 +325,14 @@ static int apply(cli_opts *o, const opt_def *d, const char *v)
     case O_NO_UI:
         o->no_ui = 1;
         return 0;
+    case O_PLAYER: {
+        char *end;
+        long pid = strtol(v, &end, 10);
+        if (pid <= 0 || *end)
+            return bad(cmd, "--player needs the PID of a running player (got '%s')%s", v, "");
+        o->player_pid = pid;
+        return 0;
+    }
     case O_SCRIPT:
         o->script = v;
         return 0;
@@ -430,7 +453,7 @@ int cli_main(int argc, char **argv)
         else
             fprintf(stderr,
                     "adem: unknown command '%s'; the commands are play, render, check, show, list, "
-                    "voices, record, log, devices (see adem --help)\n",
+                    "voices, record, log, ctl, devices (see adem --help)\n",
                     first);
         return 2;
     }
@@ -452,7 +475,9 @@ int cli_main(int argc, char **argv)
     int rc = 0, only_args = 0;
     for (int i = 2; i < argc && rc == 0; i++) {
         const char *a = argv[i];
-        if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
+        /* `ctl volume -3`: a negative step is an argument, not an option */
+        int step = cmd->bit == C_CTL && a[0] == '-' && a[1] >= '0' && a[1] <= '9';
+        if (only_args || a[0] != '-' || strcmp(a, "-") == 0 || step) {
             o.args[o.nargs++] = a;
             continue;
         }

@@ -32,6 +32,7 @@ typedef struct cli_opts {
     int channels;             /* play --channels, 0 = default */
     int no_ui;                /* play --no-ui */
     const char *script;       /* play --script FILE (tests: timed commands) */
+    long player_pid;          /* ctl --player PID, 0 = the only one */
     int log_off;              /* `log = off` in the config file: no practice log */
 } cli_opts;
 
@@ -48,6 +49,7 @@ int cmd_devices(const cli_opts *o);
 int cmd_voices(const cli_opts *o);
 int cmd_record(const cli_opts *o);
 int cmd_log(const cli_opts *o);
+int cmd_ctl(const cli_opts *o);
 
 /* `adem show --svg FILE` (cmd_svg.c): writes the picture of the prepared
  * session p to o->svg ("-": stdout). Returns the exit status, after printing

@@ -148,6 +148,7 @@ int cmd_play(const cli_opts *o)
     pc.keys = PLAYER_KEYS_NONE;
     pc.script = script;
     pc.nscript = nscript;
+    pc.remote = 1; /* adem ctl, also with --no-ui and from cron */
     if (rc == 0 && pc.ui == UI_FULL && console_raw_enter() == 0)
         pc.keys = PLAYER_KEYS_TRANSPORT; /* the keys: only with the full display */
     if (rc == 0 && player_open(&pc, prep_timeline(p), prep_cues(p), &pl, &d) != 0)

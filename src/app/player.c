@@ -4,7 +4,10 @@
 
 #include <stdlib.h>
 
+#include "app/control.h"
+#include "app/mpris.h"
 #include "sys/console.h"
+#include "sys/ipc.h"
 #include "sys/platform.h"
 #include "sys/signals.h"
 
@@ -15,6 +18,7 @@ enum { POLL_MS = 50, STALL_MS = 1800 };
 
 struct player {
     player_config c;
+    const char *album; /* the first session's title, for MPRIS */
     engine *e;
     out_device *dev;
     int lost;
@@ -28,6 +32,7 @@ int player_open(const player_config *c, const timeline *tl, const adem_cue *cues
     if (!p)
         return diag_runtime(d, "out of memory");
     p->c = *c;
+    p->album = timeline_title(tl);
     if (!(p->e = engine_new(tl, cues, &c->engine, d)) ||
         outdev_open(c->device, c->engine.rate, c->engine.channels, c->latency_ms, p->e, &p->dev,
                     d) != 0) {
@@ -36,6 +41,12 @@ int player_open(const player_config *c, const timeline *tl, const adem_cue *cues
     }
     *out = p;
     return 0;
+}
+
+/* control_poll's way to the engine: the same queue the keys use. */
+static int remote_command(void *ctx, engine_cmd cmd, double value)
+{
+    return engine_command(ctx, cmd, value);
 }
 
 /* Turns a key into an engine command under the key set `keys`. Returns 0 when
@@ -86,6 +97,11 @@ int player_run(player *p, player_end *end, adem_diag *d)
         return -1;
     }
     int next = 0, stopping = 0;
+    char why[256];
+    control *ctl = c->remote ? control_open(why, sizeof why) : NULL; /* none: play on */
+    control_info info = {c->engine.rate, ipc_self_pid(), NULL};
+    mpris_info minfo = {c->engine.rate, p->album, 0};
+    mpris *bus = c->remote ? mpris_open(&minfo, remote_command, p->e) : NULL;
     for (;;) {
         platform_sleep_ms(POLL_MS);
         if (signals_stop_requested() && !stopping) {
@@ -105,6 +121,13 @@ int player_run(player *p, player_end *end, adem_diag *d)
             }
         }
         engine_poll(p->e, &st);
+        int remote_stop = 0;
+        control_poll(ctl, &st, &info, remote_command, p->e, &remote_stop);
+        mpris_poll(bus, &st, &remote_stop);
+        if (remote_stop && !stopping) {
+            stopping = 1;
+            *end = PLAYER_STOPPED;
+        }
         while (next < c->nscript && st.out_frames >= c->script[next].frame) {
             engine_command(p->e, c->script[next].cmd, c->script[next].value);
             if (c->script[next].cmd == ENGINE_STOP)
@@ -122,6 +145,8 @@ int player_run(player *p, player_end *end, adem_diag *d)
             break;
         }
     }
+    mpris_close(bus);
+    control_close(ctl);
     ui_free(u);
     return 0;
 }

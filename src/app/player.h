@@ -43,6 +43,7 @@ typedef struct player_config {
     player_keys keys;
     const player_cmd *script;  /* in frame order, or NULL */
     int nscript;
+    int remote;                /* listen for `adem ctl` (app/control.h) */
 } player_config;
 
 /* How a run ended. */
