@@ -43,7 +43,7 @@ static void show_text(const timeline *tl)
     const int rate = timeline_rate(tl);
     tl_cursor c;
     tl_event ev;
-    char when[32], len[32], step[160], sound[96];
+    char when[32], len[32], step[160], sound[96], range[80];
     int sessions = 0;
     tl_cursor_init(&c, tl);
     printf("%s\n", timeline_title(tl));
@@ -55,6 +55,13 @@ static void show_text(const timeline *tl)
         const char *cue = ev.cue >= 0 ? timeline_cue(tl, ev.cue)->id : "";
         units_format_clock(ms_of(ev.frame, rate), when, sizeof when);
         units_format_duration(ms_of(ev.frames, rate), len, sizeof len);
+        range[0] = '\0';
+        if (ev.last_ms > 0) { /* a stepped duration: this cycle's, of FIRST..LAST */
+            char a[32], z[32];
+            units_format_duration(ev.first_ms, a, sizeof a);
+            units_format_duration(ev.last_ms, z, sizeof z);
+            snprintf(range, sizeof range, ", of %s..%s", a, z);
+        }
         sound[0] = '\0';
         switch (ev.kind) {
         case TL_EV_SESSION:
@@ -73,10 +80,10 @@ static void show_text(const timeline *tl)
                 snprintf(step, sizeof step, "speak");
             break;
         case TL_EV_WAIT:
-            snprintf(step, sizeof step, "wait %s", len);
+            snprintf(step, sizeof step, "wait %s%s", len, range);
             break;
         case TL_EV_PHASE:
-            snprintf(step, sizeof step, "%s (%s)", ev.label, len);
+            snprintf(step, sizeof step, "%s (%s%s)", ev.label, len, range);
             phase_sound(&ev, sound, sizeof sound);
             break;
         case TL_EV_BELL:

@@ -46,6 +46,7 @@ typedef struct parser {
     ast_session *s;
     arena *a;
     int depth;            /* repeats open around the current line */
+    int rep_kind;         /* the innermost open repeat: AST_REPEAT, AST_REPEAT_FOR, or 0 */
     int desc_line, voice_line;
     ast_param *params;    /* malloc'd while parsing; copied to the arena at the end */
     int nparams, cap;
@@ -337,26 +338,90 @@ static int need_value(parser *P, const char *what, const char *usage)
     return ERR_AT(P, &P->tok, "%s is missing; write %s", what, usage);
 }
 
-/* duration := DURATION | ref
- * Reads the current token as a duration (> 0) into v and advances. what
- * names the place ("wait"), usage shows it written out ("wait 4s"). */
-static int parse_duration(parser *P, ast_value *v, const char *what, const char *usage)
+/* Reads the word t (a whole token, or a part of one) as a duration (> 0)
+ * into v: a literal or a `$param`. Does not advance. what/usage as for
+ * parse_duration. */
+static int duration_word(parser *P, const lex_token *t, ast_value *v, const char *what, const char *usage)
 {
-    char err[UNITS_ERR_MAX];
+    char err[UNITS_ERR_MAX], buf[SHOW_BUF];
+    if (t->n > 0 && t->s[0] == '$')
+        return parse_ref(P, t, v, AST_DURATION, what);
+    v->loc = loc_of(t);
+    v->type = AST_DURATION;
+    if (units_parse_duration(t->s, t->n, &v->ms, err) != 0) {
+        show(t->s, t->n, buf);
+        if (find_param(P, t->s, t->n) >= 0)
+            return ERR_AT(P, t, "'%s' is not a duration; to use the parameter %s write $%s", buf, buf, buf);
+        return ERR_AT(P, t, "%s", err);
+    }
+    if (v->ms == 0)
+        return ERR_AT(P, t, "%s cannot last 0s; give it a length of at least 1ms, as in %s", what, usage);
+    return 0;
+}
+
+/* Splits the word t at its first "..": *a and *b become the parts as
+ * tokens of their own (b's column after the dots). Returns 1 when t has
+ * "..", else 0. */
+static int split_range(const lex_token *t, lex_token *a, lex_token *b)
+{
+    for (size_t i = 0; i + 1 < t->n; i++) {
+        if (t->s[i] != '.' || t->s[i + 1] != '.')
+            continue;
+        *a = *b = *t;
+        a->n = a->raw_n = i;
+        b->s = b->raw = t->s + i + 2;
+        b->n = b->raw_n = t->n - i - 2;
+        b->col = t->col + lex_columns(t->s, i + 2);
+        return 1;
+    }
+    return 0;
+}
+
+/* duration := DURATION | ref
+ * stepped  := ( DURATION | ref ) '..' ( DURATION | ref )   (where last != NULL)
+ * Reads the current token as a duration (> 0) into v and advances. what
+ * names the place ("wait"), usage shows it written out ("wait 4s"). Where
+ * last is not NULL a stepped duration FIRST..LAST is allowed too: then v
+ * gets FIRST, *last LAST and *stepped 1. It is only valid inside a counted
+ * repeat (the innermost one is the one it steps with). */
+static int parse_duration(parser *P, ast_value *v, const char *what, const char *usage, ast_value *last,
+                          int *stepped)
+{
+    char buf[SHOW_BUF];
     if (need_value(P, "the duration", usage) != 0)
         return -1;
     const lex_token *t = &P->tok;
-    if (t->s[0] == '$') {
-        if (parse_ref(P, t, v, AST_DURATION, what) != 0)
+    lex_token a, b;
+    if (!split_range(t, &a, &b)) {
+        if (duration_word(P, t, v, what, usage) != 0)
             return -1;
         return advance(P);
     }
-    v->loc = loc_of(t);
-    v->type = AST_DURATION;
-    if (units_parse_duration(t->s, t->n, &v->ms, err) != 0)
-        return ERR_AT(P, t, "%s", err);
-    if (v->ms == 0)
-        return ERR_AT(P, t, "%s cannot last 0s; give it a length of at least 1ms, as in %s", what, usage);
+    show(t->raw, t->raw_n, buf);
+    if (!last)
+        return ERR_AT(P, t, "%s takes one duration, not the range '%s'; write e.g. %s", what, buf, usage);
+    if (a.n == 0 || b.n == 0)
+        return ERR_AT(P, t,
+                      "the stepped duration '%s' needs a first and a last value; write FIRST..LAST, "
+                      "e.g. 4s..7s",
+                      buf);
+    if (split_range(&b, &a, &a))
+        return ERR_AT(P, t, "'%s' has more than one '..'; a stepped duration is FIRST..LAST, e.g. 4s..7s",
+                      buf);
+    split_range(t, &a, &b);
+    if (P->rep_kind == 0)
+        return ERR_AT(P, t,
+                      "the stepped duration '%s' changes from cycle to cycle, so it belongs inside "
+                      "repeat COUNT; put this line in a repeat, or write one duration",
+                      buf);
+    if (P->rep_kind == AST_REPEAT_FOR)
+        return ERR_AT(P, t,
+                      "the stepped duration '%s' steps with the repeat around it, but `repeat for` has no "
+                      "fixed count; use repeat COUNT (e.g. repeat 4), or write one duration",
+                      buf);
+    if (duration_word(P, &a, v, what, usage) != 0 || duration_word(P, &b, last, what, usage) != 0)
+        return -1;
+    *stepped = 1;
     return advance(P);
 }
 
@@ -581,7 +646,7 @@ static int stmt_wait(parser *P, ast_node **out)
     if (!n)
         return -1;
     *out = n;
-    return parse_duration(P, &n->u.wait.dur, "wait", "wait 4s");
+    return parse_duration(P, &n->u.wait.dur, "wait", "wait 4s", &n->u.wait.last, &n->u.wait.stepped);
 }
 
 /* bell := 'bell' [ level ] */
@@ -808,7 +873,8 @@ static int stmt_phase(parser *P, ast_node **out)
         return ERR_AT(P, &P->tok, "phase needs a label and a length; write phase \"Adem in\" 4s");
     if (parse_label(P, &n->u.phase.label, "phase label", "phase \"Adem in\" 4s", 0) != 0)
         return -1;
-    if (parse_duration(P, &n->u.phase.dur, "a phase", "phase \"Adem in\" 4s") != 0)
+    if (parse_duration(P, &n->u.phase.dur, "a phase", "phase \"Adem in\" 4s", &n->u.phase.last,
+                       &n->u.phase.stepped) != 0)
         return -1;
     while (!at_end(P))
         if (parse_attribute(P, n, &seen) != 0)
@@ -833,7 +899,7 @@ static int stmt_repeat(parser *P, ast_node **out)
     ast_value *v = &n->u.repeat.count;
     if (is_word(&P->tok, "for")) {
         n->kind = AST_REPEAT_FOR;
-        if (advance(P) != 0 || parse_duration(P, v, "repeat for", "repeat for 10m") != 0)
+        if (advance(P) != 0 || parse_duration(P, v, "repeat for", "repeat for 10m", NULL, NULL) != 0)
             return -1;
     } else {
         if (need_value(P, "the repeat count", "repeat 4 (or repeat for 10m)") != 0)
@@ -857,6 +923,11 @@ static int stmt_repeat(parser *P, ast_node **out)
                     k++;
                 if (k == t->n) /* only digits: too large */
                     return ERR_AT(P, t, "%s", err);
+                if (find_param(P, t->s, t->n) >= 0)
+                    return ERR_AT(P, t,
+                                  "'%s' is not a repeat count; did you mean the parameter $%s? "
+                                  "(write repeat $%s)",
+                                  buf, buf, buf);
                 return ERR_AT(P, t,
                               "'%s' is not a repeat count; write a whole number, as in repeat 4, or a length "
                               "of time, as in repeat for 10m",
@@ -875,10 +946,13 @@ static int stmt_repeat(parser *P, ast_node **out)
         show(P->tok.raw, P->tok.raw_n, word);
         return ERR_AT(P, &P->tok, "unexpected '%s' after %s; one statement per line", word, stmt);
     }
+    int outer_kind = P->rep_kind;
     P->depth++;
+    P->rep_kind = (int)n->kind;
     if (parse_block(P, n, &n->u.repeat.body) != 0)
         return -1;
     P->depth--;
+    P->rep_kind = outer_kind;
     if (!n->u.repeat.body)
         return ERR(P, n->loc.line, n->loc.col,
                    "this repeat has nothing to repeat; put statements between repeat and end, or remove it");

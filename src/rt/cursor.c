@@ -41,7 +41,10 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
         if (top->child < 0) {
             /* end of an iteration: the next one, or leave the block */
             if (++top->iter < blk->u.block.count) {
-                top->ms += blk->u.block.body.ms;
+                /* iteration iter-1 lasted body + (iter-1)*body_step: exact
+                 * integers, so the start of iteration i is the sum of the
+                 * bodies before it, i*body + body_step*i*(i-1)/2 */
+                top->ms += blk->u.block.body.ms + (top->iter - 1) * blk->u.block.body_step;
                 top->cf += blk->u.block.body.cf;
                 top->child = blk->u.block.first;
                 continue;
@@ -55,7 +58,8 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
             continue;
         }
         const item *it = &tl->items[top->child];
-        xtime start = {top->ms + it->off.ms, top->cf + it->off.cf};
+        xtime start = {top->ms + it->off.ms + top->iter * it->off_step, top->cf + it->off.cf};
+        int64_t len_ms = it->len.ms + top->iter * it->len_step; /* this iteration's */
         int64_t frame = tl_to_frame(tl, start);
         int depth = c->depth - 1;
         switch (it->kind) {
@@ -82,8 +86,12 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
             c->depth++;
             continue;
         case IT_PHASE: {
-            xtime endt = {start.ms + it->len.ms, start.cf};
+            xtime endt = {start.ms + len_ms, start.cf};
             int64_t end = tl_to_frame(tl, endt);
+            /* count=down: the whole seconds of this iteration's length */
+            int ncount = it->u.phase.ncount;
+            if (len_ms / tl->tempo_milli < ncount)
+                ncount = (int)(len_ms / tl->tempo_milli);
             if (c->sub == 0) {
                 ev_init(ev, TL_EV_PHASE, it, frame, depth);
                 ev->frames = end - frame;
@@ -94,14 +102,18 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
                 ev->f_from = it->u.phase.f_from;
                 ev->f_to = it->u.phase.f_to;
                 ev->bpm = it->u.phase.bpm;
-                ev->count_down = it->u.phase.ncount;
+                ev->count_down = ncount;
+                if (it->u.phase.last_ms > 0) {
+                    ev->first_ms = it->u.phase.ms;
+                    ev->last_ms = it->u.phase.last_ms;
+                }
                 c->sub = 1;
                 return 1;
             }
             /* count=down: number k on end - k seconds, for the whole seconds
              * after the phase's own cue has ended */
-            while (c->sub <= it->u.phase.ncount) {
-                int k = it->u.phase.ncount - c->sub + 1;
+            while (c->sub <= ncount) {
+                int k = ncount - c->sub + 1;
                 int64_t at = end - (int64_t)k * tl->rate;
                 c->sub++;
                 if (at < frame + it->u.phase.cue_frames)
@@ -123,9 +135,13 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
             ev->cue_frames = it->len.cf;
             break;
         case IT_WAIT: {
-            xtime end = {start.ms + it->len.ms, start.cf + it->len.cf};
+            xtime end = {start.ms + len_ms, start.cf + it->len.cf};
             ev_init(ev, TL_EV_WAIT, it, frame, depth);
             ev->frames = tl_to_frame(tl, end) - frame;
+            if (it->u.wait.last_ms > 0) {
+                ev->first_ms = it->u.wait.ms;
+                ev->last_ms = it->u.wait.last_ms;
+            }
             break;
         }
         case IT_BELL:
