@@ -1121,6 +1121,71 @@ static int teardown_all(void **state)
 }
 
 /* Runs every test above. */
+
+/* ---- stepped durations ------------------------------------------------- */
+
+/* FIRST..LAST inside repeat COUNT: a phase's and a wait's, literal or $param
+ * on either side; the innermost repeat counts (also inside a repeat for). */
+static void test_stepped(void **state)
+{
+    (void)state;
+    ast_session *s = parse_ok(H "param kort 4s\nparam lang 7s\nrepeat 4\n"
+                                "  phase \"Vasthouden\" 4s..7s tone=steady\n"
+                                "  phase \"b\" $kort..$lang\n"
+                                "  wait 1s..$lang\n"
+                                "  wait 2s\n"
+                                "end\n"
+                                "repeat for 10m\n  repeat 3\n    phase \"c\" 1.5s..500ms\n  end\nend\n");
+    const ast_node *r = s->body;
+    assert_int_equal(r->kind, AST_REPEAT);
+    const ast_node *p = r->u.repeat.body;
+    assert_int_equal(p->kind, AST_PHASE);
+    assert_int_equal(p->u.phase.stepped, 1);
+    assert_int_equal(p->u.phase.dur.ms, 4000);
+    assert_int_equal(p->u.phase.last.ms, 7000);
+    assert_int_equal(p->u.phase.dur.loc.col, 22);
+    assert_int_equal(p->u.phase.last.loc.col, 26);
+    assert_int_equal(p->u.phase.tone, ADEM_TONE_STEADY);
+    p = p->next;
+    assert_string_equal(p->u.phase.dur.param, "kort");
+    assert_string_equal(p->u.phase.last.param, "lang");
+    assert_int_equal(p->u.phase.last.type, AST_DURATION);
+    assert_int_equal(p->u.phase.last.loc.col, 20);
+    p = p->next;
+    assert_int_equal(p->kind, AST_WAIT);
+    assert_int_equal(p->u.wait.stepped, 1);
+    assert_int_equal(p->u.wait.dur.ms, 1000);
+    assert_string_equal(p->u.wait.last.param, "lang");
+    p = p->next;
+    assert_int_equal(p->u.wait.stepped, 0);
+    assert_int_equal(p->u.wait.dur.ms, 2000);
+    const ast_node *c = r->next->u.repeat.body->u.repeat.body;
+    assert_int_equal(c->u.phase.dur.ms, 1500);
+    assert_int_equal(c->u.phase.last.ms, 500);
+    session_free(s);
+}
+
+/* Where a stepped duration is not allowed, and how it is mistyped. */
+static void test_stepped_errors(void **state)
+{
+    (void)state;
+    expect_error(H "phase \"a\" 4s..7s\n", 2, 11, "belongs inside repeat COUNT");
+    expect_error(H "wait 4s..7s\n", 2, 6, "belongs inside repeat COUNT");
+    expect_error(H "repeat for 10m\n  phase \"a\" 4s..7s\nend\n", 3, 13, "`repeat for` has no fixed count");
+    expect_error(H "repeat 3\n  repeat for 1m\n    wait 1s..2s\n  end\nend\n", 4, 10, "repeat COUNT");
+    expect_error(H "repeat for 4s..7s\n  wait 1s\nend\n", 2, 12, "repeat for takes one duration");
+    expect_error(H "repeat 2\n  wait 4s..\nend\n", 3, 8, "needs a first and a last value");
+    expect_error(H "repeat 2\n  wait ..7s\nend\n", 3, 8, "needs a first and a last value");
+    expect_error(H "repeat 2\n  wait 1s..2s..3s\nend\n", 3, 8, "more than one '..'");
+    expect_error(H "repeat 2\n  wait 1s..7x\nend\n", 3, 12, "7x");
+    expect_error(H "repeat 2\n  wait 1s..0s\nend\n", 3, 12, "cannot last 0s");
+    expect_error(H "repeat 2\n  wait $a..2s\nend\n", 3, 8, "unknown parameter '$a'");
+    expect_error(H "param n 3\nrepeat 2\n  wait 1s..$n\nend\n", 4, 12, "is an integer parameter");
+    /* a parameter's name without $ where a duration or count goes */
+    expect_error(H "param pauze 2s\nwait pauze\n", 3, 6, "write $pauze");
+    expect_error(H "param rondes 4\nrepeat rondes\n  wait 1s\nend\n", 3, 8, "did you mean the parameter $rondes");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1144,6 +1209,8 @@ int main(void)
         cmocka_unit_test(test_parse_file),
         cmocka_unit_test(test_valid_name),
         cmocka_unit_test(test_lexer_tokens),
+        cmocka_unit_test(test_stepped),
+        cmocka_unit_test(test_stepped_errors),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
