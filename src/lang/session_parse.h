@@ -36,6 +36,22 @@ int session_parse(const char *path, const char *text, size_t len, ast_session **
  * path (status ADEM_EXIT_INPUT). */
 int session_parse_file(const char *path, ast_session **out, adem_diag *d);
 
+/* Like session_parse, for `adem check`: reports every independent mistake,
+ * one per line, into errs (which keeps the first ADEM_DIAG_LIST_MAX and counts
+ * the rest), going on at the next line after each: a statement with a
+ * mistake is left out, a repeat whose count is wrong still reads its lines up
+ * to its `end`, and a mistake that only follows from another (the `end` of a
+ * refused repeat, a parameter whose default was wrong) is not reported again.
+ * Returns 0 and *out when there was none; else -1, with *out holding the
+ * statements that were read without a mistake (for further checks, e.g. of
+ * the cues they name; never to be played), or NULL when nothing could be read
+ * (no such file, out of memory). */
+int session_parse_collect(const char *path, const char *text, size_t len, ast_session **out,
+                          adem_diag_list *errs);
+
+/* session_parse_file with session_parse_collect's reporting. */
+int session_parse_file_collect(const char *path, ast_session **out, adem_diag_list *errs);
+
 /* Frees a session returned by session_parse*. NULL is a no-op. */
 void session_free(ast_session *s);
 

@@ -1186,6 +1186,106 @@ static void test_stepped_errors(void **state)
     expect_error(H "param rondes 4\nrepeat rondes\n  wait 1s\nend\n", 3, 8, "did you mean the parameter $rondes");
 }
 
+
+/* ---- every mistake in one run (adem check) ----------------------------- */
+
+/* Collects the mistakes of text; checks their lines (want[], n of them, in
+ * order) and that each has the general form. Returns the session read. */
+static ast_session *collect_lines(const char *text, const int *want, int n)
+{
+    adem_diag_list errs;
+    ast_session *s = NULL;
+    diag_list_clear(&errs);
+    int rc = session_parse_collect("t.adem", text, strlen(text), &s, &errs);
+    int ok = rc == (n ? -1 : 0) && errs.n == n && errs.more == 0;
+    for (int i = 0; ok && i < n; i++)
+        ok = errs.item[i].line == want[i] && strcmp(errs.item[i].file, "t.adem") == 0 &&
+             errs.item[i].col > 0 && strchr(errs.item[i].msg, ';') != NULL;
+    if (!ok) {
+        for (int i = 0; i < errs.n; i++)
+            print_error("  got %d:%d %s\n", errs.item[i].line, errs.item[i].col, errs.item[i].msg);
+        fail_msg("rc %d, %d mistakes (+%d), want %d\n--- text:\n%s", rc, errs.n, errs.more, n, text);
+    }
+    return s;
+}
+
+/* Five independent mistakes: five lines, nothing that only follows from
+ * them; the statements without a mistake are kept. */
+static void test_collect_five(void **state)
+{
+    (void)state;
+    static const char text[] = H "param rondes 4\nvoice nl\n"
+                                 "speek intro_478\n"                                   /* 4 */
+                                 "repeat rondes\n"                                     /* 5 */
+                                 "  phase \"Adem in\" 4 cue=adem_in_neus tone=rise\n"  /* 6 */
+                                 "  phase \"Vasthouden\" 7s tone=stedy\n"              /* 7 */
+                                 "  phase \"Adem uit\" 8s cue=adem_uit_mond\n"
+                                 "end\n"
+                                 "wait $pauze\n"                                       /* 10 */
+                                 "speak afsluiting\n";
+    const int want[] = {4, 5, 6, 7, 10};
+    ast_session *s = collect_lines(text, want, 5);
+    assert_non_null(s);
+    assert_string_equal(s->title, "T");
+    assert_int_equal(s->nparams, 1);
+    /* kept: the repeat (with its good phase), the wait, the last speak */
+    const ast_node *r = s->body;
+    assert_int_equal(r->kind, AST_REPEAT);
+    assert_int_equal(r->u.repeat.body->kind, AST_PHASE);
+    assert_string_equal(r->u.repeat.body->u.phase.cue, "adem_uit_mond");
+    assert_int_equal(r->next->kind, AST_WAIT);
+    assert_string_equal(r->next->next->u.speak.cue, "afsluiting");
+    session_free(s);
+    /* the same file stops at the first for session_parse */
+    expect_error(text, 4, 1, "did you mean 'speak'");
+}
+
+/* Mistakes that would cascade are reported once; lexical mistakes are
+ * passed over to the next line; more than 20 are counted. */
+static void test_collect_no_cascade(void **state)
+{
+    (void)state;
+    /* a misspelt `end`: one mistake, not also "no end" */
+    const int a[] = {4};
+    session_free(collect_lines(H "repeat 2\n  wait 1s\nned\n", a, 1));
+    /* a missing `end`: one mistake */
+    const int b[] = {2};
+    session_free(collect_lines(H "repeat 2\n  wait 1s\nwait 2s\n", b, 1));
+    /* a wrong count: its `end` is still its own */
+    const int c[] = {2, 5};
+    session_free(collect_lines(H "repeat x\n  wait 1s\nend\nwait 0s\n", c, 2));
+    /* a parameter with a wrong default: its uses are not unknown */
+    const int d[] = {2};
+    session_free(collect_lines(H "param p 4x\nwait $p\nrepeat $p\n  wait 1s\nend\n", d, 1));
+    /* lexical mistakes: an open string, invalid UTF-8, a control character */
+    const int e[] = {2, 3, 4, 6};
+    session_free(collect_lines(H "mark \"open\nmark \"\xff\"\nwait\x01 1s\nwait 1s\n`end`\n", e, 4));
+    /* two mistakes on one line: one line */
+    const int f[] = {2};
+    session_free(collect_lines(H "phase \"a\" 0s tone=x\n", f, 1));
+    /* no session line: said once, the statements are still read */
+    const int g[] = {1, 2};
+    session_free(collect_lines("wait 1s\nwait 0s\n", g, 2));
+    /* all of a repeat's lines wrong: not also "nothing to repeat" */
+    const int h[] = {3};
+    session_free(collect_lines(H "repeat 2\n  wiat 1s\nend\n", h, 1));
+    /* 25 mistakes: 20 kept, 5 counted */
+    char big[2048] = H;
+    for (int i = 0; i < 25; i++)
+        strcat(big, "wait 0s\n");
+    adem_diag_list errs;
+    ast_session *s = NULL;
+    diag_list_clear(&errs);
+    assert_int_equal(session_parse_collect("t.adem", big, strlen(big), &s, &errs), -1);
+    assert_int_equal(errs.n, 20);
+    assert_int_equal(errs.more, 5);
+    assert_int_equal(diag_list_count(&errs), 25);
+    assert_int_equal(errs.item[19].line, 21);
+    session_free(s);
+    /* a valid file: 0, no mistakes */
+    session_free(collect_lines(EXAMPLE, NULL, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1211,6 +1311,8 @@ int main(void)
         cmocka_unit_test(test_lexer_tokens),
         cmocka_unit_test(test_stepped),
         cmocka_unit_test(test_stepped_errors),
+        cmocka_unit_test(test_collect_five),
+        cmocka_unit_test(test_collect_no_cascade),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
