@@ -1,6 +1,6 @@
-/* cmd_show: `adem show` (the timeline for people, or as JSON for tools),
- * `adem check` and `adem list`. All of them walk a laid-out timeline; none
- * decodes audio (cue lengths come from the files' headers). */
+/* cmd_show: `adem show` (the timeline for people, or as JSON for tools) and
+ * `adem list`. Both walk a laid-out timeline; neither decodes audio (cue
+ * lengths come from the files' headers). `adem check` is in cmd_check.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -209,30 +209,6 @@ int cmd_show(const cli_opts *o)
         return ADEM_EXIT_RUNTIME;
     }
     return 0;
-}
-
-int cmd_check(const cli_opts *o)
-{
-    if (o->nargs == 0) {
-        fprintf(stderr, "adem: check needs a FILE; e.g. adem check mijn-sessie.adem\n");
-        return ADEM_EXIT_INPUT;
-    }
-    int worst = 0;
-    for (int i = 0; i < o->nargs; i++) {
-        adem_diag d;
-        diag_clear(&d);
-        prep_options po;
-        /* decode the cues too: a cue damaged after its header is found now,
-         * not in front of a class */
-        cli_prep_options(o, SHOW_RATE, 1, &po);
-        prep *p = NULL;
-        if (prep_new(&o->args[i], 1, &po, &p, &d) != 0) {
-            int st = cli_report(&d);
-            worst = st > worst ? st : worst;
-        }
-        prep_free(p);
-    }
-    return worst;
 }
 
 typedef struct list_ctx {

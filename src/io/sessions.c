@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/textdist.h"
 #include "io/paths.h"
 #include "sys/platform.h"
 #include "lang/session_lex.h" /* ADEM_SESSION_MAX_LINE */
@@ -66,6 +67,13 @@ typedef struct names_ctx {
     size_t n, used;
 } names_ctx;
 
+/* Offers a session's name (built-in or the user's) as a suggestion. */
+static int near_name(const session_entry *e, void *ctx)
+{
+    textdist_near_try(ctx, e->name);
+    return 0;
+}
+
 static int add_name(const session_entry *e, void *ctx)
 {
     names_ctx *c = ctx;
@@ -94,6 +102,14 @@ int sessions_resolve(const char *target, const char *from, char *buf, size_t n, 
             char names[512] = "";
             names_ctx c = {names, sizeof names, 0};
             sessions_each(add_name, &c);
+            textdist_near near;
+            textdist_near_init(&near, target, strlen(target));
+            sessions_each(near_name, &near);
+            if (textdist_near_best(&near))
+                return diag_set(d, NULL, 0, 0,
+                                "no session named '%s'; did you mean '%s'? (the built-in sessions are %s; "
+                                "see `adem list`)",
+                                target, textdist_near_best(&near), names);
             return diag_set(d, NULL, 0, 0,
                             "no session named '%s'; the built-in sessions are %s (see `adem list`), "
                             "or give the path to a .adem file",

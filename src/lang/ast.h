@@ -129,6 +129,7 @@ typedef struct ast_session {
     const char *description; /* or NULL */
     const char *voice;       /* `voice PACK`, or NULL */
     ast_loc voice_loc;
+    int voice_bad;           /* session_parse_collect: the voice line had a mistake */
     int nparams;
     ast_param *params;       /* in declaration order */
     ast_node *body;          /* first timed statement, or NULL for none */

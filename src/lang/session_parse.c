@@ -136,6 +136,9 @@ static int recover(parser *P)
         return -1;
     diag_list_add(P->errs, P->d);
     P->nerrs++;
+    if (P->lex_failed && !P->ls.in_line)
+        return -1; /* the text itself (encoding, control characters, a line too
+                      long): one mistake for the file, not one per line */
     for (;;) {
         if (P->lex_failed) {
             P->lex_failed = 0;
@@ -558,9 +561,11 @@ static int stmt_voice(parser *P, ast_node **out)
                       "a second voice line (the first is on line %d); a session has one voice, remove one",
                       P->voice_line);
     P->voice_line = P->tok.line;
-    if (advance(P) != 0)
+    P->s->voice_bad = 1; /* until it is read */
+    if (advance(P) != 0 || parse_name(P, &P->s->voice, &P->s->voice_loc, "pack name", "voice nl") != 0)
         return -1;
-    return parse_name(P, &P->s->voice, &P->s->voice_loc, "pack name", "voice nl");
+    P->s->voice_bad = 0;
+    return 0;
 }
 
 static int param_rule(parser *P, ast_param *pp);
@@ -918,6 +923,12 @@ static int stmt_repeat(parser *P, ast_node **out)
 {
     if (P->depth >= ADEM_SESSION_MAX_DEPTH) {
         P->refused_repeats++;
+        if (P->refused_repeats > 1 && P->errs) { /* said once: skip its line */
+            while (!at_end(P))
+                if (advance(P) != 0)
+                    return -1;
+            return 0;
+        }
         return ERR_AT(P, &P->tok,
                       "repeats are nested more than %d deep here; flatten them or move the inner part "
                       "into its own session and play it",
@@ -1340,11 +1351,15 @@ static int parse_file(parser *P)
         if (P->lex_failed && recover(P) != 0)
             return -1;
     const lex_token *t = &P->tok;
+    if (t->kind == LEX_EOF && P->nerrs > 0)
+        return -1; /* its first line had a mistake, said already */
     if (t->kind == LEX_EOF) {
         ERR_AT(P, t, "this file has no statements; a session starts with session \"Title\"");
         return recover(P) == 0 ? -1 : -1;
     }
-    if (!is_word(t, "session")) {
+    if (!is_word(t, "session") && P->nerrs > 0) {
+        /* the session line had a mistake, said already: read on from here */
+    } else if (!is_word(t, "session")) {
         show(t->raw, t->raw_n, buf);
         if (t->kind == LEX_WORD && textdist(t->s, t->n, "session") <= 2)
             ERR_AT(P, t, "unknown statement '%s'; did you mean 'session'? A session starts with session \"Title\"",

@@ -34,7 +34,21 @@ typedef struct builder {
     timeline *tl;
     const tl_options *o;
     adem_diag *d;
+    adem_diag_list *errs; /* timeline_check: every mistake goes here */
+    int nerrs;
 } builder;
+
+/* After a mistake (b->d set): with a list (timeline_check), records it and
+ * returns 0 so building goes on with the next statement; else -1. Running
+ * out of memory always stops. */
+static int mistake(builder *b)
+{
+    if (!b->errs || b->d->status != ADEM_EXIT_INPUT)
+        return -1;
+    diag_list_add(b->errs, b->d);
+    b->nerrs++;
+    return 0;
+}
 
 /* Returns a duration in ms for the integer `n` written without a unit for a
  * duration parameter whose default is def_ms: the largest of h, m, s that
@@ -569,8 +583,11 @@ static int build_list(builder *b, const scope *sc, const ast_node *n, int depth,
     *first = -1;
     for (; n; n = n->next) {
         int idx = build_node(b, sc, n, depth, rep);
-        if (idx < 0)
-            return -1;
+        if (idx < 0) {
+            if (mistake(b) != 0)
+                return -1;
+            continue; /* left out */
+        }
         if (prev < 0)
             *first = idx;
         else
@@ -621,12 +638,14 @@ static int apply_sets(builder *b, const ast_session *s, pval *vals, int *used)
                 continue;
             char err[UNITS_ERR_MAX], def[64];
             format_default(&s->params[j], def, sizeof def);
-            if (parse_typed(&s->params[j], ov->value, &vals[j].v, err) != 0)
-                return diag_set(b->d, NULL, 0, 0,
-                                "--set %s=%s: %s (parameter '%s' of %s is %s, default %s)", ov->name,
-                                ov->value, err, ov->name, s->path,
-                                type_name(s->params[j].def.type), def);
             used[i] = 1;
+            if (parse_typed(&s->params[j], ov->value, &vals[j].v, err) != 0) {
+                diag_set(b->d, NULL, 0, 0, "--set %s=%s: %s (parameter '%s' of %s is %s, default %s)", ov->name,
+                         ov->value, err, ov->name, s->path, type_name(s->params[j].def.type), def);
+                vals[j].v = s->params[j].def; /* go on with the default */
+                if (mistake(b) != 0)
+                    return -1;
+            }
         }
     }
     return 0;
@@ -638,8 +657,30 @@ void tl_options_init(tl_options *o)
     o->tempo_milli = 1000;
 }
 
+static int build_all(const ast_session *const *sessions, int n, const tl_options *o_in, timeline **out,
+                     adem_diag *d, adem_diag_list *errs);
+
 int timeline_build(const ast_session *const *sessions, int n, const tl_options *o_in,
                    timeline **out, adem_diag *d)
+{
+    return build_all(sessions, n, o_in, out, d, NULL);
+}
+
+int timeline_check(const ast_session *const *sessions, int n, const tl_options *o, timeline **out,
+                   adem_diag_list *errs)
+{
+    adem_diag d;
+    diag_clear(&d);
+    int before = diag_list_count(errs);
+    int rc = build_all(sessions, n, o, out, &d, errs);
+    if (rc != 0 && diag_list_count(errs) == before)
+        diag_list_add(errs, &d); /* it stopped at once: a wrong option, no memory */
+    return rc;
+}
+
+/* timeline_build, or with errs timeline_check: the one builder. */
+static int build_all(const ast_session *const *sessions, int n, const tl_options *o_in, timeline **out,
+                     adem_diag *d, adem_diag_list *errs)
 {
     tl_options o = *o_in;
     if (o.tempo_milli == 0)
@@ -653,7 +694,7 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
     if (!tl)
         return diag_runtime(d, "out of memory while compiling the session");
     tl->tempo_milli = o.tempo_milli;
-    builder b = {tl, &o, d};
+    builder b = {tl, &o, d, errs, 0};
     int *used = calloc((size_t)(o.nsets ? o.nsets : 1), sizeof *used);
     ast_loc top = {0, 0};
     int rc = used ? 0 : diag_runtime(d, "out of memory while compiling the session");
@@ -705,12 +746,14 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
         prev = idx;
     }
     for (int i = 0; rc == 0 && i < o.nsets; i++)
-        if (!used[i])
+        if (!used[i]) {
             rc = diag_set(d, NULL, 0, 0, "--set %s: no session here has a parameter '%s'; "
                           "see `adem show` or the session file for its parameters",
                           o.sets[i].name, o.sets[i].name);
+            rc = mistake(&b) == 0 ? 0 : -1;
+        }
     free(used);
-    if (rc != 0) {
+    if (rc != 0 && !(errs && b.nerrs > 0 && d->status == ADEM_EXIT_INPUT)) {
         timeline_free(tl);
         return -1;
     }
@@ -718,7 +761,7 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
     int first_real = o.lead_in ? 1 : 0;
     tl->title = n > first_real ? sessions[first_real]->title : "";
     *out = tl;
-    return 0;
+    return b.nerrs > 0 || rc != 0 ? -1 : 0;
 }
 
 void timeline_free(timeline *tl)

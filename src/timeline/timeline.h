@@ -90,6 +90,15 @@ typedef struct tl_cue {
 int timeline_build(const ast_session *const *sessions, int n, const tl_options *o,
                    timeline **out, adem_diag *d);
 
+/* Like timeline_build, for `adem check`: every mistake (one per statement,
+ * and each wrong --set) goes to errs and building goes on without that
+ * statement. Returns 0 and *out when there was none; else -1 with *out the
+ * timeline of the statements without a mistake (its cues can still be
+ * checked; never lay it out or play it), or NULL when nothing could be built
+ * (out of memory, a wrong --tempo or --gap: then errs holds that). */
+int timeline_check(const ast_session *const *sessions, int n, const tl_options *o, timeline **out,
+                   adem_diag_list *errs);
+
 /* Frees a timeline. NULL is a no-op. Not for the audio thread. */
 void timeline_free(timeline *tl);
 
