@@ -83,6 +83,20 @@ static void check_ast_cues(const ast_session *s, const ast_node *n, const char *
     }
 }
 
+/* Adds warning d to l unless l has one of its kind (the first word of its
+ * message) for the same statement already: a repeat says it once. */
+static void warn_add(adem_diag_list *l, const adem_diag *d)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->item[i].line == d->line && strcmp(l->item[i].file, d->file) == 0 &&
+            strncmp(l->item[i].msg, d->msg, 4) == 0)
+            return;
+    if (l->n < ADEM_DIAG_LIST_MAX)
+        l->item[l->n++] = *d;
+    else
+        l->more++;
+}
+
 /* Prints "adem: warning: FILE:LINE:COL: ..." lines for the laid-out timeline:
  * a voice cue that is still speaking when the next cue starts, and a label
  * longer than the live display shows (UI_LABEL_COLS). One per statement. */
@@ -103,7 +117,7 @@ static void warnings(const timeline *tl, adem_diag_list *warns)
                      "the label \"%s\" has %d characters, the live display shows %d; shorten it (the "
                      "rest is cut off with ...)",
                      ev.label, ui_columns(ev.label), UI_LABEL_COLS);
-            diag_list_add(warns, &d);
+            warn_add(warns, &d);
         }
         int speaks = ev.cue >= 0 && (ev.kind == TL_EV_CUE || ev.kind == TL_EV_PHASE);
         if (!speaks)
@@ -115,7 +129,7 @@ static void warnings(const timeline *tl, adem_diag_list *warns)
                      "overlap; give it more time before the next cue, or a shorter cue",
                      timeline_cue(tl, prev.cue)->id, timeline_cue(tl, ev.cue)->id, ev.loc.line,
                      (long long)(over / rate), (long long)(over % rate * 100 / rate));
-            diag_list_add(warns, &d);
+            warn_add(warns, &d);
         }
         if (ev.frame + ev.cue_frames > prev_end) { /* the cue that ends last */
             prev = ev;
