@@ -7,6 +7,10 @@
  *              | phase | repeat | repeat_for | end | bed | mark | play
  * `session` must be the first statement. `description`, `param` and `voice`
  * appear at the top level only (not inside a repeat), each name once.
+ * A phase's or wait's duration may be stepped, FIRST..LAST (each a duration
+ * or a $param), only inside `repeat COUNT` (the innermost repeat around it,
+ * not a `repeat for`); the timeline compiler checks that the step is whole
+ * milliseconds once the count is known.
  * One function per grammar rule lives in session_parse.c, the rule above it.
  *
  * Limits (each refused with a clear message, never a crash): a file of at most

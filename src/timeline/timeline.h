@@ -17,7 +17,10 @@
  * milliseconds, scaled by the tempo) and cue_frames the sum of the lengths of
  * the spoken cues before it (`speak` advances the clock by its cue's length).
  * Never by adding rounded steps: the last frame of a 10-hour session is what
- * the arithmetic says.
+ * the arithmetic says. A stepped duration (FIRST..LAST in `repeat COUNT`)
+ * lasts FIRST + i*(LAST-FIRST)/(COUNT-1) ms in cycle i, a whole number of
+ * milliseconds (else timeline_build refuses it, saying what would work), so
+ * every start is still exact (timeline/tl_repr.h).
  *
  * Plain C11, no POSIX. Everything here allocates or may: never call it from
  * the audio thread. */
