@@ -858,6 +858,65 @@ static void test_stepped_24h(void **state)
     tc_free(&t);
 }
 
+
+/* timeline_check: every wrong statement and --set is reported and building
+ * goes on; the statements without a mistake are kept (their cues are there). */
+static void test_check_collects(void **state)
+{
+    (void)state;
+    static const mem_file files[] = {{"ok", "session \"ok\"\nwait 1s\n"}};
+    tc t;
+    memset(&t, 0, sizeof t);
+    const char *text = "session \"x\"\nparam p 50\nparam w 2s\n"
+                       "play nergens\n"                 /* 4: no such session */
+                       "speak a\n"
+                       "phase \"p\" 1s pulse=$p\n"      /* 6: fine with the default */
+                       "repeat 8\n  wait 4s..7s\nend\n" /* 8: not whole ms */
+                       "play ok x=1\n"                  /* 10: no parameter x */
+                       "speak b\n";
+    assert_int_equal(session_parse("t.adem", text, strlen(text), &t.s, &t.d), 0);
+    tl_override sets[3] = {{"p", "500"}, {"w", "x"}, {"q", "1"}};
+    tl_options o;
+    tl_options_init(&o);
+    o.sets = sets;
+    o.nsets = 3;
+    t.loader.files = files;
+    t.loader.n = 1;
+    o.load = mem_load;
+    o.load_ctx = &t.loader;
+    const ast_session *ss[1] = {t.s};
+    adem_diag_list errs;
+    diag_list_clear(&errs);
+    assert_int_equal(timeline_check(ss, 1, &o, &t.tl, &errs), -1);
+    assert_non_null(t.tl);
+    /* --set w=x (no line), then the statements in order, then --set q */
+    int lines[8], n = errs.n;
+    for (int i = 0; i < n; i++)
+        lines[i] = errs.item[i].line;
+    assert_int_equal(n, 6);
+    assert_int_equal(lines[0], 0);
+    assert_non_null(strstr(errs.item[0].msg, "--set w=x"));
+    assert_int_equal(lines[1], 4);
+    assert_int_equal(lines[2], 6); /* pulse=500 from --set p=500 */
+    assert_int_equal(lines[3], 8);
+    assert_int_equal(lines[4], 10);
+    assert_non_null(strstr(errs.item[5].msg, "--set q"));
+    /* the good statements are there: both cues */
+    assert_int_equal(timeline_ncues(t.tl), 2);
+    assert_string_equal(timeline_cue(t.tl, 1)->id, "b");
+    tc_free(&t);
+    /* a valid session: 0, nothing reported, a whole timeline */
+    memset(&t, 0, sizeof t);
+    assert_int_equal(session_parse("t.adem", "session \"x\"\nwait 1s\n", 20, &t.s, &t.d), 0);
+    ss[0] = t.s;
+    tl_options_init(&o);
+    assert_int_equal(timeline_check(ss, 1, &o, &t.tl, &errs), 0);
+    assert_int_equal(diag_list_count(&errs), 6); /* unchanged */
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    assert_int_equal(timeline_frames(t.tl), 48000);
+    tc_free(&t);
+}
+
 /* ---- play --------------------------------------------------------------------- */
 
 /* A playlist: inner sessions inline, args typed per inner param, marks and
@@ -1020,6 +1079,7 @@ int main(void)
         cmocka_unit_test(test_stepped_nested),
         cmocka_unit_test(test_stepped_not_whole),
         cmocka_unit_test(test_stepped_24h),
+        cmocka_unit_test(test_check_collects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
