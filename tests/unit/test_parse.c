@@ -944,14 +944,33 @@ static void test_robustness(void **state)
                     buf[i] = subst[k];
                 else
                     continue;
-                ast_session *s = (ast_session *)1;
+                ast_session *s = (ast_session *)1, *c = NULL;
                 adem_diag d;
+                /* collect mode: the same verdict, the same first mistake,
+                 * and every mistake in the general form */
+                static adem_diag_list errs;
+                diag_list_clear(&errs);
+                int crc = session_parse_collect("t.adem", buf, len, &c, &errs);
+                for (int e = 0; e < errs.n; e++) {
+                    assert_true(errs.item[e].line >= 1 && errs.item[e].col >= 1);
+                    assert_non_null(strchr(errs.item[e].msg, ';'));
+                }
+                if (crc == 0)
+                    assert_non_null(c);
+                session_free(c);
                 if (session_parse("t.adem", buf, len, &s, &d) == 0) {
+                    assert_int_equal(crc, 0);
+                    assert_int_equal(errs.n, 0);
                     assert_non_null(s);
                     assert_non_null(s->title);
                     session_free(s);
                     ok++;
                 } else {
+                    assert_int_equal(crc, -1);
+                    assert_true(errs.n >= 1);
+                    assert_int_equal(errs.item[0].line, d.line);
+                    assert_int_equal(errs.item[0].col, d.col);
+                    assert_string_equal(errs.item[0].msg, d.msg);
                     assert_null(s);
                     assert_true(d.line >= 1 && d.col >= 1);
                     assert_true(d.msg[0] != '\0');
