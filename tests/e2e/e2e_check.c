@@ -304,6 +304,20 @@ static void test_voices_pack(void **state)
         fail_msg("want \"%s\" in \"%s\"", words, got);
     assert_null(strstr(got, "[not recorded]"));
     e2e_result_free(&r);
+    /* a pack's folder: its recordings and its transcript, each said */
+    if (mkdir(tp("eigen"), 0755) != 0 && errno != EEXIST)
+        fail_msg("mkdir: %s", strerror(errno));
+    e2e_write_impulse_cue(tp("eigen"), "hoi", 48000, 4800, 0.5f);
+    e2e_write_impulse_cue(tp("eigen"), "extra", 48000, 4800, 0.5f);
+    e2e_write_file(tp("eigen/transcript.tsv"), "hoi\tHoi daar.\nweg\tDag.\n");
+    const char *argv3[] = {"adem", "voices", tp("eigen"), NULL};
+    e2e_run(argv3, &r);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(e2e_count_lines(r.out), 4);
+    assert_non_null(strstr(r.out, "\nextra     (no words in transcript.tsv)\n"));
+    assert_non_null(strstr(r.out, "\nhoi       Hoi daar.\n"));
+    assert_non_null(strstr(r.out, "\nweg       Dag.  [not recorded]\n"));
+    e2e_result_free(&r);
     const char *argv2[] = {"adem", "voices", "nll", NULL};
     e2e_run(argv2, &r);
     assert_int_equal(r.status, 2);
