@@ -2,7 +2,7 @@
  * one run, and warnings about what is valid but probably not meant.
  *
  * A file is checked in rounds, each going on after a mistake:
- *   1. the text: session_parse_file_collect (one line per mistake);
+ *   1. the text: sessions_parse_file_collect (one line per mistake);
  *   2. with no mistake there: the timeline with the options (--set, --voice,
  *      --tempo), timeline_check, which also follows `play` lines;
  *   3. the voice cues the file names (from the timeline, or when the text has
@@ -177,9 +177,9 @@ static int check_one(const cli_opts *o, const char *arg, adem_diag_list *errs, a
         return cli_report(&d);
     if (!is_m3u(arg)) {
         ast_session *s = NULL;
-        session_parse_file_collect(path, &s, errs);
+        sessions_parse_file_collect(path, &s, errs);
         if (s && diag_list_count(errs) > 0 && !s->voice_bad) {
-            const char *pack = o->voice ? o->voice : s->voice ? s->voice : "nl";
+            const char *pack = o->tl.voice ? o->tl.voice : s->voice ? s->voice : "nl";
             check_ast_cues(s, s->body, pack, &cd, errs);
         } else if (s) {
             session_set *ss = sessions_new();
@@ -192,16 +192,8 @@ static int check_one(const cli_opts *o, const char *arg, adem_diag_list *errs, a
             } else if (sessions_load(ss, arg, NULL, &top, &key, &d) != 0) {
                 diag_list_add(errs, &d);
             } else {
-                tl_options to;
-                tl_options_init(&to);
-                to.sets = po.sets;
-                to.nsets = po.nsets;
-                to.voice = po.voice;
-                to.tempo_milli = po.tempo_milli;
-                to.keys = &key;
-                to.load = sessions_load;
-                to.load_ctx = ss;
-                timeline_check(&top, 1, &to, &tl, errs);
+                tl_loader ld = {&key, sessions_load, ss};
+                timeline_check(&top, 1, &o->tl, &ld, &tl, errs);
                 for (int i = 0; tl && i < timeline_ncues(tl); i++)
                     check_cue(timeline_cue(tl, i), &cd, errs);
             }

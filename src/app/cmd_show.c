@@ -190,7 +190,7 @@ int cmd_show(const cli_opts *o)
         return ADEM_EXIT_INPUT;
     }
     prep_options po;
-    cli_prep_options(o, o->rate ? o->rate : SHOW_RATE, 0, &po);
+    cli_prep_options(o, SHOW_RATE, 0, &po);
     prep *p = NULL;
     if (prep_new(o->args, o->nargs, &po, &p, &d) != 0)
         return cli_report(&d);
@@ -226,8 +226,10 @@ static int list_one(const session_entry *e, void *ctx)
     adem_diag d;
     diag_clear(&d);
     prep_options po;
+    tl_options to = c->o->tl; /* each session as it is: no overrides */
+    to.nsets = 0;
     cli_prep_options(c->o, SHOW_RATE, 0, &po);
-    po.nsets = 0;
+    po.tl = &to;
     prep *p = NULL;
     const char *path = e->path;
     char len[32] = "?";

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dupstr.h"
 #include "io/part_file.h"
 #include "sys/platform.h"
 
@@ -212,17 +213,6 @@ static int of_ieq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* A malloc'd copy of the first n bytes of s, or NULL. */
-static char *of_strndup(const char *s, size_t n)
-{
-    char *c = malloc(n + 1);
-    if (c) {
-        memcpy(c, s, n);
-        c[n] = '\0';
-    }
-    return c;
-}
-
 /* Creates the temporary file beside f->target (part_file.h) and sets f->tmp
  * and f->fp. Returns 0, or -1 with d set. */
 static int of_create_tmp(out_file *f, adem_diag *d)
@@ -293,7 +283,7 @@ static int of_check_folder(const char *path, adem_diag *d)
     size_t n = (size_t)(base - path);
     if (n > 1)
         n--; /* without the trailing separator, except for the root "/" */
-    char *dir = of_strndup(path, n);
+    char *dir = dupstr_n(path, n);
     int rc = 0;
     if (!dir)
         return diag_runtime(d, "not enough memory to write '%s'; close other programs", path);
@@ -308,6 +298,10 @@ static int of_check_folder(const char *path, adem_diag *d)
     free(dir);
     return rc;
 }
+
+/* The highest rate libvorbis's encoder accepts (its setup tables end at 200
+ * kHz; measured with libvorbis 1.3.7: 200000 encodes, 200001 does not). */
+#define OF_OGG_MAX_RATE 200000
 
 /* Opens a file (under a temporary name) or stdout; 0, or -1 with d set. */
 int out_file_open(const char *path, int rate, int channels, out_format fmt, out_file **out,
@@ -324,6 +318,11 @@ int out_file_open(const char *path, int rate, int channels, out_format fmt, out_
     if (strcmp(path, "-") != 0) {
         if (of_choose(path, fmt, &kind, &format, &s16, d) != 0)
             return -1;
+        if (kind == OF_OGG && rate > OF_OGG_MAX_RATE)
+            return diag_set(d, NULL, 0, 0,
+                            "cannot write '%s': Ogg Vorbis holds at most %d Hz, not %d; use --rate "
+                            "%d or lower, or write .flac or .wav",
+                            path, OF_OGG_MAX_RATE, rate, OF_OGG_MAX_RATE);
         if (platform_is_dir(path))
             return diag_set(d, NULL, 0, 0, "cannot write '%s': it is a folder; give a file name",
                             path);
@@ -341,7 +340,7 @@ int out_file_open(const char *path, int rate, int channels, out_format fmt, out_
     if ((size_t)channels * 4 > f->buf_size)
         f->buf_size = (size_t)channels * 4;
     f->buf = malloc(f->buf_size);
-    f->target = of_strndup(path, strlen(path));
+    f->target = dupstr(path);
     if (!f->buf || !f->target) {
         of_free(f, 0);
         return diag_runtime(d, "not enough memory to write '%s'; close other programs", path);

@@ -35,11 +35,6 @@
  * nothing is leaked. */
 int session_parse(const char *path, const char *text, size_t len, ast_session **out, adem_diag *d);
 
-/* Reads the file at path (at most ADEM_SESSION_MAX_BYTES) and parses it like
- * session_parse. A missing or unreadable file is an input error naming the
- * path (status ADEM_EXIT_INPUT). */
-int session_parse_file(const char *path, ast_session **out, adem_diag *d);
-
 /* Like session_parse, for `adem check`: reports every independent mistake,
  * one per line, into errs (which keeps the first ADEM_DIAG_LIST_MAX and counts
  * the rest), going on at the next line after each: a statement with a
@@ -52,9 +47,6 @@ int session_parse_file(const char *path, ast_session **out, adem_diag *d);
  * (no such file, out of memory). */
 int session_parse_collect(const char *path, const char *text, size_t len, ast_session **out,
                           adem_diag_list *errs);
-
-/* session_parse_file with session_parse_collect's reporting. */
-int session_parse_file_collect(const char *path, ast_session **out, adem_diag_list *errs);
 
 /* Frees a session returned by session_parse*. NULL is a no-op. */
 void session_free(ast_session *s);

@@ -46,6 +46,14 @@ typedef struct item {
                          stepped phase or wait; else 0) */
     int64_t off_step; /* ms added to off per iteration of the parent: the sum
                          of the len_step of the siblings before it (layout) */
+    /* Navigation, so that the real-time cursor can skip in O(depth) (built
+     * with the timeline, see timeline.c: index_block). A "stop" is where a
+     * skip lands: a phase, a mark, a session's start. */
+    int stop;         /* this item is a stop, or its subtree holds one */
+    int nav_next;     /* the first sibling from this one on (itself included)
+                         with stop set, or -1 */
+    int bed_prev;     /* the last BED item among the earlier siblings and their
+                         subtrees (in one iteration of the parent), or -1 */
     union {
         struct { int cue; } speak;
         struct {
@@ -77,6 +85,7 @@ typedef struct item {
             const char *title;        /* session title */
             xtime body;               /* the first iteration (layout) */
             int64_t body_step;        /* ms added to body per iteration (layout) */
+            int bed_last;             /* the last BED item in one iteration, or -1 */
         } block;
     } u;
 } item;
