@@ -77,3 +77,26 @@ void diag_print(const adem_diag *d, FILE *f)
     diag_format(d, buf, sizeof buf);
     fprintf(f, "%s\n", buf);
 }
+
+void diag_list_clear(adem_diag_list *l)
+{
+    l->n = 0;
+    l->more = 0;
+}
+
+int diag_list_add(adem_diag_list *l, const adem_diag *d)
+{
+    for (int i = 0; i < l->n; i++)
+        if (d->line > 0 && l->item[i].line == d->line && strcmp(l->item[i].file, d->file) == 0)
+            return 0;
+    if (l->n < ADEM_DIAG_LIST_MAX)
+        l->item[l->n++] = *d;
+    else
+        l->more++;
+    return 1;
+}
+
+int diag_list_count(const adem_diag_list *l)
+{
+    return l->n + l->more;
+}
