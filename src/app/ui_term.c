@@ -530,20 +530,20 @@ static void keys_line(const engine_status *st, const ui_view *v, int margin, int
     }
 }
 
-/* The one-screen key help (UI_SHOW_HELP). */
+/* The one-screen key help (UI_SHOW_HELP), the quit key first on its line. */
 static const char *const HELP_UNI[] = {
-    "spatie      pauze / verder (in een hold: verder)",
-    "n  \xe2\x86\x92       volgende stap, hoofdstuk of sessie",
-    "b  \xe2\x86\x90       terug naar het begin van deze stap",
-    "+ - \xe2\x86\x91 \xe2\x86\x93  volume (2 dB)      m  stil / geluid aan",
-    "q  Ctrl-C   stoppen            ?  hulp sluiten",
+    "spatie   pauze / verder (een hold: verder)",
+    "n  \xe2\x86\x92     volgende stap, hoofdstuk of sessie",
+    "b  \xe2\x86\x90     terug naar het begin van de stap",
+    "+ - \xe2\x86\x91 \xe2\x86\x93  volume (2 dB)   m  stil / geluid aan",
+    "q stoppen   ? of h terug",
 };
 static const char *const HELP_ASCII[] = {
-    "spatie      pauze / verder (in een hold: verder)",
-    "n  ->       volgende stap, hoofdstuk of sessie",
-    "b  <-       terug naar het begin van deze stap",
-    "+ - up/dn   volume (2 dB)      m  stil / geluid aan",
-    "q  Ctrl-C   stoppen            ?  hulp sluiten",
+    "spatie   pauze / verder (een hold: verder)",
+    "n  ->    volgende stap, hoofdstuk of sessie",
+    "b  <-    terug naar het begin van de stap",
+    "+ - up/down  volume (2 dB)   m  stil / geluid aan",
+    "q stoppen   ? of h terug",
 };
 
 int ui_format(const engine_status *st, const ui_view *v, char lines[UI_LINES][UI_LINE_MAX])
@@ -591,11 +591,6 @@ int ui_format(const engine_status *st, const ui_view *v, char lines[UI_LINES][UI
             put_fit(&l[4], nx, usable - margin, v->unicode);
         }
         keys_line(st, v, margin, usable, &l[5]);
-    }
-    if (v->show & UI_SHOW_HELP) {
-        /* the help has no keys line of its own: line 6 closes it */
-        spaces(&l[5], margin);
-        put(&l[5], "? of h: terug");
     }
     /* safety: nothing longer than the line (colour reset at the end) */
     for (int i = 0; i < UI_LINES; i++) {
