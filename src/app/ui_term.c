@@ -656,7 +656,12 @@ void ui_set_words(ui *u, const char *const *words, int n)
 static void plain(ui *u, const engine_status *st)
 {
     char when[32];
-    if (st->title && (st->title != u->p_title || st->session_no != u->p_session)) {
+    if (st->out_frames == 0 && st->step == ENGINE_STEP_NONE)
+        return; /* nothing has started yet (not even the first session) */
+    /* a new session: another title, or the same one played again (the
+     * status before the first event has no session number yet) */
+    int again = st->session_no > 0 && u->p_session > 0 && st->session_no != u->p_session;
+    if (st->title && (st->title != u->p_title || again)) {
         mmss(st->session_no > 0 ? st->session_start / u->rate : st->pos / u->rate, when,
              sizeof when);
         if (st->sessions > 1 && st->session_no > 0)
@@ -665,9 +670,10 @@ static void plain(ui *u, const engine_status *st)
         else
             fprintf(u->out, "%s  %s\n", when, st->title);
         u->p_title = st->title;
-        u->p_session = st->session_no;
         u->p_chapter = NULL;
     }
+    if (st->session_no > 0)
+        u->p_session = st->session_no;
     if (st->chapter && st->chapter != u->p_chapter) {
         mmss(st->pos / u->rate, when, sizeof when);
         fprintf(u->out, "%s  %s %s\n", when, u->unicode ? "\xe2\x80\x94" : "--", st->chapter);
