@@ -393,34 +393,50 @@ static void step_line(const engine_status *st, const ui_view *v, int margin, int
     if (st->phase_frames > 0 && st->step != ENGINE_STEP_NONE)
         snprintf(secs, sizeof secs, "%3lld s",
                  (long long)secs_up(st->phase_start + st->phase_frames - st->pos, v->rate));
-    snprintf(what, sizeof what, "%s%s%s", st->chapter ? st->chapter : "", st->chapter ? sep : "",
-             label);
     int avail = usable - margin;
-    int sc = ui_columns(secs), rc = ui_columns(round), wc = ui_columns(what);
+    int sc = ui_columns(secs), rc = 0, wc = 0;
     int tail = (sc ? sc + 1 : 0);
-    /* the label's column: a steady width so the bars line up, wider when the
-     * label needs it and there is room */
-    int labw = avail * 3 / 10;
-    if (labw < 12)
-        labw = 12;
-    if (wc > labw)
-        labw = wc;
-    int cells = 0;
-    if (bar) {
+    int labw = 0, cells = 0;
+    /* with a bar: the chapter, then the word "ronde" give way before the
+     * bar does (it is what guides the breath); the label column has a steady
+     * width so that the bars line up, wider when the label needs it */
+    for (int attempt = 0; bar && attempt < 3; attempt++) {
+        int chapter = st->chapter && attempt == 0;
+        if (attempt == 2 && st->rounds > 1)
+            snprintf(round, sizeof round, "%lld/%lld", (long long)st->round, (long long)st->rounds);
+        snprintf(what, sizeof what, "%s%s%s", chapter ? st->chapter : "", chapter ? sep : "",
+                 label);
+        wc = ui_columns(what);
+        rc = ui_columns(round);
+        labw = avail * 3 / 10;
+        if (labw < 12)
+            labw = 12;
+        if (wc > labw || avail < 50)
+            labw = wc;
+        int least = avail >= 40 ? 10 : 5;
         cells = avail - labw - 1 - (rc ? rc + 1 : 0) - 2 - tail;
-        if (cells < 6 && avail >= 40) { /* shrink the label column to keep a bar */
-            int want = 6 - cells;
-            int spare = labw - (wc < 12 ? wc : 12);
-            int take = want < spare ? want : spare;
-            labw -= take;
-            cells += take;
+        if (cells < least && attempt == 2 && labw - (least - cells) >= 8) {
+            labw -= least - cells; /* a long label is cut to keep the bar */
+            cells = least;
         }
-        if (cells < 3)
-            cells = 0;
+        if (cells >= least)
+            break;
+        cells = 0;
     }
     if (!cells) {
         /* no bar: the label and the round share the line before the seconds */
+        if (st->rounds > 1)
+            snprintf(round, sizeof round, "ronde %lld/%lld", (long long)st->round,
+                     (long long)st->rounds);
+        snprintf(what, sizeof what, "%s%s%s", st->chapter ? st->chapter : "",
+                 st->chapter ? sep : "", label);
+        wc = ui_columns(what);
+        rc = ui_columns(round);
         labw = avail - tail - (rc ? rc + 1 : 0);
+        if (wc > labw && st->chapter) { /* the chapter gives way to the label */
+            snprintf(what, sizeof what, "%s", label);
+            wc = ui_columns(what);
+        }
         if (rc && labw < 6) {
             round[0] = '\0';
             rc = 0;
@@ -428,7 +444,7 @@ static void step_line(const engine_status *st, const ui_view *v, int margin, int
         }
         if (labw < 1) {
             secs[0] = '\0';
-            tail = 0;
+            sc = tail = 0;
             labw = avail;
         }
     }
