@@ -92,7 +92,8 @@ static const command_def commands[] = {
      "  --channels N        output channels; the mix goes to all of them (room speakers)\n"
      "  --countdown DUR     soft ticks and a countdown before the start (group classes)\n"
      "  --no-ui             no live display and no keys (implied when stdout is not a\n"
-     "                      terminal): one plain line per phase, for cron and scripts\n"},
+     "                      terminal): one plain line per session start, chapter and\n"
+     "                      phase, as it happens, for cron and scripts\n"},
     {"render", C_RENDER, cmd_render, "adem render [OPTIONS] SESSION... -o FILE",
      "Writes the same audio that play would, to FILE: .wav, .flac or .ogg by its\n"
      "extension. -o - writes raw interleaved little-endian PCM to stdout.\n"

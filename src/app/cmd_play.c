@@ -14,6 +14,7 @@
 #include "sys/signals.h"
 #include "rt/engine.h"
 #include "dev/out_device.h"
+#include "io/cue_words.h"
 #include "io/prepare.h"
 #include "app/ui_term.h"
 
@@ -111,6 +112,7 @@ int cmd_play(const cli_opts *o)
     time_t started = 0; /* when playback began, for the practice log */
     prep *p = NULL;
     player *pl = NULL;
+    cue_words *words = NULL;
     static player_cmd script[SCRIPT_MAX];
     int nscript = 0;
     outdev_info info;
@@ -143,14 +145,21 @@ int cmd_play(const cli_opts *o)
     pc.device = &info;
     pc.latency_ms = o->latency_ms;
     cli_engine_config(o, rate, channels, &pc.engine);
-    pc.ui = !tty_out ? UI_SILENT : (o->no_ui || console_is_dumb()) ? UI_PLAIN : UI_FULL;
+    /* --no-ui, or stdout not a terminal: the plain lines */
+    pc.ui = (!tty_out || o->no_ui || console_is_dumb()) ? UI_PLAIN : UI_FULL;
     pc.unicode = utf8_locale();
+    pc.color = ui_color_wanted(getenv("TERM"), getenv("NO_COLOR"));
+    if (rc == 0 && pc.ui == UI_FULL)
+        words = cue_words_load(prep_voicepack(p), prep_timeline(p));
+    pc.words = cue_words_table(words);
+    pc.nwords = cue_words_count(words);
     pc.keys = PLAYER_KEYS_NONE;
     pc.script = script;
     pc.nscript = nscript;
     pc.remote = 1; /* adem ctl, also with --no-ui and from cron */
     if (rc == 0 && pc.ui == UI_FULL && console_raw_enter() == 0)
         pc.keys = PLAYER_KEYS_TRANSPORT; /* the keys: only with the full display */
+    pc.engine.interactive = pc.keys != PLAYER_KEYS_NONE; /* a hold waits for the listener */
     if (rc == 0 && player_open(&pc, prep_timeline(p), prep_cues(p), &pl, &d) != 0)
         rc = cli_report(&d);
     if (rc == 0) {
@@ -189,6 +198,7 @@ int cmd_play(const cli_opts *o)
         if (started)
             cmd_log_played(o, p, args, nargs, started, st.pos, err);
     }
+    cue_words_free(words);
     prep_free(p);
     if (pa_up)
         outdev_terminate();

@@ -89,6 +89,10 @@ int player_run(player *p, player_end *end, adem_diag *d)
 {
     const player_config *c = &p->c;
     ui *u = c->ui != UI_SILENT ? ui_new(c->ui, stdout, c->engine.rate, c->unicode) : NULL;
+    if (u) {
+        ui_set_color(u, c->color);
+        ui_set_words(u, c->words, c->nwords);
+    }
     engine_status st;
     engine_status_now(p->e, &st); /* before the audio thread runs: it reads engine internals */
     *end = PLAYER_DONE;
@@ -145,6 +149,8 @@ int player_run(player *p, player_end *end, adem_diag *d)
             break;
         }
     }
+    if (*end != PLAYER_LOST)
+        ui_finish(u, *end == PLAYER_STOPPED);
     mpris_close(bus);
     control_close(ctl);
     ui_free(u);

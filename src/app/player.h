@@ -44,6 +44,11 @@ typedef struct player_config {
     const player_cmd *script;  /* in frame order, or NULL */
     int nscript;
     int remote;                /* listen for `adem ctl` (app/control.h) */
+    /* the display (read only when ui is not UI_SILENT): colour, and the
+     * words of each cue (ui_set_words; they must outlive the player) */
+    int color;
+    const char *const *words;
+    int nwords;
 } player_config;
 
 /* How a run ended. */

@@ -71,6 +71,43 @@ static void fetch(engine *e)
     e->next_voice_at = speaks ? e->next.frame : -1;
 }
 
+/* 1 for the events a skip lands on: a phase, a mark, a session's start, the
+ * end. */
+static int is_stop(tl_event_kind k)
+{
+    return k == TL_EV_PHASE || k == TL_EV_MARK || k == TL_EV_SESSION || k == TL_EV_END;
+}
+
+/* Copies the cursor src into dst: its fields and the stack entries in use
+ * (O(depth), not the whole stack). */
+static void cursor_copy(tl_cursor *dst, const tl_cursor *src)
+{
+    dst->tl = src->tl;
+    dst->depth = src->depth;
+    dst->sub = src->sub;
+    dst->done = src->done;
+    memcpy(dst->stack, src->stack, (size_t)src->depth * sizeof src->stack[0]);
+}
+
+/* Notes the next stop, where a skip would land (for the display's
+ * "volgende"): e->next when it is one, else the first stop after it, found
+ * on a copy of the cursor in O(depth) (tl_cursor_skip). Called when a stop
+ * has started, after a skip and at the start. */
+static void update_next(engine *e)
+{
+    const tl_event *ev = &e->next;
+    tl_event found;
+    if (e->have_next && !is_stop(ev->kind)) {
+        cursor_copy(&e->scratch, &e->cur);
+        tl_cursor_skip(&e->scratch);
+        ev = tl_cursor_next(&e->scratch, &found) ? &found : NULL;
+    } else if (!e->have_next)
+        ev = NULL;
+    e->next_kind = ev ? ev->kind : TL_EV_END;
+    e->next_label = ev && ev->kind != TL_EV_END ? ev->label : NULL;
+    e->status_dirty = 1;
+}
+
 /* Fills the engine's state for playing tl from its start: levels, limiter,
  * transport, ducking, status and the cursor. e was zeroed and its tables
  * and queues are set (setup/engine_new.c does both); no allocation, no
@@ -99,10 +136,12 @@ void engine_prepare(engine *e, const timeline *tl, const adem_cue *cues, const e
     e->duck_step = (1.0f - e->duck_floor) / (float)e->duck_ramp;
     e->next_voice_at = -1;
     e->title = timeline_title(tl);
+    e->speak_cue = -1;
     e->status_every = (int64_t)c->rate * STATUS_EVERY_MS / 1000;
     e->status_dirty = 1;
     tl_cursor_init(&e->cur, tl);
     fetch(e);
+    update_next(e);
 }
 
 int engine_done(const engine *e)
@@ -129,6 +168,9 @@ static void start_cue(engine *e, int cue)
 {
     if (cue < 0 || !e->cues[cue].samples || e->cues[cue].frames <= 0)
         return;
+    e->speak_cue = cue;
+    e->speak_end = e->pos + e->cues[cue].frames;
+    e->status_dirty = 1;
     if (e->pos + e->cues[cue].frames > e->voice_until)
         e->voice_until = e->pos + e->cues[cue].frames;
     for (int i = 0; i < MAX_CUES; i++) {
@@ -142,9 +184,14 @@ static void start_cue(engine *e, int cue)
     e->dropped++;
 }
 
-/* Sets what the display shows as the current step. */
-static void set_step(engine *e, const char *label, int64_t start, int64_t frames, adem_tone tone)
+/* Sets what the display shows as the current step (a phase's round is set
+ * by schedule before it starts; any other step has none). */
+static void set_step(engine *e, engine_step kind, const char *label, int64_t start, int64_t frames,
+                     adem_tone tone)
 {
+    e->step = kind;
+    if (kind != ENGINE_STEP_PHASE)
+        e->round = e->rounds = 0;
     e->step_label = label;
     e->step_start = start;
     e->step_frames = frames;
@@ -155,7 +202,7 @@ static void set_step(engine *e, const char *label, int64_t start, int64_t frames
 /* Starts a phase: its cue, tone and pulse. */
 static void start_phase(engine *e, const tl_event *ev)
 {
-    set_step(e, ev->label, ev->frame, ev->frames, ev->tone);
+    set_step(e, ENGINE_STEP_PHASE, ev->label, ev->frame, ev->frames, ev->tone);
     start_cue(e, ev->cue);
     if (ev->tone != ADEM_TONE_NONE) {
         int i = 0;
@@ -265,9 +312,52 @@ static void begin_tail(engine *e)
     e->tail_left = r < max ? r : max;
     if (r > max)
         e->tail_cut_at = (int64_t)TAIL_CUT_MS * e->cfg.rate / 1000;
-    set_step(e, NULL, e->pos, 0, ADEM_TONE_NONE);
+    set_step(e, ENGINE_STEP_NONE, NULL, e->pos, 0, ADEM_TONE_NONE);
     if (e->tail_left == 0)
         set_done(e);
+}
+
+/* Silences the foreground at once (cues, tones, bells, pulses); the bed
+ * comes back up from under the voice. */
+static void silence_foreground(engine *e)
+{
+    for (int i = 0; i < MAX_CUES; i++)
+        e->cv[i].frames = 0;
+    memset(e->tone_on, 0, sizeof e->tone_on);
+    memset(e->bell_on, 0, sizeof e->bell_on);
+    memset(e->pulse_on, 0, sizeof e->pulse_on);
+    e->voice_until = 0;
+    e->speak_cue = -1;
+}
+
+/* A hold starts. Without a listener (render, --no-ui) it is only a step of
+ * its max's length, like a wait. With one, the foreground fades out over
+ * ENGINE_FADE_MS and the position stops at the hold's end until
+ * release_hold (a bed keeps sounding). */
+static void start_hold(engine *e, const tl_event *ev)
+{
+    set_step(e, ENGINE_STEP_HOLD, ev->label, ev->frame, ev->frames, ADEM_TONE_NONE);
+    if (!e->cfg.interactive)
+        return;
+    e->hold = 1;
+    e->hold_max = ev->frames > 0;
+    e->hold_end = ev->frame + ev->frames;
+    e->hold_fade_pos = 0;
+    e->hold_fade_len = (int64_t)e->cfg.rate * ENGINE_FADE_MS / 1000;
+    if (e->hold_fade_len < 1)
+        e->hold_fade_len = 1;
+}
+
+/* Releases the hold: what follows starts from here, with the spacing it has
+ * after the hold's laid-out end (an early release jumps to that end). */
+static void release_hold(engine *e)
+{
+    if (e->hold == 1)
+        silence_foreground(e); /* still fading: cut the last few ms */
+    e->hold = 0;
+    if (e->pos < e->hold_end)
+        e->pos = e->hold_end;
+    e->status_dirty = 1;
 }
 
 /* Starts one event (its frame is e->pos). */
@@ -276,15 +366,25 @@ static void start_event(engine *e, const tl_event *ev)
     switch (ev->kind) {
     case TL_EV_SESSION:
         e->title = ev->label;
+        e->chapter = NULL;
+        if (ev->session_no > 0) {
+            e->session_no = ev->session_no;
+            e->session_start = ev->frame;
+            e->session_frames = ev->frames;
+        }
         e->status_dirty = 1;
         break;
     case TL_EV_CUE:
         if (ev->count_number == 0)
-            set_step(e, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
+            set_step(e, ENGINE_STEP_SPEAK, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
         start_cue(e, ev->cue);
         break;
     case TL_EV_WAIT:
-        set_step(e, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
+        set_step(e, ev->file ? ENGINE_STEP_WAIT : ENGINE_STEP_GAP, NULL, ev->frame, ev->frames,
+                 ADEM_TONE_NONE);
+        break;
+    case TL_EV_HOLD:
+        start_hold(e, ev);
         break;
     case TL_EV_PHASE:
         start_phase(e, ev);
@@ -296,7 +396,8 @@ static void start_event(engine *e, const tl_event *ev)
         set_bed(e, ev->noise, ev->gain);
         break;
     case TL_EV_MARK:
-        set_step(e, ev->label, ev->frame, 0, ADEM_TONE_NONE);
+        e->chapter = ev->label;
+        e->status_dirty = 1;
         break;
     case TL_EV_REPEAT:
         break;
@@ -342,7 +443,14 @@ static void take_commands(engine *e)
     while (spsc_pop(e->cmdq, &m) == 0) {
         if (is_done(e) || e->ts == T_STOPPING)
             continue;
+        if (e->hold && (m.cmd == ENGINE_CONTINUE || m.cmd == ENGINE_SKIP ||
+                        (m.cmd == ENGINE_TOGGLE && (e->ts == T_PLAY || e->ts == T_RESUMING)))) {
+            release_hold(e); /* space, n or `continue` go on from a hold */
+            continue;
+        }
         switch (m.cmd) {
+        case ENGINE_CONTINUE:
+            break; /* no hold: nothing to continue */
         case ENGINE_TOGGLE:
             m.cmd = (e->ts == T_PAUSED || e->ts == T_PAUSING) ? ENGINE_RESUME : ENGINE_PAUSE;
             /* fall through */
@@ -361,6 +469,11 @@ static void take_commands(engine *e)
             set_volume(e, e->volume_db + m.value);
             break;
         case ENGINE_STOP:
+            if (e->hold) { /* the bed fades with the rest; the position stays */
+                silence_foreground(e);
+                e->hold = 2;
+                e->hold_max = 0;
+            }
             fade_to(e, T_STOPPING, 0.0f, e->ts == T_PAUSED ? 1 : ENGINE_STOP_FADE_MS);
             break;
         }
@@ -373,24 +486,13 @@ int engine_command(engine *e, engine_cmd cmd, double value)
     return spsc_push(e->cmdq, &m);
 }
 
-/* 1 for the events a skip lands on: a phase, a mark, a session's start, the
- * end. */
-static int is_stop(tl_event_kind k)
-{
-    return k == TL_EV_PHASE || k == TL_EV_MARK || k == TL_EV_SESSION || k == TL_EV_END;
-}
-
 /* The skip's fade has ended: silence the foreground and jump to the next
  * phase, mark or session start, or to the end. The cursor jumps in O(depth)
  * (tl_cursor_skip), however much lies between; the bed and the title become
  * what they would be there had everything played. */
 static void do_skip(engine *e)
 {
-    for (int i = 0; i < MAX_CUES; i++)
-        e->cv[i].frames = 0;
-    memset(e->tone_on, 0, sizeof e->tone_on);
-    memset(e->bell_on, 0, sizeof e->bell_on);
-    memset(e->pulse_on, 0, sizeof e->pulse_on);
+    silence_foreground(e);
     if (e->have_next && !is_stop(e->next.kind)) {
         adem_noise noise;
         float gain;
@@ -400,11 +502,19 @@ static void do_skip(engine *e)
             set_bed(e, noise, gain);
         e->title = tl_cursor_title(&e->cur);
         fetch(e);
+        int64_t start, frames;
+        int no = tl_cursor_session(&e->cur, &start, &frames);
+        if (no > 0) {
+            e->session_no = no;
+            e->session_start = start;
+            e->session_frames = frames;
+        }
+        update_next(e);
     }
     if (e->have_next)
         e->pos = e->next.frame;
-    set_step(e, NULL, e->pos, 0, ADEM_TONE_NONE); /* the next phase/mark sets it */
-    e->voice_until = 0; /* the cues were cut: the bed comes back up */
+    /* the next phase/mark sets it */
+    set_step(e, ENGINE_STEP_NONE, NULL, e->pos, 0, ADEM_TONE_NONE);
     e->ts = T_PLAY;
     e->fade = 1.0f;
     e->status_dirty = 1;
@@ -423,6 +533,19 @@ void engine_status_now(const engine *e, engine_status *st)
     st->phase_start = e->step_start;
     st->phase_frames = e->step_frames;
     st->tone = e->step_tone;
+    st->step = e->step;
+    st->round = e->round;
+    st->rounds = e->rounds;
+    st->chapter = e->chapter;
+    st->cue = e->speak_cue;
+    st->cue_end = e->speak_end;
+    st->session_no = e->session_no;
+    st->sessions = timeline_sessions(e->tl);
+    st->session_start = e->session_start;
+    st->session_frames = e->session_frames;
+    st->next = e->next_label;
+    st->next_kind = e->next_kind;
+    st->holding = e->hold != 0;
     st->paused = e->ts == T_PAUSED || e->ts == T_PAUSING;
     st->stopping = e->ts == T_STOPPING;
     st->done = is_done(e);
@@ -480,7 +603,8 @@ static void duck(engine *e, int at, int n, int bed)
 {
     const float floor_ = e->duck_floor, step = e->duck_step;
     const int64_t until = e->voice_until;
-    const int64_t soon = e->next_voice_at >= 0 ? e->next_voice_at - e->duck_ramp : INT64_MAX;
+    const int64_t soon =
+        e->next_voice_at >= 0 && !e->hold ? e->next_voice_at - e->duck_ramp : INT64_MAX;
     float g = e->duck;
     if (!bed) {
         /* nothing to dip: follow the target at once */
@@ -565,12 +689,16 @@ static int schedule(engine *e, int n)
 {
     int i = 0;
     while (i < n && !is_done(e)) {
+        if (e->hold && e->hold_max && e->pos >= e->hold_end)
+            release_hold(e); /* its max has passed */
+        /* a skip's fade, and a hold at its end, keep the position */
+        int still = e->ts == T_SKIPPING || (e->hold && e->pos >= e->hold_end);
         /* start everything that is due, at most EVENTS_PER_CELL in a cell of
          * EVENT_CELL timeline frames (the rest in the next cell: the work
          * per call stays bounded, and it depends on timeline positions only,
          * so a render and a play still agree); a skip holds new starts */
         int capped = 0;
-        while (e->ts != T_SKIPPING && e->have_next && e->next.frame <= e->pos) {
+        while (!still && e->have_next && e->next.frame <= e->pos) {
             int64_t cell = e->pos / EVENT_CELL;
             if (cell != e->event_cell) {
                 e->event_cell = cell;
@@ -583,24 +711,33 @@ static int schedule(engine *e, int n)
             }
             e->cell_events++;
             tl_event ev = e->next;
+            if (ev.kind == TL_EV_PHASE) /* the cursor stands at it: its round */
+                tl_cursor_round(&e->cur, &e->round, &e->rounds);
             fetch(e);
             start_event(e, &ev);
+            if (is_stop(ev.kind))
+                update_next(e);
             if (is_done(e))
                 return i;
+            if (e->hold && e->pos >= e->hold_end)
+                break; /* a hold with no max: nothing more starts until released */
         }
+        still = e->ts == T_SKIPPING || (e->hold && e->pos >= e->hold_end);
         int seg = n - i;
         if (capped) {
             int64_t to_cell = (e->pos / EVENT_CELL + 1) * EVENT_CELL - e->pos;
             if (to_cell < seg)
                 seg = (int)to_cell;
-        } else if (e->ts != T_SKIPPING && e->have_next && e->next.frame - e->pos < seg)
+        } else if (!still && e->have_next && e->next.frame - e->pos < seg)
             seg = (int)(e->next.frame - e->pos);
+        if (e->hold && e->hold_max && e->pos < e->hold_end && e->hold_end - e->pos < seg)
+            seg = (int)(e->hold_end - e->pos);
         if (e->ended && e->tail_left < seg)
             seg = (int)e->tail_left;
         if (seg < 1)
             seg = 1; /* every pass moves on: the loop is bounded by n */
         run_voices(e, i, seg);
-        if (e->ts != T_SKIPPING)
+        if (e->ts != T_SKIPPING && !(e->hold && e->pos >= e->hold_end))
             e->pos += seg;
         i += seg;
         if (e->ended) {
@@ -662,8 +799,8 @@ static void mix_plain(const engine *e, float *restrict out, int n)
  * the transport fade and the master level. */
 static void mix(engine *e, float *out, int n)
 {
-    if (e->ts == T_PLAY && e->cfg.channels == 2 && !e->cfg.mono && e->master_ramp_left == 0 &&
-        !(e->tail_cut_at > 0 && e->ended)) {
+    if (e->ts == T_PLAY && !e->hold && e->cfg.channels == 2 && !e->cfg.mono &&
+        e->master_ramp_left == 0 && !(e->tail_cut_at > 0 && e->ended)) {
         if (e->sounded)
             mix_plain(e, out, n);
         else /* silence: the buses hold +0, and so does their mix (the gains are > 0) */
@@ -688,6 +825,12 @@ static void mix(engine *e, float *out, int n)
             bg = e->ts == T_SKIPPING ? 1.0f : f;
         } else if (e->ts == T_PAUSED) {
             fg = bg = 0.0f;
+        }
+        if (e->hold) {
+            /* a hold: the foreground fades out linearly, the bed stays */
+            if (e->hold_fade_pos < e->hold_fade_len)
+                e->hold_fade_pos++;
+            fg *= 1.0f - (float)e->hold_fade_pos / (float)e->hold_fade_len;
         }
         if (e->tail_cut_at > 0 && e->ended) {
             /* the 5 s ring-out is cutting something off: fade it to 0 on
@@ -783,6 +926,10 @@ size_t engine_process(engine *e, float *out, size_t frames)
         e->sounded = 0;
         int got = schedule(e, n);
         mix(e, o, got);
+        if (e->hold == 1 && e->hold_fade_pos >= e->hold_fade_len) {
+            silence_foreground(e); /* faded out: the hold is silent but for the bed */
+            e->hold = 2;
+        }
         limiter_process(&e->lim, o, got, ch);
         produced += (size_t)got;
         e->out_frames += got;

@@ -105,11 +105,30 @@ struct engine {
     int64_t next_voice_at;   /* start of the next event that speaks, or -1 */
     int sounded;         /* a voice added to the buses in the current block */
 
+    /* a `hold` (interactive engines only): 1 while the foreground fades
+     * out, 2 once it is silent; the position stays at hold_end (the hold's
+     * laid-out end) until released, and what follows keeps its spacing from
+     * the release. hold_max: the hold has a max (it releases itself at
+     * hold_end) */
+    int hold, hold_max;
+    int64_t hold_end;
+    int64_t hold_fade_pos, hold_fade_len;
+
     /* status: what is sounding now, for the display */
     const char *title;
     const char *step_label;
     int64_t step_start, step_frames;
     adem_tone step_tone;
+    engine_step step;
+    int64_t round, rounds;   /* of the phase being started (tl_cursor_round) */
+    const char *chapter;
+    int speak_cue;
+    int64_t speak_end;
+    int session_no;
+    int64_t session_start, session_frames;
+    const char *next_label;  /* the next stop (where a skip lands) */
+    tl_event_kind next_kind;
+    tl_cursor scratch;       /* a copy of cur, to look ahead for the next stop */
     uint64_t dropped;
     int64_t status_every, status_left;
     int status_dirty;
