@@ -69,6 +69,7 @@ int control_parse(const char *line, control_req *r, char *err, size_t errn)
         {"status", CONTROL_STATUS, 0},           {"pause", CONTROL_ENGINE, ENGINE_PAUSE},
         {"resume", CONTROL_ENGINE, ENGINE_RESUME}, {"toggle", CONTROL_ENGINE, ENGINE_TOGGLE},
         {"next", CONTROL_ENGINE, ENGINE_SKIP},    {"stop", CONTROL_QUIT, ENGINE_STOP},
+        {"continue", CONTROL_ENGINE, ENGINE_CONTINUE},
     };
     memset(r, 0, sizeof *r);
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
@@ -91,7 +92,7 @@ int control_parse(const char *line, control_req *r, char *err, size_t errn)
         r->cmd = ENGINE_VOLUME;
         return 0;
     }
-    if (strcmp(word, "prev") == 0 || strcmp(word, "mute") == 0 || strcmp(word, "continue") == 0) {
+    if (strcmp(word, "prev") == 0 || strcmp(word, "mute") == 0) {
         snprintf(err, errn, "'%s' is not available in this player", word);
         return -1;
     }
@@ -125,12 +126,12 @@ int control_status_json(const engine_status *st, const control_info *in, char *b
     bad |= add(buf, n, &len, ", \"phase\": ");
     bad |= jsonw_buf(buf, n, &len, st->phase);
     bad |= add(buf, n, &len, ", \"chapter\": ");
-    bad |= jsonw_buf(buf, n, &len, in->chapter);
+    bad |= jsonw_buf(buf, n, &len, st->chapter);
     bad |= add(buf, n, &len,
-               ", \"position\": %.3f, \"length\": %.3f, \"paused\": %s, \"volume_db\": %g, "
-               "\"pid\": %ld}",
+               ", \"position\": %.3f, \"length\": %.3f, \"paused\": %s, \"holding\": %s, "
+               "\"volume_db\": %g, \"pid\": %ld}",
                (double)st->pos / rate, (double)st->total / rate, st->paused ? "true" : "false",
-               st->volume_db, in->pid);
+               st->holding ? "true" : "false", st->volume_db, in->pid);
     return bad ? -1 : 0;
 }
 

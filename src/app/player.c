@@ -103,7 +103,7 @@ int player_run(player *p, player_end *end, adem_diag *d)
     int next = 0, stopping = 0;
     char why[256];
     control *ctl = c->remote ? control_open(why, sizeof why) : NULL; /* none: play on */
-    control_info info = {c->engine.rate, ipc_self_pid(), NULL};
+    control_info info = {c->engine.rate, ipc_self_pid()};
     mpris_info minfo = {c->engine.rate, p->album, 0};
     mpris *bus = c->remote ? mpris_open(&minfo, remote_command, p->e) : NULL;
     for (;;) {

@@ -29,6 +29,7 @@ static const parse_case cases[] = {
     {"toggle", 1, CONTROL_ENGINE, ENGINE_TOGGLE, 0, NULL},
     {"next", 1, CONTROL_ENGINE, ENGINE_SKIP, 0, NULL},
     {"stop", 1, CONTROL_QUIT, ENGINE_STOP, 0, NULL},
+    {"continue", 1, CONTROL_ENGINE, ENGINE_CONTINUE, 0, NULL},
     {"volume +3", 1, CONTROL_ENGINE, ENGINE_VOLUME, 3, NULL},
     {"volume -2.5", 1, CONTROL_ENGINE, ENGINE_VOLUME, -2.5, NULL},
     {"volume   -60", 1, CONTROL_ENGINE, ENGINE_VOLUME, -60, NULL},
@@ -85,7 +86,8 @@ static void test_status_json(void **state)
     st.total = 48000 * 111 + 9600;
     st.paused = 1;
     st.volume_db = -3;
-    control_info in = {48000, 1234, "Deel\t1"};
+    st.chapter = "Deel\t1";
+    control_info in = {48000, 1234};
     char buf[1024];
     assert_int_equal(control_status_json(&st, &in, buf, sizeof buf), 0);
     char err[128];
