@@ -12,19 +12,21 @@
  *           audible on small speakers that barely reproduce 200 Hz); harmonics
  *           that would pass 0.45 * rate are left out for that tone.
  *  - bell:  a singing bowl on D5 (587.33 Hz, a fifth/octave above the default
- *           G3-D4 breathing tones), with a slightly detuned twin of the
+ *           G3-D4 breathing tones; rendered once into the tables), with a slightly detuned twin of the
  *           fundamental (a slow ~1.6 Hz shimmer, as real bowls have) and soft
  *           inharmonic upper partials that die quickly.
  *  - pulse: a 90 -> 55 Hz thump with a 120 ms amplitude decay: felt more than
  *           heard, like a soft frame drum.
- *  - beds:  Paul Kellet's refined pink filter; brown is leaky-integrated white
- *           noise (corner 30 Hz) followed by a 10 Hz DC blocker.
+ *  - beds:  Paul Kellet's economy pink filter (two stereo frames at a time);
+ *           brown is leaky-integrated white noise (corner 30 Hz) followed by a
+ *           10 Hz DC blocker.
  * Plain C11, no POSIX. */
 #include "rt/synth.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "rt/simd4.h"
 #include "rt/synth_impl.h"
 
 /* Constants only the voices use (the tables' are in setup/synth_tables.c,
@@ -45,63 +47,6 @@ static inline double rc_at(const synth_tables *t, double x)
         return 1.0;
     double a = t->rc[i];
     return a + (p - i) * ((double)t->rc[i + 1] - a);
-}
-
-/* ---- bell run (shared with the table builder) ---------------------------- */
-
-/* The bell's unscaled sample sum over frames [j0, j1) of its life, advancing
- * the resonator states; adds each sample times `scale` to out, or, when out
- * is NULL, returns the largest unscaled magnitude (else 0). Shared by the peak
- * measurement at table time and by synth_bell_process, so both see the same
- * numbers. The states and coefficients are copied into locals (registers,
- * vectors), and the range is split where the attack ends and the fade
- * begins, so that the middle skips the envelope's tests. */
-double synth_bell_run(const synth_tables *t, double *y1, double *y2, int64_t j0, int64_t j1,
-                      float *out, double scale)
-{
-    enum { P = SYNTH_BELL_PARTIALS };
-    const int64_t fade_start = t->bell_frames - t->bell_fade;
-    double a1[P], a2[P], s1[P], s2[P];
-    memcpy(a1, t->bell_a1, sizeof a1);
-    memcpy(a2, t->bell_a2, sizeof a2);
-    memcpy(s1, y1, sizeof s1);
-    memcpy(s2, y2, sizeof s2);
-    double peak = 0.0;
-    int64_t j = j0;
-    while (j < j1) {
-        int64_t stop = j1;
-        int edges = 1;
-        if (j < t->bell_attack)
-            stop = t->bell_attack < j1 ? t->bell_attack : j1;
-        else if (j < fade_start) {
-            stop = fade_start < j1 ? fade_start : j1;
-            edges = 0;
-        }
-        for (; j < stop; j++) {
-            double s = 0.0;
-            for (int i = 0; i < P; i++) {
-                double y = a1[i] * s1[i] - a2[i] * s2[i];
-                s2[i] = s1[i];
-                s1[i] = y;
-                s += y;
-            }
-            if (edges) {
-                if (j < t->bell_attack)
-                    s *= rc_at(t, (double)j * t->bell_inv_attack);
-                if (j >= fade_start)
-                    s *= rc_at(t, (double)(t->bell_frames - 1 - j) * t->bell_inv_fade);
-            }
-            if (out) {
-                out[j - j0] += (float)(s * scale);
-            } else {
-                double m = fabs(s);
-                peak = m > peak ? m : peak;
-            }
-        }
-    }
-    memcpy(y1, s1, sizeof s1);
-    memcpy(y2, s2, sizeof s2);
-    return peak;
 }
 
 /* The rate the tables were built for. */
@@ -227,26 +172,33 @@ int synth_tone_process(synth_tone *v, float *out, int n)
 
 /* ---- bell ---------------------------------------------------------------- */
 
-/* Strikes a bell: copies the resonators' starting states from the tables. */
+/* Strikes a bell: it starts at the first sample of the table's strike. */
 void synth_bell_start(synth_bell *v, const synth_tables *tb, float gain)
 {
     memset(v, 0, sizeof *v);
     v->tb = tb;
     v->frames = tb->bell_frames;
     v->gain = gain;
-    memcpy(v->y1, tb->bell_y1, sizeof v->y1);
-    memcpy(v->y2, tb->bell_y2, sizeof v->y2);
 }
 
-/* Adds up to n frames of the bell to out; 1 while it still rings. */
-int synth_bell_process(synth_bell *v, float *out, int n)
+/* Adds up to n frames of the bell to out; 1 while it still rings. The strike
+ * is a table (tb->bell, peak 1): each frame is the table's sample times the
+ * gain, in pieces of 8 that the compiler vectorises. */
+int synth_bell_process(synth_bell *v, float *restrict out, int n)
 {
     if (n < 0)
         n = 0;
-    int64_t end = v->pos + n < v->frames ? v->pos + n : v->frames;
-    if (end > v->pos)
-        synth_bell_run(v->tb, v->y1, v->y2, v->pos, end, out, (double)v->gain * v->tb->bell_inv_peak);
-    v->pos = end;
+    int64_t left = v->frames - v->pos;
+    int m = left < n ? (int)left : n;
+    const float *restrict s = v->tb->bell + v->pos;
+    const float g = v->gain;
+    int k = 0;
+    for (; k + 8 <= m; k += 8)
+        for (int j = 0; j < 8; j++)
+            out[k + j] += s[k + j] * g;
+    for (; k < m; k++)
+        out[k] += s[k] * g;
+    v->pos += m;
     return v->pos < v->frames;
 }
 
@@ -386,6 +338,8 @@ void synth_bed_start(synth_bed *v, const synth_tables *tb, synth_noise noise, fl
     v->active = 1;
     v->rng[0] = mix32(seed * 2u + 0x9e3779b9u);
     v->rng[1] = mix32(seed * 2u + 1u + 0x7f4a7c15u);
+    for (uint32_t i = 0; i < 4; i++)
+        v->prng[i] = mix32(seed * 4u + i + 0x2545f491u);
 }
 
 /* The bed's level at fade position p of its current fade (fade-in: a raised
@@ -414,7 +368,7 @@ void synth_bed_stop(synth_bed *v)
 /* Frames a bed works on at a time (the size of its gain buffer). */
 enum { BED_PIECE = 256 };
 
-/* Lanes of the bed's generators: the left channel in lane 0, the right in
+/* Lanes of the brown bed's generators: the left channel in lane 0, the right in
  * lane 1, and lanes 2 and 3 repeating them. Each lane runs exactly the scalar
  * arithmetic of its channel (same operations, same order), so the samples are
  * those of one channel at a time; written as loops over 4 lanes, the
@@ -438,46 +392,94 @@ static inline void white_lanes(uint32_t *restrict x, float *restrict w)
     }
 }
 
-/* Stereo pink noise: adds n frames of Kellet's refined filter (per channel:
- * six one-pole states b0..b5 and the delayed term b6, v->state[ch][0..6]),
- * frame k times gain[k], to left and right. The states live in local lane
- * arrays (registers) for the whole piece. */
-static void pink_stereo(synth_bed *v, float *restrict left, float *restrict right,
-                        const float *restrict gain, int n)
+/* Pink noise, a pair of stereo frames at a time: writes `pairs` pairs of
+ * unscaled frames, interleaved (L, R, L, R per pair), to out. Lane layout
+ * [L(n), R(n), L(n+1), R(n+1)]: lanes 0-1 and 2-3 have their own xorshift32
+ * generators (v->prng), and each filter section's pair follows from the last
+ * frame of the pair before it (lanes 2-3, v->pink[i]):
+ *   s(n)   = p s(n-1) + c w(n)
+ *   s(n+1) = p^2 s(n-1) + c w(n+1) + p c w(n)
+ * so the four lanes run together (Kellet's economy filter: out = sum of the
+ * sections + D w). The same arithmetic on every machine (see rt/simd4.h). */
+static void pink_pairs(synth_bed *v, float *restrict out, int pairs)
 {
-    float b0[LANES], b1[LANES], b2[LANES], b3[LANES], b4[LANES], b5[LANES], b6[LANES];
-    uint32_t x[LANES];
-    for (int c = 0; c < LANES; c++) {
-        const float *st = v->state[c & 1];
-        b0[c] = st[0], b1[c] = st[1], b2[c] = st[2], b3[c] = st[3];
-        b4[c] = st[4], b5[c] = st[5], b6[c] = st[6];
-        x[c] = v->rng[c & 1];
+    /* three sections, written out so that their states stay in registers */
+    const float p0 = PINK_P[0], p1 = PINK_P[1], p2 = PINK_P[2];
+    const float c0 = PINK_C[0], c1 = PINK_C[1], c2 = PINK_C[2];
+    const v4f a0 = v4_set(p0, p0, p0 * p0, p0 * p0), a1 = v4_set(p1, p1, p1 * p1, p1 * p1),
+              a2 = v4_set(p2, p2, p2 * p2, p2 * p2);
+    const v4f g0 = v4_all(c0), g1 = v4_all(c1), g2 = v4_all(c2);
+    const v4f q0 = v4_set(0.0f, 0.0f, p0 * c0, p0 * c0), q1 = v4_set(0.0f, 0.0f, p1 * c1, p1 * c1),
+              q2 = v4_set(0.0f, 0.0f, p2 * c2, p2 * c2);
+    v4f s0 = v4_load(v->pink[0]), s1 = v4_load(v->pink[1]), s2 = v4_load(v->pink[2]);
+    const v4f d = v4_all(PINK_DIRECT), unit = v4_all(1.0f / 8388608.0f),
+              half = v4_all(16777215.0f / 16777216.0f);
+    v4u x = v4u_load(v->prng);
+    for (int k = 0; k < pairs; k++) {
+        x = v4u_xorshift(x);
+        /* the top 24 bits as an odd multiple of 2^-24 in (-1, 1), exact */
+        v4f w = v4_sub(v4_mul(v4u_top24(x), unit), half);
+        v4f wd = v4_shift_up2(w);
+        s0 = v4_add(v4_add(v4_mul(a0, v4_dup_hi(s0)), v4_mul(g0, w)), v4_mul(q0, wd));
+        s1 = v4_add(v4_add(v4_mul(a1, v4_dup_hi(s1)), v4_mul(g1, w)), v4_mul(q1, wd));
+        s2 = v4_add(v4_add(v4_mul(a2, v4_dup_hi(s2)), v4_mul(g2, w)), v4_mul(q2, wd));
+        v4f y = v4_add(v4_add(v4_add(v4_mul(d, w), s0), s1), s2);
+        v4_store(out + 4 * k, y);
     }
-    for (int k = 0; k < n; k++) {
-        float w[LANES], y[LANES];
-        white_lanes(x, w);
-        for (int c = 0; c < LANES; c++) {
-            b0[c] = PINK_P[0] * b0[c] + w[c] * PINK_C[0];
-            b1[c] = PINK_P[1] * b1[c] + w[c] * PINK_C[1];
-            b2[c] = PINK_P[2] * b2[c] + w[c] * PINK_C[2];
-            b3[c] = PINK_P[3] * b3[c] + w[c] * PINK_C[3];
-            b4[c] = PINK_P[4] * b4[c] + w[c] * PINK_C[4];
-            b5[c] = PINK_P[5] * b5[c] + w[c] * PINK_C[5];
-            y[c] = b0[c] + b1[c] + b2[c] + b3[c] + b4[c] + b5[c] + b6[c] + w[c] * PINK_DIRECT;
-            b6[c] = w[c] * PINK_DELAYED;
-        }
-        left[k] += y[0] * gain[k];
-        right[k] += y[1] * gain[k];
+    v4u_store(v->prng, x);
+    v4_store(v->pink[0], s0);
+    v4_store(v->pink[1], s1);
+    v4_store(v->pink[2], s2);
+}
+
+/* Adds m interleaved frames of lr, frame k times gain[k] (or times g when
+ * gain is NULL), to left and right. */
+static void add_planar(float *restrict left, float *restrict right, const float *restrict lr,
+                       const float *restrict gain, float g, int m)
+{
+    int k = 0;
+    const v4f gc = v4_all(g);
+    for (; k + 4 <= m; k += 4) {
+        v4f p = v4_load(lr + 2 * k), q = v4_load(lr + 2 * k + 4);
+        v4f gk = gain ? v4_load(gain + k) : gc;
+        v4_store(left + k, v4_add(v4_load(left + k), v4_mul(v4_even(p, q), gk)));
+        v4_store(right + k, v4_add(v4_load(right + k), v4_mul(v4_odd(p, q), gk)));
     }
-    for (int c = 0; c < 2; c++) {
-        float *st = v->state[c];
-        st[0] = b0[c], st[1] = b1[c], st[2] = b2[c], st[3] = b3[c];
-        st[4] = b4[c], st[5] = b5[c], st[6] = b6[c];
-        v->rng[c] = x[c];
+    for (; k < m; k++) {
+        float gk = gain ? gain[k] : g;
+        left[k] += lr[2 * k] * gk;
+        right[k] += lr[2 * k + 1] * gk;
     }
 }
 
-/* Stereo brown noise, like pink_stereo: per channel the leaky integrator
+/* Stereo pink noise: adds n frames, frame k times gain[k] (or g when gain is
+ * NULL; n <= BED_PIECE), to left and right. Frames come in pairs counted from
+ * the bed's start; a call that ends inside a pair keeps the pair's second
+ * frame (unscaled) for the next call, so any split gives the same samples. */
+static void pink_stereo(synth_bed *v, float *restrict left, float *restrict right,
+                        const float *restrict gain, float g, int n)
+{
+    float lr[2 * BED_PIECE + 4];
+    int k = 0;
+    if (v->half && n > 0) {
+        float g0 = gain ? gain[0] : g;
+        left[0] += v->held[0] * g0;
+        right[0] += v->held[1] * g0;
+        v->half = 0;
+        k = 1;
+    }
+    int pairs = (n - k + 1) / 2;
+    pink_pairs(v, lr, pairs);
+    add_planar(left + k, right + k, lr, gain ? gain + k : NULL, g, n - k);
+    if ((n - k) & 1) {
+        v->held[0] = lr[2 * (n - k)];
+        v->held[1] = lr[2 * (n - k) + 1];
+        v->half = 1;
+    }
+}
+
+/* Stereo brown noise: adds n frames, frame k times gain[k], to left and
+ * right. Per channel the leaky integrator
  * (state[ch][0]), its previous value ([1]) and the DC blocker's output ([2]). */
 static void brown_stereo(synth_bed *v, float *restrict left, float *restrict right,
                          const float *restrict gain, int n)
@@ -529,14 +531,17 @@ int synth_bed_process(synth_bed *v, float *left, float *right, int n)
                 m = (int)(v->fade_len - v->fade_pos);
             for (int k = 0; k < m; k++)
                 gain[k] = (float)(bed_level(v, v->fade_pos + k) * scale);
-        } else {
+            if (brown)
+                brown_stereo(v, left + i, right + i, gain, m);
+            else
+                pink_stereo(v, left + i, right + i, gain, 0.0f, m);
+        } else if (brown) {
             for (int k = 0; k < m; k++)
                 gain[k] = (float)scale;
-        }
-        if (brown)
             brown_stereo(v, left + i, right + i, gain, m);
-        else
-            pink_stereo(v, left + i, right + i, gain, m);
+        } else {
+            pink_stereo(v, left + i, right + i, NULL, (float)scale, m);
+        }
         i += m;
         if (fading) {
             v->fade_pos += m;

@@ -78,14 +78,14 @@ int synth_tone_process(synth_tone *v, float *out, int n);
 /* ---- Bell -----------------------------------------------------------------
  * A soft bell: a few inharmonic partials with exponential decays (higher
  * partials die sooner), a short raised-cosine attack, and an end that reaches
- * exact silence within SYNTH_BELL_SECONDS. */
+ * exact silence within SYNTH_BELL_SECONDS. The strike is rendered once into
+ * the tables (synth_tables_new); a sounding bell scales and adds it. */
 enum { SYNTH_BELL_PARTIALS = 6 };
 
 typedef struct synth_bell {
     const synth_tables *tb;
     int64_t pos, frames;
     float gain;
-    double y1[SYNTH_BELL_PARTIALS], y2[SYNTH_BELL_PARTIALS]; /* resonator states */
 } synth_bell;
 
 /* Strikes a bell whose peak is at most gain. */
@@ -137,8 +137,12 @@ typedef struct synth_bed {
     float fade_from;            /* level when the fade-out began */
     int fading_out;
     int active;
-    uint32_t rng[2];
-    float state[2][7];          /* filter states per channel */
+    uint32_t rng[2];            /* brown: a generator per channel */
+    float state[2][3];          /* brown: filter states per channel */
+    uint32_t prng[4];           /* pink: generators of L, R, next L, next R */
+    float pink[3][4];           /* pink: each section's last pair of frames */
+    float held[2];              /* pink: the unscaled second frame of a pair */
+    int half;                   /* 1 when held is the next frame */
 } synth_bed;
 
 /* Starts a bed fading in. seed makes different beds differ. */

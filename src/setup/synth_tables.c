@@ -1,6 +1,6 @@
 /* synth_tables: builds and frees the synth's shared read-only tables (see
  * rt/synth.h): wavetables, the raised cosine, the bell's resonators and peak,
- * the pulse's thump, the beds' filter normalisation. Control thread only,
+ * the bell's strike, the pulse's thump, the beds' filter normalisation. Control thread only,
  * before the audio starts: allocates and calls libm. The voices that read the
  * tables are in rt/synth.c; the layout both see is in rt/synth_impl.h. */
 #include "rt/synth.h"
@@ -76,42 +76,85 @@ static void build_rc(synth_tables *t)
     t->rc[RC_N] = 1.0f;
 }
 
-/* Computes the bell's resonator coefficients and starting states for the rate
- * and measures its peak. */
-static void build_bell(synth_tables *t)
+/* The bell's resonators: partial i is y[n] = a1 y[n-1] - a2 y[n-2], started
+ * from y1 = y[-1], y2 = y[-2]; and its envelope's edges. */
+typedef struct bell_res {
+    double a1[SYNTH_BELL_PARTIALS], a2[SYNTH_BELL_PARTIALS];
+    double y1[SYNTH_BELL_PARTIALS], y2[SYNTH_BELL_PARTIALS];
+    int64_t frames, attack, fade;
+} bell_res;
+
+/* The raised cosine 0.5 - 0.5 cos(pi x), x in [0, 1]. */
+static double raised_cos(double x)
+{
+    return 0.5 - 0.5 * cos(SYNTH_PI * x);
+}
+
+/* The bell's unscaled samples for frames [j0, j1) of its life, advancing the
+ * resonators in b: with out, stores each sample times scale in out[j - j0];
+ * with out NULL, returns the largest magnitude (else 0). */
+static double bell_run(bell_res *b, int64_t j0, int64_t j1, float *out, double scale)
+{
+    double peak = 0.0;
+    const int64_t fade_start = b->frames - b->fade;
+    for (int64_t j = j0; j < j1; j++) {
+        double s = 0.0;
+        for (int i = 0; i < SYNTH_BELL_PARTIALS; i++) {
+            double y = b->a1[i] * b->y1[i] - b->a2[i] * b->y2[i];
+            b->y2[i] = b->y1[i];
+            b->y1[i] = y;
+            s += y;
+        }
+        if (j < b->attack)
+            s *= raised_cos((double)j / (double)b->attack);
+        if (j >= fade_start)
+            s *= raised_cos((double)(b->frames - 1 - j) / (double)b->fade);
+        if (out) {
+            out[j - j0] = (float)(s * scale);
+        } else {
+            double m = fabs(s);
+            peak = m > peak ? m : peak;
+        }
+    }
+    return peak;
+}
+
+/* Renders one strike of the bell into t->bell (SYNTH_BELL_SECONDS long,
+ * normalised to a peak of 1). Returns -1 when out of memory. */
+static int build_bell(synth_tables *t)
 {
     const int rate = t->rate;
     double amp[SYNTH_BELL_PARTIALS], rr[SYNTH_BELL_PARTIALS];
+    bell_res b0;
     for (int i = 0; i < SYNTH_BELL_PARTIALS; i++) {
         double f = BELL_BASE_HZ * BELL_RATIO[i];
         double w = 2.0 * SYNTH_PI * f / rate;
         double r = exp(-3.0 * log(10.0) / (BELL_T60[i] * rate));
         amp[i] = f <= MAX_FRACTION * rate ? BELL_AMP[i] : 0.0;
         rr[i] = r;
-        t->bell_a1[i] = 2.0 * r * cos(w);
-        t->bell_a2[i] = r * r;
+        b0.a1[i] = 2.0 * r * cos(w);
+        b0.a2[i] = r * r;
         /* States for y[n] = amp r^n sin(n w): y[-1] and y[-2]. */
-        t->bell_y1[i] = -amp[i] * sin(w) / r;
-        t->bell_y2[i] = -amp[i] * sin(2.0 * w) / (r * r);
+        b0.y1[i] = -amp[i] * sin(w) / r;
+        b0.y2[i] = -amp[i] * sin(2.0 * w) / (r * r);
     }
-    t->bell_frames = (int64_t)SYNTH_BELL_SECONDS * rate;
-    t->bell_attack = frames_of(rate, BELL_ATTACK_S);
-    t->bell_fade = frames_of(rate, BELL_FADE_S);
-    t->bell_inv_attack = 1.0 / (double)t->bell_attack;
-    t->bell_inv_fade = 1.0 / (double)t->bell_fade;
+    b0.frames = (int64_t)SYNTH_BELL_SECONDS * rate;
+    b0.attack = frames_of(rate, BELL_ATTACK_S);
+    b0.fade = frames_of(rate, BELL_FADE_S);
+    t->bell_frames = b0.frames;
+    t->bell = malloc((size_t)b0.frames * sizeof *t->bell);
+    if (!t->bell)
+        return -1;
     /* The peak: run the bell in pieces until no later sample can reach it.
      * Partial i is amp_i r_i^n sin(n w_i), so no sample from frame n on
      * exceeds the sum of amp_i r_i^n (the envelope's edges only lower it);
-     * the margin dwarfs the recursion's rounding. The result is the peak of
-     * the whole run, found in a few tenths of a second of it. */
-    double y1[SYNTH_BELL_PARTIALS], y2[SYNTH_BELL_PARTIALS];
-    memcpy(y1, t->bell_y1, sizeof y1);
-    memcpy(y2, t->bell_y2, sizeof y2);
+     * the margin dwarfs the recursion's rounding. */
+    bell_res b = b0;
     double peak = 0.0;
     const int64_t piece = rate / 100 > 0 ? rate / 100 : 1;
-    for (int64_t j = 0; j < t->bell_frames; j += piece) {
-        int64_t e = j + piece < t->bell_frames ? j + piece : t->bell_frames;
-        double p = synth_bell_run(t, y1, y2, j, e, NULL, 0.0);
+    for (int64_t j = 0; j < b.frames; j += piece) {
+        int64_t e = j + piece < b.frames ? j + piece : b.frames;
+        double p = bell_run(&b, j, e, NULL, 0.0);
         peak = p > peak ? p : peak;
         double bound = 0.0;
         for (int i = 0; i < SYNTH_BELL_PARTIALS; i++)
@@ -119,7 +162,9 @@ static void build_bell(synth_tables *t)
         if (bound < 0.999 * peak)
             break;
     }
-    t->bell_inv_peak = peak > 0.0 ? 1.0 / peak : 0.0;
+    b = b0;
+    bell_run(&b, 0, b.frames, t->bell, peak > 0.0 ? 1.0 / peak : 0.0);
+    return 0;
 }
 
 /* Sample i of the unnormalised thump of n frames at rate, advancing its
@@ -172,20 +217,19 @@ static int build_thump(synth_tables *t)
 }
 
 /* Sum of squares of the impulse response of the pink filter, in closed form:
- * h[n] = g[n] + D [n = 0] + E [n = 1] with g[n] = sum_i c_i p_i^n, and
+ * h[n] = g[n] + D [n = 0] with g[n] = sum_i c_i p_i^n, and
  * sum_n g[n]^2 = sum_ij c_i c_j / (1 - p_i p_j). */
 static double pink_energy(void)
 {
-    double gg = 0.0, g0 = 0.0, g1 = 0.0;
-    for (int i = 0; i < 6; i++) {
+    double gg = 0.0, g0 = 0.0;
+    for (int i = 0; i < PINK_SECTIONS; i++) {
         const double c = PINK_C[i], p = PINK_P[i];
         g0 += c;
-        g1 += c * p;
-        for (int j = 0; j < 6; j++)
+        for (int j = 0; j < PINK_SECTIONS; j++)
             gg += c * (double)PINK_C[j] / (1.0 - p * (double)PINK_P[j]);
     }
-    const double d = PINK_DIRECT, e = PINK_DELAYED;
-    return gg + 2.0 * d * g0 + d * d + 2.0 * e * g1 + e * e;
+    const double d = PINK_DIRECT;
+    return gg + 2.0 * d * g0 + d * d;
 }
 
 /* Sum of squares of the impulse response of the brown chain (leaky integrator
@@ -235,8 +279,7 @@ synth_tables *synth_tables_new(int rate)
         return NULL;
     }
     build_rc(t);
-    build_bell(t);
-    if (build_thump(t) != 0) {
+    if (build_bell(t) != 0 || build_thump(t) != 0) {
         synth_tables_free(t);
         return NULL;
     }
@@ -249,6 +292,7 @@ void synth_tables_free(synth_tables *t)
 {
     if (!t)
         return;
+    free(t->bell);
     free(t->thump);
     free(t);
 }
