@@ -56,14 +56,16 @@ typedef enum synth_shape { SYNTH_RISE = 1, SYNTH_FALL, SYNTH_STEADY } synth_shap
 typedef struct synth_tone {
     const synth_tables *tb;
     int64_t pos, frames;   /* frames done, frames total */
-    double phase;          /* oscillator phase in cycles, [0,1) */
-    double inc, inc_mul;   /* phase increment and its per-frame ratio */
+    double phase;          /* phase in cycles, [0,1), at the start of the group of pos */
+    double inc, inc_mul4;  /* phase increment there, and its ratio over 4 frames */
+    float lane[4];         /* phase offsets of a group's frames, in increments */
+    double lane4;          /* the same for the next group's first frame */
+    float wa, wb, wc;      /* waveform: s (wa + wb s^2 + wc c) for s, c = sin, cos */
     double level0, level_step;       /* level (rise/fall swell) at frame j: level0 + j*step */
     double inv_attack, inv_release;  /* 1/attack, 1/release */
     int64_t attack, release;         /* raised-cosine ramp lengths, frames */
     float gain;
     int shape;
-    int wave;              /* which wavetable (fewer harmonics for high tones) */
 } synth_tone;
 
 /* Starts a tone. frames >= 1; 20 <= f_from, f_to <= 20000; gain is the peak. */

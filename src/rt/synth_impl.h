@@ -12,10 +12,8 @@
 #define SYNTH_PI 3.14159265358979323846
 
 enum {
-    WAVE_BITS = 12,
-    WAVE_N = 1 << WAVE_BITS, /* wavetable length (a guard point follows) */
-    WAVE_KINDS = 3,          /* 0: fundamental + 2nd + 3rd, 1: + 2nd, 2: sine */
-    RC_N = 4096              /* raised-cosine table segments */
+    WAVE_KINDS = 3, /* 0: fundamental + 2nd + 3rd, 1: + 2nd, 2: sine */
+    RC_N = 4096     /* raised-cosine table segments */
 };
 
 /* Frequencies are kept at or below this fraction of the sample rate. */
@@ -31,7 +29,8 @@ static const float PINK_DIRECT = 0.1848f;
 
 struct synth_tables {
     int rate;
-    float wave[WAVE_KINDS][WAVE_N + 1];
+    /* the tone: sin x + h2 sin 2x + h3 sin 3x, divided by its peak */
+    double wave_h2[WAVE_KINDS], wave_h3[WAVE_KINDS], wave_peak[WAVE_KINDS];
     float rc[RC_N + 1]; /* 0.5 - 0.5 cos(pi x), x = i / RC_N: 0 -> 1 */
     /* bell: one whole strike, rendered once, normalised to a peak of 1 */
     float *bell;

@@ -1,5 +1,5 @@
 /* synth_tables: builds and frees the synth's shared read-only tables (see
- * rt/synth.h): wavetables, the raised cosine, the bell's resonators and peak,
+ * rt/synth.h): the tone's waveform coefficients, the raised cosine, the bell's resonators and peak,
  * the bell's strike, the pulse's thump, the beds' filter normalisation. Control thread only,
  * before the audio starts: allocates and calls libm. The voices that read the
  * tables are in rt/synth.c; the layout both see is in rt/synth_impl.h. */
@@ -35,36 +35,28 @@ static const double WHITE_RMS = 0.57735026918962576;
 
 /* ---- tables -------------------------------------------------------------- */
 
-/* Fills the three tone wavetables (each normalised to a peak of 1). The
- * sines are computed once for all three (and both passes) and kept in a
- * scratch buffer. Returns -1 when out of memory. */
-static int build_waves(synth_tables *t)
+/* The tone's waveform coefficients for each kind (all harmonics, without the
+ * 3rd, a pure sine): its harmonic amplitudes and its peak, searched on a fine
+ * grid and raised by 1e-5 so that the voices' polynomial sine (accurate to a
+ * few 1e-6) never passes 1 after normalisation. */
+static void build_waves(synth_tables *t)
 {
     const double h[WAVE_KINDS][2] = {{TONE_H2, TONE_H3}, {TONE_H2, 0.0}, {0.0, 0.0}};
-    double *sn = malloc((size_t)3 * WAVE_N * sizeof *sn); /* sin x, sin 2x, sin 3x */
-    if (!sn)
-        return -1;
-    double *s1 = sn, *s2 = sn + WAVE_N, *s3 = sn + 2 * WAVE_N;
-    for (int i = 0; i < WAVE_N; i++) {
-        double x = 2.0 * SYNTH_PI * i / WAVE_N;
-        s1[i] = sin(x);
-        s2[i] = sin(2.0 * x);
-        s3[i] = sin(3.0 * x);
+    enum { GRID = 1 << 13 }; /* points per cycle; the grid's error is < 2e-7 */
+    double peak[WAVE_KINDS] = {0.0, 0.0, 0.0};
+    for (int i = 0; i < GRID / 2; i++) { /* odd waveforms: half a cycle */
+        double x = 2.0 * SYNTH_PI * i / GRID;
+        double s1 = sin(x), s2 = sin(2.0 * x), s3 = sin(3.0 * x);
+        for (int k = 0; k < WAVE_KINDS; k++) {
+            double y = fabs(s1 + h[k][0] * s2 + h[k][1] * s3);
+            peak[k] = y > peak[k] ? y : peak[k];
+        }
     }
     for (int k = 0; k < WAVE_KINDS; k++) {
-        double peak = 0.0;
-        for (int i = 0; i < WAVE_N; i++) {
-            double y = s1[i] + h[k][0] * s2[i] + h[k][1] * s3[i];
-            peak = fabs(y) > peak ? fabs(y) : peak;
-        }
-        for (int i = 0; i < WAVE_N; i++) {
-            double y = s1[i] + h[k][0] * s2[i] + h[k][1] * s3[i];
-            t->wave[k][i] = (float)(y / peak);
-        }
-        t->wave[k][WAVE_N] = t->wave[k][0];
+        t->wave_h2[k] = h[k][0];
+        t->wave_h3[k] = h[k][1];
+        t->wave_peak[k] = peak[k] * (1.0 + 1e-5);
     }
-    free(sn);
-    return 0;
 }
 
 /* Fills the raised-cosine table (exact 0 and 1 at its ends). */
@@ -274,10 +266,7 @@ synth_tables *synth_tables_new(int rate)
     if (!t)
         return NULL;
     t->rate = rate;
-    if (build_waves(t) != 0) {
-        synth_tables_free(t);
-        return NULL;
-    }
+    build_waves(t);
     build_rc(t);
     if (build_bell(t) != 0 || build_thump(t) != 0) {
         synth_tables_free(t);
