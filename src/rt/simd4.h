@@ -32,6 +32,9 @@ static inline v4f v4_even(v4f a, v4f b) { return _mm_shuffle_ps(a, b, _MM_SHUFFL
 static inline v4f v4_odd(v4f a, v4f b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); }
 /* truncation towards zero of each lane (|a| < 2^31) */
 static inline v4f v4_trunc(v4f a) { return _mm_cvtepi32_ps(_mm_cvttps_epi32(a)); }
+/* the smaller and the larger of each lane (a when equal; no NaN here) */
+static inline v4f v4_min(v4f a, v4f b) { return _mm_min_ps(b, a); }
+static inline v4f v4_max(v4f a, v4f b) { return _mm_max_ps(b, a); }
 static inline v4f v4_lt_select(v4f a, v4f b, v4f x, v4f y) /* a < b ? x : y */
 {
     v4f m = _mm_cmplt_ps(a, b);
@@ -96,6 +99,18 @@ static inline v4f v4_trunc(v4f a)
 {
     for (int i = 0; i < 4; i++)
         a.f[i] = (float)(int32_t)a.f[i];
+    return a;
+}
+static inline v4f v4_min(v4f a, v4f b)
+{
+    for (int i = 0; i < 4; i++)
+        a.f[i] = b.f[i] < a.f[i] ? b.f[i] : a.f[i];
+    return a;
+}
+static inline v4f v4_max(v4f a, v4f b)
+{
+    for (int i = 0; i < 4; i++)
+        a.f[i] = b.f[i] > a.f[i] ? b.f[i] : a.f[i];
     return a;
 }
 static inline v4f v4_lt_select(v4f a, v4f b, v4f x, v4f y)

@@ -82,15 +82,24 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
     v->frames = frames;
     v->gain = gain;
     v->shape = shape;
+    v->block = 0;
     v->phase = 0.0;
     v->inc = f_from / rate;
+    /* the glide: the increment is multiplied by m every frame */
     const double m = frames > 1 ? pow(f_to / f_from, 1.0 / (double)(frames - 1)) : 1.0;
-    v->inc_mul4 = m * m * m * m;
-    v->lane[0] = 0.0f;
-    v->lane[1] = 1.0f;
-    v->lane[2] = (float)(1.0 + m);
-    v->lane[3] = (float)(1.0 + m + m * m);
-    v->lane4 = 1.0 + m + m * m + m * m * m;
+    double mk = 1.0, sum = 0.0;
+    for (int k = 0; k < 64; k++) {
+        if (k < 4) {
+            v->lane[k] = (float)sum;
+            v->step[k] = (float)(mk * (1.0 + m + m * m + m * m * m));
+        }
+        sum += mk;
+        mk *= m;
+        if (k == 3)
+            v->mul4 = (float)mk;
+    }
+    v->mul64 = mk;
+    v->sum64 = sum;
     double fmax = f_from > f_to ? f_from : f_to;
     int kind = 3.0 * fmax <= MAX_FRACTION * rate ? 0 : 2.0 * fmax <= MAX_FRACTION * rate ? 1 : 2;
     /* sin x + h2 sin 2x + h3 sin 3x = s (1 + 3 h3 + 2 h2 c - 4 h3 s^2) */
@@ -117,102 +126,125 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
 }
 
 /* The tone's samples are made four frames at a time, in groups counted from
- * its start: frame j = 4 g + k of group g has the phase
- *   phase(g) + inc(g) (1 + m + ... + m^(k-1))   (m: the glide's ratio per frame)
- * where phase(g) and inc(g) advance once per group in double precision. The
- * waveform comes from sin and cos of half the angle, by polynomials (Taylor
- * series to the 9th and 10th power, within 4e-6 on the half-circle), with
- * sin 2a = 2 sin a cos a, cos 2a = 1 - 2 sin^2 a. */
+ * its start, inside blocks of 64 frames. At a block's start the phase and the
+ * increment are exact (double precision, advanced block by block); from
+ * there each group's four phases follow in float: frame 4 g + k has the phase
+ * of frame k plus the sum of the increments in between. The waveform comes
+ * from sin and cos of half the angle, by polynomials (Taylor series to the
+ * 9th and 10th power, within 4e-6 on the half-circle), with
+ * sin 2a = 2 sin a cos a, cos 2a = 1 - 2 sin^2 a. Any split of the tone into
+ * calls gives the same samples: a call that starts inside a block first
+ * steps from the block's start to its own group, with the same operations. */
 
-/* What a tone's groups share, loaded once per call (kept in registers). */
-typedef struct tone_k {
-    v4f lane, wa, wb, wc, ramp; /* ramp: the level's step times 0, 1, 2, 3 */
-    double level0, step, gain;
-} tone_k;
-
-/* The four samples of the group that starts at frame g0 (waveform times the
- * level and the gain, before the edges), from its phase and increment. */
-static inline v4f tone_group(const tone_k *k, int64_t g0, double phase, double inc)
+/* sin(pi t) for t in [-0.5, 0.5] (within 4e-6). */
+static inline v4f sin_pi(v4f t)
 {
-    v4f x = v4_add(v4_all((float)phase), v4_mul(v4_all((float)inc), k->lane));
-    x = v4_sub(x, v4_trunc(x));          /* [0, 1) cycles */
-    v4f t = v4_sub(x, v4_all(0.5f));     /* [-0.5, 0.5): the angle is 2 pi t + pi */
-    v4f u = v4_mul(t, t);
-    /* sin(pi t) and cos(pi t) */
     const float p = 3.14159265358979f, p2 = p * p;
-    v4f sp = v4_all(p2 * p2 * p2 * p2 * p / 362880.0f);
-    sp = v4_add(v4_mul(sp, u), v4_all(-p2 * p2 * p2 * p / 5040.0f));
-    sp = v4_add(v4_mul(sp, u), v4_all(p2 * p2 * p / 120.0f));
-    sp = v4_add(v4_mul(sp, u), v4_all(-p2 * p / 6.0f));
-    sp = v4_add(v4_mul(sp, u), v4_all(p));
-    sp = v4_mul(sp, t);
-    v4f cp = v4_all(-p2 * p2 * p2 * p2 * p2 / 3628800.0f);
-    cp = v4_add(v4_mul(cp, u), v4_all(p2 * p2 * p2 * p2 / 40320.0f));
-    cp = v4_add(v4_mul(cp, u), v4_all(-p2 * p2 * p2 / 720.0f));
-    cp = v4_add(v4_mul(cp, u), v4_all(p2 * p2 / 24.0f));
-    cp = v4_add(v4_mul(cp, u), v4_all(-p2 / 2.0f));
-    cp = v4_add(v4_mul(cp, u), v4_all(1.0f));
+    v4f u = v4_mul(t, t);
+    v4f r = v4_all(p2 * p2 * p2 * p2 * p / 362880.0f);
+    r = v4_add(v4_mul(r, u), v4_all(-p2 * p2 * p2 * p / 5040.0f));
+    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 * p / 120.0f));
+    r = v4_add(v4_mul(r, u), v4_all(-p2 * p / 6.0f));
+    r = v4_add(v4_mul(r, u), v4_all(p));
+    return v4_mul(r, t);
+}
+
+/* cos(pi t) for t in [-0.5, 0.5] (within 5e-7). */
+static inline v4f cos_pi(v4f t)
+{
+    const float p = 3.14159265358979f, p2 = p * p;
+    v4f u = v4_mul(t, t);
+    v4f r = v4_all(-p2 * p2 * p2 * p2 * p2 / 3628800.0f);
+    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 * p2 * p2 / 40320.0f));
+    r = v4_add(v4_mul(r, u), v4_all(-p2 * p2 * p2 / 720.0f));
+    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 / 24.0f));
+    r = v4_add(v4_mul(r, u), v4_all(-p2 / 2.0f));
+    return v4_add(v4_mul(r, u), v4_all(1.0f));
+}
+
+/* The tone's waveform at phases x (cycles, [0, 1)), unscaled. */
+static inline v4f tone_wave(const synth_tone *v, v4f x)
+{
+    v4f t = v4_sub(x, v4_all(0.5f)); /* the angle is 2 pi t + pi */
+    v4f sp = sin_pi(t), cp = cos_pi(t);
     /* the angle's sin and cos: -sin(2 pi t), -cos(2 pi t) */
     v4f s = v4_mul(v4_mul(sp, v4_all(-2.0f)), cp);
     v4f c = v4_sub(v4_mul(v4_mul(sp, sp), v4_all(2.0f)), v4_all(1.0f));
-    v4f y = v4_add(v4_add(k->wa, v4_mul(k->wb, v4_mul(s, s))), v4_mul(k->wc, c));
-    y = v4_mul(y, s);
-    /* the level at frame g0 + i: level0 + (g0 + i) step, times the gain */
-    const float e0 = (float)((k->level0 + k->step * (double)g0) * k->gain);
-    return v4_mul(y, v4_add(v4_all(e0), k->ramp));
+    v4f y = v4_add(v4_add(v4_all(v->wa), v4_mul(v4_all(v->wb), v4_mul(s, s))),
+                   v4_mul(v4_all(v->wc), c));
+    return v4_mul(y, s);
 }
 
-/* The raised-cosine edges at frame j: attack and release factors (1 in the
- * body). */
-static float tone_edge(const synth_tone *v, int64_t j)
+/* The raised cosine 0.5 - 0.5 cos(pi x) = sin^2(pi x / 2) of each lane: 0
+ * for x <= 0, 1 for x >= 1 (exactly), and never negative. */
+static inline v4f rc4(v4f x)
 {
-    double f = 1.0;
-    if (j < v->attack)
-        f *= rc_at(v->tb, (double)j * v->inv_attack);
-    if (j > v->frames - 1 - v->release)
-        f *= rc_at(v->tb, (double)(v->frames - 1 - j) * v->inv_release);
-    return (float)f;
+    const v4f zero = v4_all(0.0f), one = v4_all(1.0f);
+    v4f s = sin_pi(v4_mul(v4_min(v4_max(x, zero), one), v4_all(0.5f)));
+    return v4_lt_select(x, one, v4_mul(s, s), one);
 }
 
-/* Adds up to n frames of the tone to out; 1 while frames remain. Whole groups
- * in the body are added as vectors; a group in the attack or the release, or
- * cut by the call's end, frame by frame (such a group is made again, the
- * same, by the next call: the phase advances only past whole groups). */
+/* The attack and release factors of the group at frame g. */
+static inline v4f tone_edges(const synth_tone *v, int64_t g)
+{
+    const float ia = (float)v->inv_attack, ir = (float)v->inv_release;
+    const v4f k = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
+    v4f xa = v4_add(v4_all((float)((double)g * v->inv_attack)), v4_mul(k, v4_all(ia)));
+    v4f xr = v4_sub(v4_all((float)((double)(v->frames - 1 - g) * v->inv_release)),
+                    v4_mul(k, v4_all(ir)));
+    return v4_mul(rc4(xa), rc4(xr));
+}
+
+/* Adds up to n frames of the tone to out; 1 while frames remain. */
 int synth_tone_process(synth_tone *v, float *out, int n)
 {
     if (n < 0)
         n = 0;
     const int64_t end = v->pos + n < v->frames ? v->pos + n : v->frames;
     const int64_t body0 = v->attack, body1 = v->frames - v->release; /* body: [body0, body1) */
-    double phase = v->phase, inc = v->inc;
-    const double mul4 = v->inc_mul4, lane4 = v->lane4;
     const float es = (float)(v->level_step * v->gain);
-    const tone_k k = {v4_load(v->lane), v4_all(v->wa), v4_all(v->wb), v4_all(v->wc),
-                      v4_set(0.0f, es, 2.0f * es, 3.0f * es), v->level0, v->level_step,
-                      (double)v->gain};
-    int64_t j = v->pos;
+    const v4f lane = v4_load(v->lane), step = v4_load(v->step), mul4 = v4_all(v->mul4),
+              ramp = v4_set(0.0f, es, 2.0f * es, 3.0f * es), ramp4 = v4_all(4.0f * es);
     float *o = out - v->pos; /* o[j] is frame j */
+    int64_t j = v->pos;
     while (j < end) {
-        const int64_t g0 = j & ~(int64_t)3;
-        v4f y = tone_group(&k, g0, phase, inc);
-        if (j == g0 && g0 + 4 <= end && g0 >= body0 && g0 + 4 <= body1) {
-            v4_store(o + g0, v4_add(v4_load(o + g0), y));
-        } else {
-            float ys[4];
-            v4_store(ys, y);
-            int64_t stop = g0 + 4 < end ? g0 + 4 : end;
-            for (int64_t f = j; f < stop; f++)
-                o[f] += ys[f - g0] * tone_edge(v, f);
+        /* the block's start, exact */
+        const int64_t b0 = v->block, b1 = b0 + 64;
+        v4f x = v4_add(v4_all((float)v->phase), v4_mul(v4_all((float)v->inc), lane));
+        x = v4_sub(x, v4_trunc(x));
+        v4f d = v4_mul(v4_all((float)v->inc), step);
+        v4f e = v4_add(v4_all((float)((v->level0 + v->level_step * (double)b0) * v->gain)), ramp);
+        int64_t g = b0;
+        for (; g + 4 <= j; g += 4) { /* to the call's first group */
+            x = v4_add(x, d);
+            x = v4_sub(x, v4_trunc(x));
+            d = v4_mul(d, mul4);
+            e = v4_add(e, ramp4);
         }
-        if (g0 + 4 > end)
-            break; /* a cut group: the next call makes it again */
-        phase += inc * lane4;
-        phase -= (double)(int64_t)phase;
-        inc *= mul4;
-        j = g0 + 4;
+        const int64_t stop = b1 < end ? b1 : end;
+        for (; g < stop; g += 4) {
+            v4f y = v4_mul(tone_wave(v, x), e);
+            if (g >= j && g + 4 <= stop && g >= body0 && g + 4 <= body1) {
+                v4_store(o + g, v4_add(v4_load(o + g), y));
+            } else {
+                float ys[4];
+                v4_store(ys, g >= body0 && g + 4 <= body1 ? y : v4_mul(y, tone_edges(v, g)));
+                for (int64_t f = g > j ? g : j; f < g + 4 && f < stop; f++)
+                    o[f] += ys[f - g];
+            }
+            x = v4_add(x, d);
+            x = v4_sub(x, v4_trunc(x));
+            d = v4_mul(d, mul4);
+            e = v4_add(e, ramp4);
+        }
+        if (stop < b1)
+            break; /* the call ends inside the block: the next one starts it again */
+        double ph = v->phase + v->inc * v->sum64;
+        v->phase = ph - (double)(int64_t)ph;
+        v->inc *= v->mul64;
+        v->block = b1;
+        j = b1;
     }
-    v->phase = phase;
-    v->inc = inc;
     v->pos = end;
     return v->pos < v->frames;
 }

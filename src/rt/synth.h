@@ -56,10 +56,12 @@ typedef enum synth_shape { SYNTH_RISE = 1, SYNTH_FALL, SYNTH_STEADY } synth_shap
 typedef struct synth_tone {
     const synth_tables *tb;
     int64_t pos, frames;   /* frames done, frames total */
-    double phase;          /* phase in cycles, [0,1), at the start of the group of pos */
-    double inc, inc_mul4;  /* phase increment there, and its ratio over 4 frames */
-    float lane[4];         /* phase offsets of a group's frames, in increments */
-    double lane4;          /* the same for the next group's first frame */
+    int64_t block;         /* first frame of the 64-frame block that holds pos */
+    double phase, inc;     /* phase (cycles, [0,1)) and increment at that frame */
+    double mul64, sum64;   /* over a block: the increment's ratio, the phase's advance */
+    float lane[4];         /* phase offsets of a group's four frames, in increments */
+    float step[4];         /* the four frames' advance to the next group, in increments */
+    float mul4;            /* the increment's ratio over a group */
     float wa, wb, wc;      /* waveform: s (wa + wb s^2 + wc c) for s, c = sin, cos */
     double level0, level_step;       /* level (rise/fall swell) at frame j: level0 + j*step */
     double inv_attack, inv_release;  /* 1/attack, 1/release */
