@@ -30,6 +30,9 @@ static inline v4f v4_shift_up2(v4f a) { return _mm_movelh_ps(_mm_setzero_ps(), a
 /* [a0, a2, b0, b2] and [a1, a3, b1, b3]: even and odd lanes of a then b */
 static inline v4f v4_even(v4f a, v4f b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)); }
 static inline v4f v4_odd(v4f a, v4f b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); }
+/* [a0, b0, a1, b1] and [a2, b2, a3, b3]: a and b interleaved */
+static inline v4f v4_zip_lo(v4f a, v4f b) { return _mm_unpacklo_ps(a, b); }
+static inline v4f v4_zip_hi(v4f a, v4f b) { return _mm_unpackhi_ps(a, b); }
 /* truncation towards zero of each lane (|a| < 2^31) */
 static inline v4f v4_trunc(v4f a) { return _mm_cvtepi32_ps(_mm_cvttps_epi32(a)); }
 /* the smaller and the larger of each lane (a when equal; no NaN here) */
@@ -95,6 +98,8 @@ static inline v4f v4_dup_hi(v4f a) { return v4_set(a.f[2], a.f[3], a.f[2], a.f[3
 static inline v4f v4_shift_up2(v4f a) { return v4_set(0.0f, 0.0f, a.f[0], a.f[1]); }
 static inline v4f v4_even(v4f a, v4f b) { return v4_set(a.f[0], a.f[2], b.f[0], b.f[2]); }
 static inline v4f v4_odd(v4f a, v4f b) { return v4_set(a.f[1], a.f[3], b.f[1], b.f[3]); }
+static inline v4f v4_zip_lo(v4f a, v4f b) { return v4_set(a.f[0], b.f[0], a.f[1], b.f[1]); }
+static inline v4f v4_zip_hi(v4f a, v4f b) { return v4_set(a.f[2], b.f[2], a.f[3], b.f[3]); }
 static inline v4f v4_trunc(v4f a)
 {
     for (int i = 0; i < 4; i++)
