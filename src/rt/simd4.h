@@ -44,6 +44,13 @@ static inline v4f v4_lt_select(v4f a, v4f b, v4f x, v4f y) /* a < b ? x : y */
     return _mm_or_ps(_mm_and_ps(m, x), _mm_andnot_ps(m, y));
 }
 
+/* four 16-bit integers as floats (exact) */
+static inline v4f v4_load_s16(const int16_t *p)
+{
+    __m128i x = _mm_loadl_epi64((const __m128i *)(const void *)p);
+    return _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16));
+}
+
 static inline v4u v4u_load(const uint32_t *p) { return _mm_loadu_si128((const __m128i *)(const void *)p); }
 static inline void v4u_store(uint32_t *p, v4u a) { _mm_storeu_si128((__m128i *)(void *)p, a); }
 /* one xorshift32 step (13, 17, 5) in each lane */
@@ -123,6 +130,11 @@ static inline v4f v4_lt_select(v4f a, v4f b, v4f x, v4f y)
     for (int i = 0; i < 4; i++)
         x.f[i] = a.f[i] < b.f[i] ? x.f[i] : y.f[i];
     return x;
+}
+
+static inline v4f v4_load_s16(const int16_t *p)
+{
+    return v4_set((float)p[0], (float)p[1], (float)p[2], (float)p[3]);
 }
 
 static inline v4u v4u_load(const uint32_t *p)

@@ -90,6 +90,7 @@ typedef struct synth_bell {
     const synth_tables *tb;
     int64_t pos, frames;
     float gain;
+    float scale; /* the table's integers to samples: gain / 32767, rounded down */
 } synth_bell;
 
 /* Strikes a bell whose peak is at most gain. */

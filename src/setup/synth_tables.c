@@ -83,9 +83,10 @@ static double raised_cos(double x)
 }
 
 /* The bell's unscaled samples for frames [j0, j1) of its life, advancing the
- * resonators in b: with out, stores each sample times scale in out[j - j0];
- * with out NULL, returns the largest magnitude (else 0). */
-static double bell_run(bell_res *b, int64_t j0, int64_t j1, float *out, double scale)
+ * resonators in b: with out, stores each sample times scale, rounded to an
+ * integer within +-32767, in out[j - j0]; with out NULL, returns the largest
+ * magnitude (else 0). */
+static double bell_run(bell_res *b, int64_t j0, int64_t j1, int16_t *out, double scale)
 {
     double peak = 0.0;
     const int64_t fade_start = b->frames - b->fade;
@@ -102,7 +103,8 @@ static double bell_run(bell_res *b, int64_t j0, int64_t j1, float *out, double s
         if (j >= fade_start)
             s *= raised_cos((double)(b->frames - 1 - j) / (double)b->fade);
         if (out) {
-            out[j - j0] = (float)(s * scale);
+            double q = nearbyint(s * scale);
+            out[j - j0] = (int16_t)(q > 32767.0 ? 32767.0 : q < -32767.0 ? -32767.0 : q);
         } else {
             double m = fabs(s);
             peak = m > peak ? m : peak;
@@ -112,7 +114,7 @@ static double bell_run(bell_res *b, int64_t j0, int64_t j1, float *out, double s
 }
 
 /* Renders one strike of the bell into t->bell (SYNTH_BELL_SECONDS long,
- * normalised to a peak of 1). Returns -1 when out of memory. */
+ * 16-bit, its peak at 32767). Returns -1 when out of memory. */
 static int build_bell(synth_tables *t)
 {
     const int rate = t->rate;
@@ -155,7 +157,7 @@ static int build_bell(synth_tables *t)
             break;
     }
     b = b0;
-    bell_run(&b, 0, b.frames, t->bell, peak > 0.0 ? 1.0 / peak : 0.0);
+    bell_run(&b, 0, b.frames, t->bell, peak > 0.0 ? 32767.0 / peak : 0.0);
     return 0;
 }
 
