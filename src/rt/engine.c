@@ -18,6 +18,7 @@
 
 #include "rt/engine_impl.h"
 #include "rt/limiter.h"
+#include "rt/simd4.h"
 #include "rt/spsc.h"
 #include "rt/synth.h"
 
@@ -751,26 +752,28 @@ static int schedule(engine *e, int n)
 
 /* The common case of mix: stereo, playing (no transport fade), no ring-out
  * cut and no master ramp. The arithmetic is mix's with its gains of 1 left
- * out (x * 1.0f is x, exactly), in pieces of 8 frames that the compiler
- * turns into vector instructions. */
+ * out (x * 1.0f is x, exactly), four frames at a time (rt/simd4.h). */
 static void mix_plain(const engine *e, float *restrict out, int n)
 {
     const float *restrict v = e->vbus, *restrict t = e->tbus;
     const float *restrict bl = e->bl, *restrict br = e->br;
     const float gv = e->g_voice, gt = e->g_tone, gb = e->g_bed, m = e->master;
+    const v4f gv4 = v4_all(gv), gt4 = v4_all(gt), gb4 = v4_all(gb), m4 = v4_all(m);
     int k = 0;
     if (e->spread) {
         const float *restrict tl = e->tleft, *restrict tr = e->tright;
         const float a = 1.0f + SPREAD, b = 1.0f - SPREAD;
-        /* 8-frame pieces, as below, so that the compiler vectorises them */
-        for (; k + 8 <= n; k += 8) {
-            for (int j = 0; j < 8; j++) {
-                float vv = v[k + j] * gv;
-                float left = (t[k + j] + a * tl[k + j] + b * tr[k + j]) * gt;
-                float right = (t[k + j] + b * tl[k + j] + a * tr[k + j]) * gt;
-                out[2 * (k + j)] = (vv + left + bl[k + j] * gb) * m;
-                out[2 * (k + j) + 1] = (vv + right + br[k + j] * gb) * m;
-            }
+        const v4f a4 = v4_all(a), b4 = v4_all(b);
+        /* four frames a step, each lane the arithmetic of the loop below */
+        for (; k + 4 <= n; k += 4) {
+            v4f t4 = v4_load(t + k), l4 = v4_load(tl + k), r4 = v4_load(tr + k);
+            v4f vv = v4_mul(v4_load(v + k), gv4);
+            v4f left = v4_mul(v4_add(v4_add(t4, v4_mul(a4, l4)), v4_mul(b4, r4)), gt4);
+            v4f right = v4_mul(v4_add(v4_add(t4, v4_mul(b4, l4)), v4_mul(a4, r4)), gt4);
+            v4f lo = v4_mul(v4_add(v4_add(vv, left), v4_mul(v4_load(bl + k), gb4)), m4);
+            v4f ro = v4_mul(v4_add(v4_add(vv, right), v4_mul(v4_load(br + k), gb4)), m4);
+            v4_store(out + 2 * k, v4_zip_lo(lo, ro));
+            v4_store(out + 2 * k + 4, v4_zip_hi(lo, ro));
         }
         for (; k < n; k++) {
             float vv = v[k] * gv;
@@ -781,12 +784,12 @@ static void mix_plain(const engine *e, float *restrict out, int n)
         }
         return;
     }
-    for (; k + 8 <= n; k += 8) {
-        for (int j = 0; j < 8; j++) {
-            float fore = v[k + j] * gv + t[k + j] * gt;
-            out[2 * (k + j)] = (fore + bl[k + j] * gb) * m;
-            out[2 * (k + j) + 1] = (fore + br[k + j] * gb) * m;
-        }
+    for (; k + 4 <= n; k += 4) {
+        v4f fore = v4_add(v4_mul(v4_load(v + k), gv4), v4_mul(v4_load(t + k), gt4));
+        v4f lo = v4_mul(v4_add(fore, v4_mul(v4_load(bl + k), gb4)), m4);
+        v4f ro = v4_mul(v4_add(fore, v4_mul(v4_load(br + k), gb4)), m4);
+        v4_store(out + 2 * k, v4_zip_lo(lo, ro));
+        v4_store(out + 2 * k + 4, v4_zip_hi(lo, ro));
     }
     for (; k < n; k++) {
         float fore = v[k] * gv + t[k] * gt;
