@@ -104,7 +104,7 @@ int main(void)
     tl_options o;
     tl_options_init(&o);
     const ast_session *ss[1] = {s};
-    if (timeline_build(ss, 1, &o, &tl, &d) != 0 || timeline_layout(tl, 48000, NULL, &d) != 0)
+    if (timeline_build(ss, 1, &o, NULL, &tl, &d) != 0 || timeline_layout(tl, 48000, NULL, &d) != 0)
         return fail(d.msg);
     engine_config c;
     engine_config_init(&c);

@@ -335,7 +335,7 @@ static void test_raw_s16_matches_lrintf(void **state)
     }
     raw_child(raw, OUT_S16, s, frames, 4099, rep);
     size_t len;
-    unsigned char *b = read_bytes(raw, &len);
+    unsigned char *b = (unsigned char *)e2e_read_file(raw, &len);
     assert_int_equal(len, (size_t)frames * 4);
     for (int64_t i = 0; i < frames * 2; i++) {
         float v = s[i];
