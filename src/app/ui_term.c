@@ -14,6 +14,10 @@ struct ui {
     const char *last_phase;
     int64_t last_phase_start;
     int last_paused;
+    unsigned show;          /* UI_SHOW_* */
+    engine_status last;     /* the last status shown (full mode) */
+    int have_last;
+    int cols;               /* the width drawn for */
 };
 
 int ui_columns(const char *s)
@@ -198,9 +202,24 @@ void ui_update(ui *u, const engine_status *st, int width)
         plain(u, st);
         return;
     }
+    u->last = *st;
+    u->have_last = 1;
+    u->cols = width;
     char lines[3][512];
     char frame[2048];
     ui_format(st, u->rate, width, u->unicode, lines);
+    if (u->show & UI_SHOW_HELP)
+        snprintf(lines[2], 512, "  spatie pauze  n/> verder  b/< terug  +/- volume  m stil  q stoppen");
+    else if ((u->show & UI_SHOW_SUSPENDED) && st->paused)
+        snprintf(lines[2], 512, "  gepauzeerd: spatie gaat verder  q stoppen");
+    else if (u->show & UI_SHOW_MUTED)
+        snprintf(lines[2], 512, "  (stil)  m geluid aan  q stoppen");
+    if (lines[2][0]) {
+        char tmp[512];
+        int w = width < 40 ? 40 : width > 80 ? 80 : width;
+        snprintf(tmp, sizeof tmp, "%s", lines[2]);
+        fit(tmp, w - 1, lines[2], 512);
+    }
     size_t len = 0;
     if (u->drawn)
         len += (size_t)snprintf(frame, sizeof frame, "\033[%dA", u->drawn);
@@ -209,6 +228,52 @@ void ui_update(ui *u, const engine_status *st, int width)
     fwrite(frame, 1, len < sizeof frame ? len : sizeof frame - 1, u->out);
     fflush(u->out);
     u->drawn = 3;
+}
+
+void ui_set_state(ui *u, unsigned flags)
+{
+    if (!u)
+        return;
+    u->show = flags;
+    if (u->mode == UI_FULL && u->have_last)
+        ui_update(u, &u->last, u->cols);
+}
+
+void ui_term_resize(ui *u, int cols)
+{
+    if (!u || u->mode != UI_FULL)
+        return;
+    if (u->drawn)
+        fprintf(u->out, "\033[%dA\r\033[J", u->drawn);
+    u->drawn = 0;
+    if (u->have_last)
+        ui_update(u, &u->last, cols);
+}
+
+void ui_release(ui *u)
+{
+    if (!u || u->mode != UI_FULL)
+        return;
+    fputs("\033[?25h", u->out);
+    fflush(u->out);
+    u->drawn = 0;
+}
+
+void ui_redraw(ui *u, int cols)
+{
+    if (!u || u->mode != UI_FULL)
+        return;
+    fputs("\033[?25l", u->out);
+    u->drawn = 0;
+    if (u->have_last)
+        ui_update(u, &u->last, cols);
+    fflush(u->out);
+}
+
+void ui_finish(ui *u, int stopped)
+{
+    (void)u;
+    (void)stopped;
 }
 
 void ui_free(ui *u)

@@ -28,6 +28,33 @@ ui *ui_new(ui_mode mode, FILE *out, int rate, int unicode);
  * when the phase changed). */
 void ui_update(ui *u, const engine_status *st, int width);
 
+/* States the display shows beside the engine's status (set by the player:
+ * keys and signals). */
+enum {
+    UI_SHOW_SUSPENDED = 1, /* paused by Ctrl-Z and back after `fg`: "gepauzeerd" */
+    UI_SHOW_MUTED = 2,     /* the sound is muted (m) */
+    UI_SHOW_HELP = 4       /* the one-screen key help (? or h) instead of the keys line */
+};
+
+/* Sets the UI_SHOW_* flags (replacing the old ones) and redraws with the last
+ * status. */
+void ui_set_state(ui *u, unsigned flags);
+
+/* The terminal is now `cols` wide (SIGWINCH): wipes the old display and
+ * redraws the last status for the new width. */
+void ui_term_resize(ui *u, int cols);
+
+/* Before giving the terminal away (Ctrl-Z): leaves the cursor below the
+ * display and shows it. ui_redraw takes the screen back. */
+void ui_release(ui *u);
+
+/* Draws the last status again from scratch below the cursor (after `fg`),
+ * `cols` wide. */
+void ui_redraw(ui *u, int cols);
+
+/* The final line when the session ended (stopped or not). */
+void ui_finish(ui *u, int stopped);
+
 /* Leaves the display: the cursor below it, shown again. Frees u. */
 void ui_free(ui *u);
 
