@@ -80,9 +80,21 @@ typedef struct command_def {
 
 static const command_def commands[] = {
     {"play", C_PLAY, cmd_play, "adem play [OPTIONS] [SESSION...]",
-     "Plays sessions in order on an output device, with a live display and keys\n"
-     "(space pause/resume, n skip to the next phase or mark, +/- volume, q stop).\n"
+     "Plays sessions in order on an output device, with a live display and keys.\n"
      "With no SESSION it plays 478, the 4-7-8 breathing session.\n"
+     "\n"
+     "Keys (on a terminal; anything else does nothing, a lone Esc included):\n"
+     "  space               pause or resume, with a short fade\n"
+     "  n or Right          on to the next phase, chapter or session start\n"
+     "  b or Left           back to the start of this phase (again within 2 s: the\n"
+     "                      one before)\n"
+     "  + - or Up Down      volume up or down by 2 dB\n"
+     "  m                   mute or unmute\n"
+     "  ? or h              the keys on screen\n"
+     "  q                   stop with a fade (exit status 130)\n"
+     "Ctrl-C, SIGTERM or SIGHUP stop with a fade too, a second one at once; the\n"
+     "terminal is always restored and the practice log written. Ctrl-Z pauses and\n"
+     "gives the terminal back; after fg it stays paused until you press space.\n"
      "\n"
      "Device options:\n"
      "  --device N|NAME     output device by index or part of its name (see adem devices)\n"

@@ -20,7 +20,7 @@
 enum { SCRIPT_MAX = 256 };
 
 /* Reads a --script file: lines "SECONDS COMMAND [VALUE]", where COMMAND is
- * pause, resume, toggle, skip, volume or stop and SECONDS is the output time
+ * pause, resume, toggle, skip, back, volume, mute or stop and SECONDS is the output time
  * at which to send it (for tests: the same control path as the keys). */
 static int read_script(const char *path, int rate, player_cmd *v, int *n, FILE *err)
 {
@@ -44,10 +44,12 @@ static int read_script(const char *path, int rate, player_cmd *v, int *n, FILE *
                        : strcmp(word, "skip") == 0   ? ENGINE_SKIP
                        : strcmp(word, "volume") == 0 ? ENGINE_VOLUME
                        : strcmp(word, "stop") == 0   ? ENGINE_STOP
+                       : strcmp(word, "back") == 0   ? ENGINE_BACK
+                       : strcmp(word, "mute") == 0   ? ENGINE_MUTE
                                                      : (engine_cmd)0;
         if (got < 2 || at < 0 || !c || *n == SCRIPT_MAX) {
             fprintf(err, "adem: %s:%d:1: expected SECONDS COMMAND [VALUE] with a command of pause, "
-                         "resume, toggle, skip, volume, stop\n", path, lineno);
+                         "resume, toggle, skip, back, volume, mute, stop\n", path, lineno);
             fclose(f);
             return ADEM_EXIT_INPUT;
         }

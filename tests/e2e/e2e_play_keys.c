@@ -222,6 +222,17 @@ static tcflag_t lflag(const pty_run *r)
     return t.c_lflag;
 }
 
+/* Waits for adem to exit (10 s at most) and checks its status, showing the
+ * end of what the terminal shows when either fails. */
+static void assert_exit(pty_run *r, int status)
+{
+    int done = finish(r, 10000);
+    if (!done || r->status != status)
+        fail_msg("%s (status %d, want %d); the terminal's last bytes:\n%s",
+                 done ? "wrong exit status" : "adem did not exit", done ? r->status : -1, status,
+                 r->out ? r->out + (r->len > 1500 ? r->len - 1500 : 0) : "");
+}
+
 /* Writes s to the terminal (typing). */
 static void type(pty_run *r, const char *s)
 {
@@ -323,8 +334,7 @@ static void arrows_and_esc_do_not_stop(void **state)
     assert_true(at >= 0);
     mark = r.len;
     type(&r, "q");
-    assert_true(finish(&r, 10000));
-    assert_int_equal(r.status, 130);
+    assert_exit(&r, 130);
     tcflag_t l = lflag(&r);
     assert_true(l & ICANON);
     assert_true(l & ECHO);
@@ -343,8 +353,7 @@ static void two_sigints(void **state)
     kill(r.adem, SIGINT);
     pump(&r, 150);
     kill(r.adem, SIGINT);
-    assert_true(finish(&r, 10000));
-    assert_int_equal(r.status, 130);
+    assert_exit(&r, 130);
     tcflag_t l = lflag(&r);
     assert_true(l & ICANON);
     assert_true(l & ECHO);
@@ -362,8 +371,7 @@ static void sighup(void **state)
     wait_playing(&r, "Adem in");
     pump(&r, 300);
     kill(r.adem, SIGHUP);
-    assert_true(finish(&r, 10000));
-    assert_int_equal(r.status, 130);
+    assert_exit(&r, 130);
     tcflag_t l = lflag(&r);
     assert_true(l & ICANON);
     assert_true(l & ECHO);
@@ -401,8 +409,7 @@ static void suspend_and_continue(void **state)
     assert_true(alive(&r));
     mark = r.len;
     type(&r, "q");
-    assert_true(finish(&r, 10000));
-    assert_int_equal(r.status, 130);
+    assert_exit(&r, 130);
     assert_true(lflag(&r) & ICANON);
     assert_cursor_shown(&r, mark);
 }
@@ -434,8 +441,7 @@ static void next_lands_on_session_start(void **state)
         assert_non_null(strstr(before, "volgende"));
     }
     type(&r, "q");
-    assert_true(finish(&r, 10000));
-    assert_int_equal(r.status, 130);
+    assert_exit(&r, 130);
 }
 
 /* Kills what a failed case left. */
