@@ -111,6 +111,7 @@ typedef struct run_state {
     keys_decoder kd;
     engine_status st;
     int stopping;       /* a stop was sent */
+    int stop_now;       /* a stop at once was sent: no padding after the fade */
     int stops_seen;     /* stop signals acted on */
     int suspends_seen, continues_seen, resizes_seen;
     int term;           /* the terminal is ours: raw, keys read, display drawn */
@@ -191,6 +192,7 @@ static void take_signals(player *p, run_state *r, player_end *end)
          * begun by a key) stops now */
         int now = r->stopping || stops >= 2;
         engine_command(p->e, ENGINE_STOP, now ? 1 : 0);
+        r->stop_now |= now;
         r->stopping = 1;
         r->stops_seen = stops;
         *end = PLAYER_STOPPED;
@@ -290,8 +292,8 @@ int player_run(player *p, player_end *end, adem_diag *d)
         if (r.grace_until && now_ms() < r.grace_until)
             stall += (int)r.grace_ms;
         outdev_state s = outdev_poll(p->dev, stall);
-        if (s == OUTDEV_FINISHED)
-            break;
+        if (s == OUTDEV_FINISHED || (r.stop_now && engine_done(p->e)))
+            break; /* (stopped at once: the padding after the fade is silence) */
         if (s == OUTDEV_LOST) {
             p->lost = 1;
             *end = PLAYER_LOST;
