@@ -156,7 +156,13 @@ static void suspend(player *p, run_state *r)
     int was_paused = r->st.paused;
     if (!was_paused && !r->stopping) {
         engine_command(p->e, ENGINE_PAUSE, 0);
-        platform_sleep_ms(ENGINE_FADE_MS + 2 * POLL_MS); /* the fade, out of the device */
+        /* the fade, and its way out of the device (at most half a second
+         * on a machine too busy to run the callback) */
+        for (int i = 0; i < 10 && !r->st.paused; i++) {
+            platform_sleep_ms(POLL_MS);
+            engine_poll(p->e, &r->st);
+        }
+        platform_sleep_ms(ENGINE_FADE_MS + POLL_MS);
     }
     if (r->u && r->term && !r->gone)
         ui_release(r->u);
@@ -221,7 +227,7 @@ static void take_signals(player *p, run_state *r, player_end *end)
 /* Reads the keys typed and turns them into engine commands. */
 static void take_keys(player *p, run_state *r, player_end *end)
 {
-    if (!r->term || p->c.keys == PLAYER_KEYS_NONE)
+    if (!r->term || r->gone || p->c.keys == PLAYER_KEYS_NONE)
         return;
     unsigned char buf[KEYS_BUF];
     int64_t t = now_ms();

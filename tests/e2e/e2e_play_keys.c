@@ -8,7 +8,8 @@
  * and after a moment continues adem in the foreground (`fg`). The test reads
  * everything written to the terminal, types on it and sends signals:
  *   - arrow keys, Home, PgUp, F1, a lone Esc and UTF-8 input do not stop;
- *     -> goes to the next phase, <- back to its start;
+ *     -> goes to the next phase, <- back to its start, and again within 2 s
+ *     to the phase before; m, ? and h and a resize do not stop either;
  *   - two SIGINTs 0.15 s apart: exit 130, the terminal sane afterwards
  *     (ICANON and ECHO on, the cursor shown last), the practice-log line
  *     written;
@@ -33,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -332,6 +334,15 @@ static void arrows_and_esc_do_not_stop(void **state)
     type(&r, "\033[D");
     at = wait_text(&r, mark, "Adem in", 5000);
     assert_true(at >= 0);
+    /* mute, the help, a resize (SIGWINCH): it plays on and draws again */
+    type(&r, "m?");
+    struct winsize ws = {20, 60, 0, 0};
+    assert_int_equal(ioctl(r.master, TIOCSWINSZ, &ws), 0);
+    mark = r.len;
+    pump(&r, 800);
+    assert_true(alive(&r));
+    assert_true(wait_text(&r, mark, "Adem in", 3000) >= 0);
+    type(&r, "hm");
     mark = r.len;
     type(&r, "q");
     assert_exit(&r, 130);
