@@ -21,7 +21,7 @@
 enum { SCRIPT_MAX = 256 };
 
 /* Reads a --script file: lines "SECONDS COMMAND [VALUE]", where COMMAND is
- * pause, resume, toggle, skip, volume or stop and SECONDS is the output time
+ * pause, resume, toggle, skip, back, volume, mute or stop and SECONDS is the output time
  * at which to send it (for tests: the same control path as the keys). */
 static int read_script(const char *path, int rate, player_cmd *v, int *n, FILE *err)
 {
@@ -45,10 +45,12 @@ static int read_script(const char *path, int rate, player_cmd *v, int *n, FILE *
                        : strcmp(word, "skip") == 0   ? ENGINE_SKIP
                        : strcmp(word, "volume") == 0 ? ENGINE_VOLUME
                        : strcmp(word, "stop") == 0   ? ENGINE_STOP
+                       : strcmp(word, "back") == 0   ? ENGINE_BACK
+                       : strcmp(word, "mute") == 0   ? ENGINE_MUTE
                                                      : (engine_cmd)0;
         if (got < 2 || at < 0 || !c || *n == SCRIPT_MAX) {
             fprintf(err, "adem: %s:%d:1: expected SECONDS COMMAND [VALUE] with a command of pause, "
-                         "resume, toggle, skip, volume, stop\n", path, lineno);
+                         "resume, toggle, skip, back, volume, mute, stop\n", path, lineno);
             fclose(f);
             return ADEM_EXIT_INPUT;
         }
@@ -124,12 +126,22 @@ int cmd_play(const cli_opts *o)
     cli_prep_options(o, 48000, 0, &po);
     if (prep_new(args, nargs, &po, &p, &d) != 0)
         rc = cli_report(&d);
+    /* the signals: caught from here to the end (a stop before the audio
+     * starts ends the run with 130), and blocked whenever PortAudio may start
+     * threads, so that they all inherit the mask and only this thread (the
+     * control thread) ever handles them (the player unblocks them) */
+    int tty_out = console_is_tty(1);
+    signals_catch_stop(ADEM_EXIT_STOPPED);
+    if (tty_out && console_is_tty(0))
+        signals_catch_job();
+    signals_block();
     if (rc == 0 && outdev_init(&d) != 0)
         rc = cli_report(&d);
     else if (rc == 0)
         pa_up = 1;
     if (rc == 0 && outdev_find(o->device, &info, &d) != 0)
         rc = cli_report(&d);
+    signals_unblock(); /* while the cues are decoded */
     int rate = 0, channels = 0;
     if (rc == 0) {
         rate = o->tl.rate ? o->tl.rate : (int)(info.default_rate + 0.5);
@@ -140,7 +152,9 @@ int cmd_play(const cli_opts *o)
     /* now that the rate is known: the cues decoded at it, the same timeline */
     if (rc == 0 && prep_decode(p, rate, &d) != 0)
         rc = cli_report(&d);
-    int tty_out = console_is_tty(1);
+    signals_block();
+    if (rc == 0 && signals_stop_requested())
+        rc = ADEM_EXIT_STOPPED; /* stopped before it began: nothing played */
     player_config pc;
     pc.device = &info;
     pc.latency_ms = o->latency_ms;
@@ -163,14 +177,14 @@ int cmd_play(const cli_opts *o)
     if (rc == 0 && player_open(&pc, prep_timeline(p), prep_cues(p), &pl, &d) != 0)
         rc = cli_report(&d);
     if (rc == 0) {
-        signals_catch_stop(ADEM_EXIT_STOPPED);
         started = time(NULL);
         if (player_run(pl, &end, &d) != 0)
             rc = cli_report(&d);
         else if (end == PLAYER_STOPPED)
             rc = ADEM_EXIT_STOPPED;
-        signals_release_stop();
     }
+    /* the terminal as it was found, however the run ended (the signals stay
+     * caught until the practice log is written) */
     console_raw_leave();
     if (end == PLAYER_LOST) {
         fprintf(err, "adem: the audio device stopped (it was disconnected, or its sound server "
@@ -179,6 +193,7 @@ int cmd_play(const cli_opts *o)
         player_close(pl);
         fflush(stdout);
         fflush(err);
+        signals_release_stop();
         return ADEM_EXIT_RUNTIME;
     }
     if (pl) {
@@ -203,6 +218,7 @@ int cmd_play(const cli_opts *o)
     if (pa_up)
         outdev_terminate();
     fflush(stdout);
+    signals_release_stop();
     cli_set_err(stderr);
     console_restore_stderr();
     return rc;

@@ -69,7 +69,8 @@ int control_parse(const char *line, control_req *r, char *err, size_t errn)
         {"status", CONTROL_STATUS, 0},           {"pause", CONTROL_ENGINE, ENGINE_PAUSE},
         {"resume", CONTROL_ENGINE, ENGINE_RESUME}, {"toggle", CONTROL_ENGINE, ENGINE_TOGGLE},
         {"next", CONTROL_ENGINE, ENGINE_SKIP},    {"stop", CONTROL_QUIT, ENGINE_STOP},
-        {"continue", CONTROL_ENGINE, ENGINE_CONTINUE},
+        {"continue", CONTROL_ENGINE, ENGINE_CONTINUE}, {"prev", CONTROL_ENGINE, ENGINE_BACK},
+        {"mute", CONTROL_ENGINE, ENGINE_MUTE},
     };
     memset(r, 0, sizeof *r);
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
@@ -91,10 +92,6 @@ int control_parse(const char *line, control_req *r, char *err, size_t errn)
         r->kind = CONTROL_ENGINE;
         r->cmd = ENGINE_VOLUME;
         return 0;
-    }
-    if (strcmp(word, "prev") == 0 || strcmp(word, "mute") == 0) {
-        snprintf(err, errn, "'%s' is not available in this player", word);
-        return -1;
     }
     if (!*word)
         snprintf(err, errn, "empty line; the commands are %s", commands_list);

@@ -63,9 +63,22 @@ float engine_db_gain(double db)
     return db_gain(db);
 }
 
-/* Fetches the next event from the cursor into e->next. */
+/* Copies cursor src into dst: its header and the stack entries in use, so
+ * O(depth). */
+static void cursor_copy(tl_cursor *dst, const tl_cursor *src)
+{
+    dst->tl = src->tl;
+    dst->depth = src->depth;
+    dst->sub = src->sub;
+    dst->done = src->done;
+    memcpy(dst->stack, src->stack, (size_t)src->depth * sizeof src->stack[0]);
+}
+
+/* Fetches the next event from the cursor into e->next (and keeps, in
+ * e->next_from, the cursor it came from: where ENGINE_BACK returns to). */
 static void fetch(engine *e)
 {
+    cursor_copy(&e->next_from, &e->cur);
     e->have_next = tl_cursor_next(&e->cur, &e->next);
     int speaks = e->have_next && e->next.cue >= 0 &&
                  (e->next.kind == TL_EV_CUE || e->next.kind == TL_EV_PHASE);
@@ -77,17 +90,6 @@ static void fetch(engine *e)
 static int is_stop(tl_event_kind k)
 {
     return k == TL_EV_PHASE || k == TL_EV_MARK || k == TL_EV_SESSION || k == TL_EV_END;
-}
-
-/* Copies the cursor src into dst: its fields and the stack entries in use
- * (O(depth), not the whole stack). */
-static void cursor_copy(tl_cursor *dst, const tl_cursor *src)
-{
-    dst->tl = src->tl;
-    dst->depth = src->depth;
-    dst->sub = src->sub;
-    dst->done = src->done;
-    memcpy(dst->stack, src->stack, (size_t)src->depth * sizeof src->stack[0]);
 }
 
 /* Notes the next stop, where a skip would land (for the display's
@@ -130,6 +132,7 @@ void engine_prepare(engine *e, const timeline *tl, const adem_cue *cues, const e
     e->fade = 1.0f;
     e->ts = T_PLAY;
     e->tail_cut_at = -1;
+    e->back_out = -1;
     e->bed_seed = 0x9e3779b9u;
     e->duck = 1.0f;
     e->duck_floor = db_gain(DUCK_DB);
@@ -431,10 +434,142 @@ static void set_volume(engine *e, double db)
     if (db > 12)
         db = 12;
     e->volume_db = db;
-    e->master_target = db_gain(db);
+    e->master_target = e->muted ? 0.0f : db_gain(db);
     e->master_ramp_left = (int64_t)e->cfg.rate * MASTER_RAMP_MS / 1000;
     e->master_step = (e->master_target - e->master) / (float)e->master_ramp_left;
     e->status_dirty = 1;
+}
+
+static int start_due(engine *e);
+
+/* The cursor follows a jump: the bed and the title become what they would be
+ * where it stands had everything played, the session number follows, and the
+ * next event is fetched. O(depth). */
+static void follow_cursor(engine *e)
+{
+    adem_noise noise;
+    float gain;
+    tl_cursor_bed(&e->cur, &noise, &gain);
+    if (noise != e->bed_noise || gain != e->bed_gain)
+        set_bed(e, noise, gain);
+    e->title = tl_cursor_title(&e->cur);
+    fetch(e);
+    int64_t start, frames;
+    int no = tl_cursor_session(&e->cur, &start, &frames);
+    if (no > 0) {
+        e->session_no = no;
+        e->session_start = start;
+        e->session_frames = frames;
+    }
+    update_next(e);
+}
+
+/* A jump (the skip's or the back's fade has ended, or at once while paused):
+ * silences the foreground and moves to the next phase, mark or session start
+ * (back = 0), or back to the start of a stop that has started (back = 1:
+ * e->back_steps stops back, the first being the current one). The cursor
+ * jumps in O(depth) (tl_cursor_skip, or a copy of the cursor kept when that
+ * stop started), however much lies between; a hold being waited for is left.
+ * Leaves the transport playing. */
+static void do_move(engine *e, int back)
+{
+    silence_foreground(e);
+    e->hold = 0;
+    if (back && e->back_count > 0) {
+        const int n = ENGINE_BACK_STOPS;
+        int steps = e->back_steps < 1 ? 1 : e->back_steps;
+        if (steps > e->back_count)
+            steps = e->back_count;
+        int idx = ((e->back_top - (steps - 1)) % n + n) % n;
+        cursor_copy(&e->cur, &e->back[idx].cur);
+        /* that stop and the later ones leave the ring; it comes back when
+         * its event starts again */
+        e->back_count -= steps;
+        e->back_top = (idx - 1 + n) % n;
+        e->chapter = NULL; /* the mark before that stop sets it again */
+        follow_cursor(e);
+    } else if (!back && e->have_next && !is_stop(e->next.kind)) {
+        tl_cursor_skip(&e->cur);
+        follow_cursor(e);
+    }
+    if (e->have_next)
+        e->pos = e->next.frame;
+    /* the next phase/mark sets it */
+    set_step(e, ENGINE_STEP_NONE, NULL, e->pos, 0, ADEM_TONE_NONE);
+    e->ts = T_PLAY;
+    e->fade = 1.0f;
+    e->status_dirty = 1;
+}
+
+/* A jump while paused: made at once; the events where it lands start (their
+ * voices wait silent), and the transport stays paused. */
+static void move_paused(engine *e, int back)
+{
+    do_move(e, back);
+    e->ts = T_PAUSED;
+    e->fade = 0.0f;
+    start_due(e);
+}
+
+/* ENGINE_SKIP (back = 0) or ENGINE_BACK (1): a fade and then the jump while
+ * playing, the jump at once while paused, after the fade when pausing. */
+static void command_move(engine *e, int back)
+{
+    if (e->ended || (back && e->back_count == 0))
+        return;
+    if (e->ts == T_SKIPPING) {
+        /* a second back during the first one's fade goes one further */
+        if (back && e->moving) {
+            if (e->back_steps < e->back_count)
+                e->back_steps++;
+            e->back_out = e->out_frames;
+        }
+        return;
+    }
+    if (back) {
+        int64_t again = (int64_t)e->cfg.rate * ENGINE_BACK_AGAIN_MS / 1000;
+        e->back_steps = e->back_out >= 0 && e->out_frames - e->back_out < again ? 2 : 1;
+        e->back_out = e->out_frames;
+    }
+    switch (e->ts) {
+    case T_PLAY:
+    case T_RESUMING:
+        e->moving = back;
+        fade_to(e, T_SKIPPING, 0.0f, ENGINE_FADE_MS);
+        break;
+    case T_PAUSING:
+        e->pending_move = back ? ENGINE_BACK : ENGINE_SKIP;
+        break;
+    case T_PAUSED:
+        move_paused(e, back);
+        break;
+    case T_SKIPPING:
+    case T_STOPPING:
+        break;
+    }
+}
+
+/* ENGINE_STOP: a fade of ENGINE_STOP_FADE_MS; `now`: ENGINE_FADE_MS from
+ * where the gain is, also while a stop's longer fade runs. */
+static void command_stop(engine *e, int now)
+{
+    if (e->hold) { /* the bed fades with the rest; the position stays */
+        silence_foreground(e);
+        e->hold = 2;
+        e->hold_max = 0;
+    }
+    if (e->ts == T_PAUSED) {
+        fade_to(e, T_STOPPING, 0.0f, 1);
+        return;
+    }
+    if (!now) {
+        if (e->ts != T_STOPPING)
+            fade_to(e, T_STOPPING, 0.0f, ENGINE_STOP_FADE_MS);
+        return;
+    }
+    int64_t quick = (int64_t)e->cfg.rate * ENGINE_FADE_MS / 1000;
+    if (e->ts != T_STOPPING || e->fade_len - e->fade_pos > quick)
+        fade_to(e, T_STOPPING, 0.0f, ENGINE_FADE_MS);
 }
 
 /* Applies the commands queued by the control thread. */
@@ -442,8 +577,13 @@ static void take_commands(engine *e)
 {
     cmd_msg m;
     while (spsc_pop(e->cmdq, &m) == 0) {
-        if (is_done(e) || e->ts == T_STOPPING)
+        if (is_done(e))
             continue;
+        if (e->ts == T_STOPPING) {
+            if (m.cmd == ENGINE_STOP && m.value != 0)
+                command_stop(e, 1);
+            continue;
+        }
         if (e->hold && (m.cmd == ENGINE_CONTINUE || m.cmd == ENGINE_SKIP ||
                         (m.cmd == ENGINE_TOGGLE && (e->ts == T_PLAY || e->ts == T_RESUMING)))) {
             release_hold(e); /* space, n or `continue` go on from a hold */
@@ -459,23 +599,24 @@ static void take_commands(engine *e)
         case ENGINE_RESUME:
             if (m.cmd == ENGINE_PAUSE && (e->ts == T_PLAY || e->ts == T_RESUMING))
                 fade_to(e, T_PAUSING, 0.0f, ENGINE_FADE_MS);
-            else if (m.cmd == ENGINE_RESUME && (e->ts == T_PAUSED || e->ts == T_PAUSING))
+            else if (m.cmd == ENGINE_RESUME && (e->ts == T_PAUSED || e->ts == T_PAUSING)) {
+                e->pending_move = 0;
                 fade_to(e, T_RESUMING, 1.0f, ENGINE_FADE_MS);
+            }
             break;
         case ENGINE_SKIP:
-            if (!e->ended && (e->ts == T_PLAY || e->ts == T_RESUMING))
-                fade_to(e, T_SKIPPING, 0.0f, ENGINE_FADE_MS);
+        case ENGINE_BACK:
+            command_move(e, m.cmd == ENGINE_BACK);
             break;
         case ENGINE_VOLUME:
             set_volume(e, e->volume_db + m.value);
             break;
+        case ENGINE_MUTE:
+            e->muted = m.value > 0 ? 1 : m.value < 0 ? 0 : !e->muted;
+            set_volume(e, e->volume_db);
+            break;
         case ENGINE_STOP:
-            if (e->hold) { /* the bed fades with the rest; the position stays */
-                silence_foreground(e);
-                e->hold = 2;
-                e->hold_max = 0;
-            }
-            fade_to(e, T_STOPPING, 0.0f, e->ts == T_PAUSED ? 1 : ENGINE_STOP_FADE_MS);
+            command_stop(e, m.value != 0);
             break;
         }
     }
@@ -485,40 +626,6 @@ int engine_command(engine *e, engine_cmd cmd, double value)
 {
     cmd_msg m = {(int)cmd, value};
     return spsc_push(e->cmdq, &m);
-}
-
-/* The skip's fade has ended: silence the foreground and jump to the next
- * phase, mark or session start, or to the end. The cursor jumps in O(depth)
- * (tl_cursor_skip), however much lies between; the bed and the title become
- * what they would be there had everything played. */
-static void do_skip(engine *e)
-{
-    silence_foreground(e);
-    if (e->have_next && !is_stop(e->next.kind)) {
-        adem_noise noise;
-        float gain;
-        tl_cursor_skip(&e->cur);
-        tl_cursor_bed(&e->cur, &noise, &gain);
-        if (noise != e->bed_noise || gain != e->bed_gain)
-            set_bed(e, noise, gain);
-        e->title = tl_cursor_title(&e->cur);
-        fetch(e);
-        int64_t start, frames;
-        int no = tl_cursor_session(&e->cur, &start, &frames);
-        if (no > 0) {
-            e->session_no = no;
-            e->session_start = start;
-            e->session_frames = frames;
-        }
-        update_next(e);
-    }
-    if (e->have_next)
-        e->pos = e->next.frame;
-    /* the next phase/mark sets it */
-    set_step(e, ENGINE_STEP_NONE, NULL, e->pos, 0, ADEM_TONE_NONE);
-    e->ts = T_PLAY;
-    e->fade = 1.0f;
-    e->status_dirty = 1;
 }
 
 /* ---- Status ---------------------------------------------------------------------- */
@@ -552,6 +659,7 @@ void engine_status_now(const engine *e, engine_status *st)
     st->done = is_done(e);
     st->late = e->late;
     st->volume_db = e->volume_db;
+    st->muted = e->muted;
     st->dropped = e->dropped;
     st->clipped = e->lim.limited;
 }
@@ -683,6 +791,61 @@ static void run_voices(engine *e, int at, int n)
         e->sounded = 1;
 }
 
+/* Notes that the stop whose event is e->next (a phase, a mark, a session's
+ * start) starts, with the cursor it came from, for ENGINE_BACK; a stop on the
+ * same frame as the last one is not noted (back goes to the first of them).
+ * O(depth). */
+static void note_stop(engine *e, int64_t frame)
+{
+    if (e->back_count > 0 && e->back[e->back_top].frame == frame)
+        return;
+    e->back_top = (e->back_top + 1) % ENGINE_BACK_STOPS;
+    cursor_copy(&e->back[e->back_top].cur, &e->next_from);
+    e->back[e->back_top].frame = frame;
+    if (e->back_count < ENGINE_BACK_STOPS)
+        e->back_count++;
+}
+
+/* Starts everything that is due at e->pos, at most EVENTS_PER_CELL in a cell
+ * of EVENT_CELL timeline frames (the rest in the next cell: the work per call
+ * stays bounded, and it depends on timeline positions only, so a render and a
+ * play still agree); a skip's fade holds new starts. Returns 1 when the cap
+ * held some back. Stops early when the output is complete. */
+static int start_due(engine *e)
+{
+    if (e->hold && e->hold_max && e->pos >= e->hold_end)
+        release_hold(e); /* its max has passed */
+    /* a skip's fade, and a hold at its end, keep the position */
+    if (e->ts == T_SKIPPING || (e->hold && e->pos >= e->hold_end))
+        return 0;
+    while (e->have_next && e->next.frame <= e->pos) {
+        int64_t cell = e->pos / EVENT_CELL;
+        if (cell != e->event_cell) {
+            e->event_cell = cell;
+            e->cell_events = 0;
+        }
+        if (e->cell_events == EVENTS_PER_CELL) {
+            e->late++;
+            return 1;
+        }
+        e->cell_events++;
+        tl_event ev = e->next;
+        if (ev.kind != TL_EV_END && is_stop(ev.kind))
+            note_stop(e, ev.frame);
+        if (ev.kind == TL_EV_PHASE) /* the cursor stands at it: its round */
+            tl_cursor_round(&e->cur, &e->round, &e->rounds);
+        fetch(e);
+        start_event(e, &ev);
+        if (is_stop(ev.kind))
+            update_next(e);
+        if (is_done(e))
+            return 0;
+        if (e->hold && e->pos >= e->hold_end)
+            break; /* a hold with no max: nothing more starts until released */
+    }
+    return 0;
+}
+
 /* Advances the schedule and the voices by up to n frames (n <= BLOCK),
  * splitting at event frames. Returns the frames done; fewer than n only when
  * the output ends inside this block. */
@@ -690,40 +853,10 @@ static int schedule(engine *e, int n)
 {
     int i = 0;
     while (i < n && !is_done(e)) {
-        if (e->hold && e->hold_max && e->pos >= e->hold_end)
-            release_hold(e); /* its max has passed */
-        /* a skip's fade, and a hold at its end, keep the position */
+        int capped = start_due(e);
+        if (is_done(e))
+            return i;
         int still = e->ts == T_SKIPPING || (e->hold && e->pos >= e->hold_end);
-        /* start everything that is due, at most EVENTS_PER_CELL in a cell of
-         * EVENT_CELL timeline frames (the rest in the next cell: the work
-         * per call stays bounded, and it depends on timeline positions only,
-         * so a render and a play still agree); a skip holds new starts */
-        int capped = 0;
-        while (!still && e->have_next && e->next.frame <= e->pos) {
-            int64_t cell = e->pos / EVENT_CELL;
-            if (cell != e->event_cell) {
-                e->event_cell = cell;
-                e->cell_events = 0;
-            }
-            if (e->cell_events == EVENTS_PER_CELL) {
-                capped = 1;
-                e->late++;
-                break;
-            }
-            e->cell_events++;
-            tl_event ev = e->next;
-            if (ev.kind == TL_EV_PHASE) /* the cursor stands at it: its round */
-                tl_cursor_round(&e->cur, &e->round, &e->rounds);
-            fetch(e);
-            start_event(e, &ev);
-            if (is_stop(ev.kind))
-                update_next(e);
-            if (is_done(e))
-                return i;
-            if (e->hold && e->pos >= e->hold_end)
-                break; /* a hold with no max: nothing more starts until released */
-        }
-        still = e->ts == T_SKIPPING || (e->hold && e->pos >= e->hold_end);
         int seg = n - i;
         if (capped) {
             int64_t to_cell = (e->pos / EVENT_CELL + 1) * EVENT_CELL - e->pos;
@@ -885,12 +1018,16 @@ static void transport_step(engine *e)
         return;
     e->fade = e->fade_to;
     e->status_dirty = 1;
-    if (e->ts == T_PAUSING)
+    if (e->ts == T_PAUSING) {
         e->ts = T_PAUSED;
-    else if (e->ts == T_RESUMING)
+        if (e->pending_move) {
+            move_paused(e, e->pending_move == ENGINE_BACK);
+            e->pending_move = 0;
+        }
+    } else if (e->ts == T_RESUMING)
         e->ts = T_PLAY;
     else if (e->ts == T_SKIPPING)
-        do_skip(e);
+        do_move(e, e->moving);
     else if (e->ts == T_STOPPING)
         set_done(e);
 }

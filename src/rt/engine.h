@@ -95,12 +95,26 @@ typedef enum engine_cmd {
     ENGINE_PAUSE = 1, /* fade out, then hold the position */
     ENGINE_RESUME,    /* continue from the held position, fading in */
     ENGINE_TOGGLE,    /* pause when playing, resume when paused */
-    ENGINE_SKIP,      /* fade out, then jump to the next phase or mark */
+    ENGINE_SKIP,      /* fade out, then jump to the next phase, mark or session
+                         start; while paused: jump at once and stay paused */
     ENGINE_VOLUME,    /* master level += value dB (clamped to -60..+12 dB) */
-    ENGINE_STOP,      /* fade out and finish */
-    ENGINE_CONTINUE   /* release a `hold` (nothing when none is held); during a
+    ENGINE_STOP,      /* fade out (ENGINE_STOP_FADE_MS) and finish; value != 0:
+                         now (an ENGINE_FADE_MS fade from where the gain is),
+                         also while a stop's fade runs */
+    ENGINE_CONTINUE,  /* release a `hold` (nothing when none is held); during a
                          hold ENGINE_TOGGLE and ENGINE_SKIP release it too */
+    ENGINE_BACK,      /* fade out, then jump back to the start of the current
+                         phase, mark or session start; again within 2 s of
+                         output: to the one before (up to ENGINE_BACK_STOPS);
+                         while paused: jump at once and stay paused */
+    ENGINE_MUTE       /* value 0: mute/unmute; > 0 mute; < 0 unmute (a short
+                         ramp of the master level; the volume is kept) */
 } engine_cmd;
+
+/* How many stops ENGINE_BACK can go back (a ring of the last ones started),
+ * and the window in which a second ENGINE_BACK goes to the previous one. */
+#define ENGINE_BACK_STOPS 8
+#define ENGINE_BACK_AGAIN_MS 2000
 
 /* Control thread: queues a command for the audio thread. Returns 0, or -1
  * if the queue is full. */
@@ -140,6 +154,7 @@ typedef struct engine_status {
     int holding;              /* a `hold` is waiting for the listener */
     int paused, stopping, done;
     double volume_db;
+    int muted;               /* ENGINE_MUTE: the master is silent */
     uint64_t dropped;        /* events dropped because a pool was full */
     uint64_t clipped;        /* frames where the limiter reduced the gain */
     uint64_t late;           /* times more than 64 events fell due within 64

@@ -37,9 +37,16 @@ typedef enum transport {
     T_PAUSING, /* fading out, then T_PAUSED */
     T_PAUSED,
     T_RESUMING,/* fading in */
-    T_SKIPPING,/* foreground fading out, then jump */
+    T_SKIPPING,/* foreground fading out, then a jump (skip, or back: `moving`) */
     T_STOPPING /* fading out, then done */
 } transport;
+
+/* A stop that has started (a phase, a mark, a session's start): the cursor
+ * from which tl_cursor_next returns its event, for ENGINE_BACK. */
+typedef struct back_stop {
+    tl_cursor cur; /* only stack[0..cur.depth) is copied */
+    int64_t frame;
+} back_stop;
 
 typedef struct cmd_msg {
     int cmd;
@@ -57,6 +64,7 @@ struct engine {
     tl_cursor cur;
     tl_event next;  /* the next event not started yet */
     int have_next;
+    tl_cursor next_from; /* the cursor before it returned `next` (stack[0..depth)) */
     int64_t pos;    /* timeline position in frames */
     int64_t out_frames;
     int ended;      /* the END event has passed: in the ring-out */
@@ -88,7 +96,16 @@ struct engine {
     float master, master_target, master_step;
     int64_t master_ramp_left;
     double volume_db;
+    int muted;           /* ENGINE_MUTE: the master's target is 0 */
     transport ts;
+    int moving;          /* T_SKIPPING: 0 a skip, 1 a back */
+    int pending_move;    /* ENGINE_SKIP/ENGINE_BACK asked for while the pause's fade
+                            ran: applied once paused; 0 none */
+    /* ENGINE_BACK: the last stops started, newest at back_top */
+    back_stop back[ENGINE_BACK_STOPS];
+    int back_top, back_count;
+    int back_steps;      /* how far the running back goes: 1 this stop, 2 the one before... */
+    int64_t back_out;    /* out_frames at the last back; -1 none */
     float fade;          /* transport gain 0..1 */
     float fade_from, fade_to;
     int64_t fade_pos, fade_len; /* frames into the running fade, its length */

@@ -402,8 +402,10 @@ static void stop_by_sigterm(void **state)
     stop_by_signal(SIGTERM);
 }
 
-/* A second SIGINT during the stop's fade exits at once with 130 (the fade
- * is cut short), with nothing on stderr. No capture here: a client that
+/* A second SIGINT during the stop's fade stops at once with 130: the fade is
+ * cut to ENGINE_FADE_MS and the padding after it skipped, then the usual way
+ * out (the stream closed, the terminal restored, the practice log written),
+ * with nothing on stderr. No capture here: a client that
  * vanishes without closing wedges a synchronous JACK server for seconds
  * (jack_capture stops receiving periods), so this test runs last and the
  * server is stopped after it. */
@@ -433,10 +435,12 @@ static void second_sigint_exits_at_once(void **state)
                   exited ? st : -1, took);
     assert_true(exited);
     assert_int_equal(st, 130);
-    /* the fade and the padding would take another 500 ms */
-    assert_true(took < 250.0);
+    /* the rest of the fade and the padding would take another 500 ms before
+     * the same closing of the stream (about 200 ms with JACK); stopped at
+     * once it is 30 ms and the closing */
+    assert_true(took < 500.0);
     char *o = e2e_read_text(out), *e = e2e_read_text(err);
-    assert_string_equal(e, "");
+    live_assert_quiet(e); /* at most the underflow note of a loaded machine */
     assert_string_equal(o, "0:00  Regelmaat\n"); /* --no-ui: the session's start line */
     free(o);
     free(e);

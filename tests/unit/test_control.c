@@ -30,6 +30,8 @@ static const parse_case cases[] = {
     {"next", 1, CONTROL_ENGINE, ENGINE_SKIP, 0, NULL},
     {"stop", 1, CONTROL_QUIT, ENGINE_STOP, 0, NULL},
     {"continue", 1, CONTROL_ENGINE, ENGINE_CONTINUE, 0, NULL},
+    {"prev", 1, CONTROL_ENGINE, ENGINE_BACK, 0, NULL},
+    {"mute", 1, CONTROL_ENGINE, ENGINE_MUTE, 0, NULL},
     {"volume +3", 1, CONTROL_ENGINE, ENGINE_VOLUME, 3, NULL},
     {"volume -2.5", 1, CONTROL_ENGINE, ENGINE_VOLUME, -2.5, NULL},
     {"volume   -60", 1, CONTROL_ENGINE, ENGINE_VOLUME, -60, NULL},

@@ -348,6 +348,14 @@ static void test_no_allocation(void **state)
             engine_command(e, ENGINE_RESUME, 0);
         if (blocks == 400)
             engine_command(e, ENGINE_SKIP, 0);
+        if (blocks == 500)
+            engine_command(e, ENGINE_BACK, 0);
+        if (blocks == 520) {
+            engine_command(e, ENGINE_BACK, 0);
+            engine_command(e, ENGINE_MUTE, 0);
+        }
+        if (blocks == 540)
+            engine_command(e, ENGINE_MUTE, 0);
     }
     counting = 0;
     assert_int_equal(allocations, 0);
@@ -876,6 +884,167 @@ static void test_headroom(void **state)
     fx_free(&f);
 }
 
+/* Back: after the fade, the output lands on the current phase's first frame
+ * and is the same as the first time; a second back within 2 s of output goes
+ * to the stop before (here the session's start, with its first phase). */
+static void test_back(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f,
+             "session \"x\"\n"
+             "phase \"een\" 2s cue=a\n"
+             "phase \"twee\" 2s cue=b tone=rise\n"
+             "phase \"drie\" 2s cue=c\n",
+             100, 0);
+    int64_t ref_len;
+    float *ref = render(&f, NULL, 256, &ref_len);
+    engine *e = fx_engine(&f, NULL);
+    const int64_t fade = RATE * ENGINE_FADE_MS / 1000;
+    float *out = calloc((size_t)3 * RATE * 2, sizeof(float));
+    run(e, out, 2 * RATE + RATE / 2); /* half a second into "twee" */
+    engine_command(e, ENGINE_BACK, 0);
+    run(e, out, fade);
+    engine_status st;
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, 2 * RATE);
+    run(e, out, RATE);
+    assert_memory_equal(out, ref + 2 * 2 * RATE, (size_t)RATE * 2 * sizeof(float));
+    assert_true(out[0] == 0.5f); /* "twee"'s cue on its first frame */
+    engine_status_now(e, &st);
+    assert_string_equal(st.phase, "twee");
+    /* again, 1 s (+ the fade) after the first back: the stop before */
+    engine_command(e, ENGINE_BACK, 0);
+    run(e, out, fade);
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, 0);
+    run(e, out, 3 * RATE);
+    assert_memory_equal(out, ref, (size_t)3 * RATE * 2 * sizeof(float));
+    engine_status_now(e, &st);
+    assert_string_equal(st.phase, "twee");
+    /* later than 2 s after the last back: this phase's start again */
+    engine_command(e, ENGINE_BACK, 0);
+    run(e, out, fade);
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, 2 * RATE);
+    engine_free(e);
+    free(out);
+    free(ref);
+    fx_free(&f);
+}
+
+/* While paused, n and b move at once and the engine stays paused (silent,
+ * the new phase shown); resume plays from there. */
+static void test_move_paused(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f,
+             "session \"x\"\n"
+             "phase \"een\" 2s cue=a\n"
+             "phase \"twee\" 2s cue=b\n"
+             "phase \"drie\" 2s cue=c\n",
+             100, 0);
+    engine *e = fx_engine(&f, NULL);
+    const int64_t fade = RATE * ENGINE_FADE_MS / 1000;
+    float *out = calloc((size_t)RATE * 2, sizeof(float));
+    run(e, out, RATE / 2);
+    engine_command(e, ENGINE_PAUSE, 0);
+    run(e, out, fade + 256);
+    engine_command(e, ENGINE_SKIP, 0);
+    run(e, out, RATE / 2);
+    engine_status st;
+    engine_status_now(e, &st);
+    assert_true(st.paused);
+    assert_int_equal(st.pos, 2 * RATE);
+    assert_string_equal(st.phase, "twee");
+    for (int64_t k = 0; k < RATE / 2; k++)
+        assert_true(out[2 * k] == 0.0f);
+    engine_command(e, ENGINE_SKIP, 0);
+    run(e, out, 256);
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, 4 * RATE);
+    assert_string_equal(st.phase, "drie");
+    engine_command(e, ENGINE_BACK, 0); /* the start of "drie" */
+    run(e, out, 256);
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, 4 * RATE);
+    engine_command(e, ENGINE_BACK, 0); /* within 2 s: the stop before, "twee" */
+    run(e, out, 256);
+    engine_status_now(e, &st);
+    assert_string_equal(st.phase, "twee");
+    assert_int_equal(st.pos, 2 * RATE);
+    engine_command(e, ENGINE_BACK, 0); /* and the one before that */
+    run(e, out, 256);
+    engine_status_now(e, &st);
+    assert_true(st.paused);
+    assert_string_equal(st.phase, "een");
+    assert_int_equal(st.pos, 0);
+    engine_command(e, ENGINE_RESUME, 0);
+    run(e, out, RATE / 2);
+    engine_status_now(e, &st);
+    assert_false(st.paused);
+    assert_int_equal(st.pos, RATE / 2);
+    engine_free(e);
+    free(out);
+    fx_free(&f);
+}
+
+/* Mute ramps the master to silence and keeps the volume; mute again brings
+ * the sound back at that volume. */
+static void test_mute(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f, "session \"x\"\nphase \"p\" 4s tone=steady\n", 100, 0);
+    engine *e = fx_engine(&f, NULL);
+    float *out = calloc((size_t)RATE * 2, sizeof(float));
+    run(e, out, RATE / 2);
+    engine_command(e, ENGINE_VOLUME, -4);
+    engine_command(e, ENGINE_MUTE, 0);
+    run(e, out, RATE / 2);
+    engine_status st;
+    engine_status_now(e, &st);
+    assert_true(st.muted);
+    assert_float_equal(st.volume_db, -4.0, 1e-9);
+    for (int64_t k = RATE / 10; k < RATE / 2; k++)
+        assert_true(out[2 * k] == 0.0f && out[2 * k + 1] == 0.0f);
+    engine_command(e, ENGINE_MUTE, 0);
+    run(e, out, RATE / 2);
+    engine_status_now(e, &st);
+    assert_false(st.muted);
+    float peak = 0;
+    for (int64_t k = RATE / 10; k < RATE / 2; k++)
+        peak = fmaxf(peak, fabsf(out[2 * k]));
+    assert_true(peak > 0.01f);
+    engine_free(e);
+    free(out);
+    fx_free(&f);
+}
+
+/* A second stop during the stop's fade ends it within ENGINE_FADE_MS. */
+static void test_stop_now(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f, "session \"x\"\nphase \"p\" 10s tone=steady\n", 100, 0);
+    engine *e = fx_engine(&f, NULL);
+    float *out = calloc((size_t)RATE * 2, sizeof(float));
+    run(e, out, RATE / 2);
+    engine_command(e, ENGINE_STOP, 0);
+    size_t got = engine_process(e, out, RATE / 10);
+    assert_int_equal(got, RATE / 10);
+    assert_false(engine_done(e));
+    engine_command(e, ENGINE_STOP, 1);
+    got = engine_process(e, out, RATE);
+    assert_int_equal(got, (size_t)RATE * ENGINE_FADE_MS / 1000);
+    assert_true(engine_done(e));
+    assert_true(fabsf(out[2 * (got - 1)]) < 1e-6f);
+    engine_free(e);
+    free(out);
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -899,6 +1068,10 @@ int main(void)
         cmocka_unit_test(test_hold_keeps_the_bed),
         cmocka_unit_test(test_status_guides),
         cmocka_unit_test(test_headroom),
+        cmocka_unit_test(test_back),
+        cmocka_unit_test(test_move_paused),
+        cmocka_unit_test(test_mute),
+        cmocka_unit_test(test_stop_now),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
