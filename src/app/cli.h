@@ -34,6 +34,8 @@ typedef struct cli_opts {
     int64_t countdown_ms;     /* play --countdown */
     int no_ui;                /* play --no-ui */
     const char *script;       /* play --script FILE (tests: timed commands) */
+    const char *pipe;         /* play --pipe FIFO: raw PCM instead of a device */
+    int verbose;              /* play --verbose: the output, rate and why, on stderr */
     int log_off;              /* `log = off` in the config file: no practice log */
 } cli_opts;
 

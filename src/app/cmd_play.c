@@ -237,8 +237,7 @@ static int run(const cli_opts *o, engine *e, out_device *dev, int rate, const sc
     console_raw_leave();
     ui_free(u);
     if (*lost) {
-        fprintf(err, "adem: the audio device stopped (it was disconnected, or its sound server "
-                     "quit); check it and play again, see `adem devices`\n");
+        fprintf(err, "adem: %s\n", outdev_lost_message(dev));
         return ADEM_EXIT_RUNTIME;
     }
     return status;
@@ -277,12 +276,17 @@ int cmd_play(const cli_opts *o)
         rc = cli_report(&d);
     else if (rc == 0)
         pa_up = 1;
-    if (rc == 0 && outdev_find(o->device, &info, &d) != 0)
+    if (rc == 0 && (o->pipe ? outdev_find_pipe(o->pipe, &info, &d)
+                            : outdev_find(o->device, &info, &d)) != 0)
         rc = cli_report(&d);
     int rate = 0, channels = 0;
     if (rc == 0) {
-        rate = o->rate ? o->rate : (int)(info.default_rate + 0.5);
         channels = o->channels ? o->channels : info.max_channels >= 2 ? 2 : 1;
+        const char *why = "as asked with --rate";
+        rate = o->rate ? o->rate : outdev_choose_rate(&info, channels, OUTDEV_PREFERRED_RATE, &why);
+        if (o->verbose)
+            fprintf(err, "adem: playing on %s (%s) at %d Hz (%s), %d channel%s\n", info.name,
+                    info.host, rate, why, channels, channels == 1 ? "" : "s");
         if (o->script)
             rc = read_script(o->script, rate, script, &nscript, err);
     }
@@ -301,7 +305,7 @@ int cmd_play(const cli_opts *o)
         engine_config ec;
         cli_engine_config(o, rate, channels, &ec);
         if (!(e = engine_new(prep_timeline(p), prep_cues(p), &ec, &d)) ||
-            outdev_open(&info, rate, channels, o->latency_ms, e, &dev, &d) != 0)
+            outdev_open(&info, o->format, rate, channels, o->latency_ms, e, &dev, &d) != 0)
             rc = cli_report(&d);
     }
     if (rc == 0) {

@@ -482,7 +482,7 @@ static void play_take(rec *R, const float *x, int64_t n, int rate)
     ec.rate = out_rate;
     ec.channels = info.max_channels >= 2 ? 2 : 1;
     if (!(e = engine_new(tl, &cue, &ec, &d)) ||
-        outdev_open(&info, out_rate, ec.channels, 0, e, &dev, &d) != 0 ||
+        outdev_open(&info, OUT_DEFAULT, out_rate, ec.channels, 0, e, &dev, &d) != 0 ||
         outdev_start(dev, &d) != 0)
         goto done;
     printf("  Afspelen... (enter of q stopt)\n");

@@ -385,6 +385,31 @@ int out_file_open(const char *path, int rate, int channels, out_format fmt, out_
     return 0;
 }
 
+void out_file_pcm(const float *in, size_t n, int s16, unsigned char *out)
+{
+    if (s16) {
+        int16_t *s = (int16_t *)(void *)out;
+        of_f2s_block(in, s, n);
+        if (!of_little_endian())
+            for (size_t i = 0; i < n; i++) {
+                uint16_t u = (uint16_t)s[i];
+                out[2 * i] = (unsigned char)(u & 0xFF);
+                out[2 * i + 1] = (unsigned char)(u >> 8);
+            }
+    } else if (of_little_endian()) {
+        memcpy(out, in, n * 4); /* floats are already stored as little-endian bytes */
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t u;
+            memcpy(&u, &in[i], 4);
+            out[4 * i] = (unsigned char)(u & 0xFF);
+            out[4 * i + 1] = (unsigned char)((u >> 8) & 0xFF);
+            out[4 * i + 2] = (unsigned char)((u >> 16) & 0xFF);
+            out[4 * i + 3] = (unsigned char)(u >> 24);
+        }
+    }
+}
+
 /* Raw output: converts n samples to little-endian bytes and writes them to
  * stdout in buffer-sized pieces. Returns 0, or -1 with d set. */
 static int of_write_raw(out_file *f, const float *in, size_t n, adem_diag *d)
@@ -393,29 +418,11 @@ static int of_write_raw(out_file *f, const float *in, size_t n, adem_diag *d)
     size_t per = f->buf_size / width;
     while (n > 0) {
         size_t k = n < per ? n : per;
-        unsigned char *b = f->buf;
-        const void *src = b; /* the bytes to write */
-        if (f->s16) {
-            int16_t *s = (int16_t *)(void *)b;
-            of_f2s_block(in, s, k);
-            if (!of_little_endian())
-                for (size_t i = 0; i < k; i++) {
-                    uint16_t u = (uint16_t)s[i];
-                    b[2 * i] = (unsigned char)(u & 0xFF);
-                    b[2 * i + 1] = (unsigned char)(u >> 8);
-                }
-        } else if (of_little_endian()) {
-            src = in; /* floats are already stored as little-endian bytes */
-        } else {
-            for (size_t i = 0; i < k; i++) {
-                uint32_t u;
-                memcpy(&u, &in[i], 4);
-                b[4 * i] = (unsigned char)(u & 0xFF);
-                b[4 * i + 1] = (unsigned char)((u >> 8) & 0xFF);
-                b[4 * i + 2] = (unsigned char)((u >> 16) & 0xFF);
-                b[4 * i + 3] = (unsigned char)(u >> 24);
-            }
-        }
+        const void *src = f->buf; /* the bytes to write */
+        if (!f->s16 && of_little_endian())
+            src = in; /* floats are already stored as little-endian bytes: no copy */
+        else
+            out_file_pcm(in, k, f->s16, f->buf);
         errno = 0;
         if (fwrite(src, width, k, f->fp) != k) {
             of_write_error(f, errno ? errno : -1, d);
