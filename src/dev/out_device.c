@@ -6,6 +6,13 @@
 #include <string.h>
 
 #include <portaudio.h>
+/* PortAudio's ALSA extensions, where they exist (Linux) */
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<pa_linux_alsa.h>)
+#include <pa_linux_alsa.h>
+#define OUTDEV_ALSA_RT 1
+#endif
+#endif
 
 #include "dev/out_feed.h"
 #include "dev/out_pipe.h"
@@ -179,13 +186,22 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
     p.device = dev->index;
     p.channelCount = channels;
     p.sampleFormat = paFloat32;
-    p.suggestedLatency = latency_ms > 0 ? latency_ms / 1000.0 : dev->default_latency;
+    p.suggestedLatency = latency_ms > 0                                    ? latency_ms / 1000.0
+                         : dev->default_latency > OUTDEV_LATENCY_MS / 1000.0 ? dev->default_latency
+                                                                             : OUTDEV_LATENCY_MS / 1000.0;
     PaError err = Pa_IsFormatSupported(NULL, &p, rate);
     if (err == paNoError)
         err = Pa_OpenStream(&o->stream, NULL, &p, rate, paFramesPerBufferUnspecified,
                             paClipOff | paDitherOff, callback, o);
     if (err == paNoError)
         err = Pa_SetStreamFinishedCallback(o->stream, finished);
+#ifdef OUTDEV_ALSA_RT
+    /* ALSA (also PipeWire's and PulseAudio's ALSA devices): ask for a
+     * real-time callback thread, as JACK gives one; where the system refuses,
+     * PortAudio goes on with a normal one */
+    if (err == paNoError && Pa_GetStreamHostApiType(o->stream) == paALSA)
+        PaAlsa_EnableRealtimeScheduling(o->stream, 1);
+#endif
     if (err != paNoError) {
         if (o->stream)
             Pa_CloseStream(o->stream);

@@ -41,6 +41,13 @@ void outdev_terminate(void);
  * "no audio output device found; ..." (status 1) or no match (status 2). */
 int outdev_find(const char *spec, outdev_info *info, adem_diag *d);
 
+/* The output latency asked for without --latency, when the device's own
+ * (PortAudio's "high" latency) is lower: a guided session needs no fast
+ * reaction, and a buffer of this size keeps playing through the stalls of a
+ * busy machine (measured on PipeWire: with its default ~46 ms the output lost
+ * or gained whole periods under load; at 200 ms it stayed exact). */
+#define OUTDEV_LATENCY_MS 200
+
 /* The rate play prefers on a device: the voice packs' rate (the nl pack and
  * the cues `adem record` makes are stored at 48 kHz; files render at it). At
  * that rate nothing between adem and a sound server running at 48 kHz (as
@@ -69,7 +76,8 @@ int outdev_find_pipe(const char *path, outdev_info *info, adem_diag *d);
 typedef struct out_device out_device;
 
 /* Opens a float32 stream on dev at rate with `channels` channels (interleaved)
- * and latency_ms (0 = the device's default) that plays engine e; for a pipe
+ * and latency_ms (0 = the device's default, at least OUTDEV_LATENCY_MS) that
+ * plays engine e; for a pipe
  * (outdev_find_pipe), opens the FIFO to write fmt (s16 for OUT_DEFAULT, or
  * f32), waiting for a reader when it has none yet (saying so in one line on
  * stderr; a signal still ends the program) — latency_ms does not apply. A
