@@ -78,6 +78,7 @@ static int feeder_main(void *arg)
 {
     out_pipe *p = arg;
     size_t samples = (size_t)OUTPIPE_BLOCK * (size_t)p->channels;
+    thread_realtime(); /* as a device's callback thread, where allowed */
     while (!atomic_load_explicit(&p->quit, memory_order_acquire)) {
         if (ring_write_space(p->ring) < samples) {
             platform_sleep_ms(IDLE_MS);
@@ -99,6 +100,9 @@ static int writer_main(void *arg)
     out_pipe *p = arg;
     size_t samples = (size_t)OUTPIPE_BLOCK * (size_t)p->channels;
     size_t width = p->s16 ? 2 : 4;
+    /* the reader takes what the FIFO holds at its own pace and plays
+     * silence when it finds too little: keep it filled on a busy machine */
+    thread_realtime();
     while (!atomic_load_explicit(&p->quit, memory_order_acquire)) {
         /* read `fed` before looking at the ring: once it is set, what the
          * ring holds is all there will be */
