@@ -195,6 +195,14 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
                             paClipOff | paDitherOff, callback, o);
     if (err == paNoError)
         err = Pa_SetStreamFinishedCallback(o->stream, finished);
+    if (err == paNoError) {
+        /* the padding covers the whole output buffer: some backends (ALSA's
+         * pulse device) drop what it still holds when the stream stops */
+        const PaStreamInfo *si = Pa_GetStreamInfo(o->stream);
+        int64_t pad = si ? (int64_t)((si->outputLatency + OUTDEV_PAD_MS / 2000.0) * rate) : 0;
+        if (pad > o->feed.pad_total)
+            o->feed.pad_total = pad;
+    }
 #ifdef OUTDEV_ALSA_RT
     /* ALSA (also PipeWire's and PulseAudio's ALSA devices): ask for a
      * real-time callback thread, as JACK gives one; where the system refuses,

@@ -11,7 +11,8 @@
 #include "rt/engine.h"
 
 /* Silence played after the engine is done, before the stream completes:
- * PortAudio's JACK and ALSA backends drop the last buffers otherwise. */
+ * PortAudio's JACK and ALSA backends drop the last buffers otherwise. A
+ * device pads at least its output latency plus half of this (out_device.c). */
 #define OUTDEV_PAD_MS 200
 /* Silence played before the engine starts: on a busy machine a JACK server
  * may not yet route a new client's ports in its first cycle, and that cycle's
