@@ -46,8 +46,8 @@ int outpipe_check(const char *path, adem_diag *d)
         return diag_set(d, NULL, 0, 0, "--pipe %s is a regular file, not a FIFO; use adem render "
                                        "for a file (adem render SESSION -o FILE)", path);
     case FIFO_IS_OTHER:
-        return diag_set(d, NULL, 0, 0, "--pipe %s is not a FIFO; give the FIFO its reader reads "
-                                       "(e.g. Snapcast's pipe source)", path);
+        return diag_set(d, NULL, 0, 0, "--pipe %s is not a FIFO; give the FIFO that its reader "
+                                       "reads (e.g. Snapcast's pipe source)", path);
     case FIFO_MISSING:
         break;
     }

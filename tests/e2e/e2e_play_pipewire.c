@@ -8,7 +8,8 @@
  * stopped 1.5 s after it: with the default latency the last second is lost).
  * PortAudio sees PipeWire's ALSA devices, which report 44.1 kHz as their
  * default rate while the graph runs at 48 kHz (see testing-audio.md):
- *   - `adem devices` says it plays the default device at 48000 Hz;
+ *   - `adem devices` says it plays the default device at 48000 Hz, and so
+ *     does `adem play --verbose`; --format (the pipe's) is refused;
  *   - `adem play SESSION` with no options: every impulse of the probe session
  *     on its frame relative to the first (+-1 frame), none missing at the
  *     start or at the end;
@@ -311,6 +312,15 @@ static void devices_say_48k(void **state)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "adem: playing on default (ALSA) at 48000 Hz (the voice pack's "
                                   "rate, which the device takes), 2 channels\n"));
+    e2e_result_free(&r);
+
+    /* --format is the pipe's: a device plays float */
+    const char *fmt[] = {"adem", "play", "--format", "s16", session, NULL};
+    e2e_run(fmt, &r);
+    print_message("      adem play --format s16: exit %d: %s", r.status, r.err);
+    assert_int_equal(r.status, 2);
+    assert_int_equal(e2e_count_lines(r.err), 1);
+    assert_non_null(strstr(r.err, "--format is for --pipe"));
     e2e_result_free(&r);
 }
 

@@ -11,8 +11,8 @@
  *   - a pause mid-session (--script, the keys' path) reaches both rooms: the
  *     beats stop after the same beat in both, for about the pause's length,
  *     and go on exactly;
- *   - the pipe's reader going away ends the play with one line, exit 1;
- *     a regular file as --pipe is refused (exit 2).
+ *   - the server going away ends the play with one line, exit 1.
+ * (What --pipe writes, byte for byte, and what it refuses: e2e_play_pipe.c.)
  * When does a room play a frame: a file client writes 50 ms chunks on a
  * steady timer, each what the room plays from 10 ms on, so a frame p of its
  * file plays at start + p / rate; the test watches the files grow (every
@@ -367,24 +367,6 @@ static void pause_reaches_both_rooms(void **state)
     rooms_free(&rm);
 }
 
-/* A regular file as --pipe is refused: render writes files. */
-static void regular_file_refused(void **state)
-{
-    (void)state;
-    char file[700];
-    snprintf(file, sizeof file, "%s", e2e_path("not-a-fifo.raw"));
-    e2e_write_file(file, "");
-    const char *argv[] = {"adem", "play", "--pipe", file, "478", NULL};
-    e2e_result r;
-    e2e_run(argv, &r);
-    print_message("      %s", r.err);
-    assert_int_equal(r.status, 2);
-    assert_int_equal(e2e_count_lines(r.err), 1);
-    assert_non_null(strstr(r.err, "use adem render for a file"));
-    assert_int_equal(file_size(file), 0);
-    e2e_result_free(&r);
-}
-
 /* The reader goes away mid-session (snapserver stops): one line, exit 1.
  * Runs last: the server is gone afterwards. */
 static void reader_goes_away(void **state)
@@ -422,7 +404,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(probe_in_two_rooms, teardown),
         cmocka_unit_test_teardown(pause_reaches_both_rooms, teardown),
-        cmocka_unit_test_teardown(regular_file_refused, teardown),
         cmocka_unit_test_teardown(reader_goes_away, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
