@@ -18,14 +18,15 @@ _adem_opts_voices='--help'
 _adem_opts_record='--device --latency --rate --help'
 _adem_opts_log='--help'
 _adem_opts_devices='--help'
-_adem_commands='play render check show list voices record log devices'
+_adem_opts_ctl='--player --json --help'
+_adem_commands='play render check show list voices record log ctl devices'
 
 # Options that take a value (the next word, or after '=').
 _adem_takes_value() {
     case $1 in
         --set | --voice | --rate | --volume | --voice-level | --tone-level | --bed-level | \
             --gap | --tempo | --max-level | -o | --output | --format | --device | --latency | \
-            --channels | --countdown | --script | --svg | --pipe) return 0 ;;
+            --channels | --countdown | --script | --svg | --player | --pipe) return 0 ;;
     esac
     return 1
 }

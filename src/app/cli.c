@@ -2,11 +2,11 @@
 #include "app/cli.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dupstr.h"
 #include "io/config.h"
 #include "rt/engine.h"
 #include "io/paths.h"
@@ -28,13 +28,14 @@ enum {
     C_VOICES = 1 << 6,
     C_RECORD = 1 << 7,
     C_LOG = 1 << 8,
+    C_CTL = 1 << 9,
     C_SHARED = C_PLAY | C_RENDER | C_SHOW
 };
 
 typedef enum opt_id {
     O_SET = 1, O_VOICE, O_RATE, O_VOLUME, O_VOICE_LEVEL, O_TONE_LEVEL, O_BED_LEVEL, O_GAP, O_TEMPO,
     O_MONO, O_MAX_LEVEL, O_OUTPUT, O_FORMAT, O_JSON, O_SVG, O_DEVICE, O_LATENCY, O_CHANNELS,
-    O_COUNTDOWN, O_NO_UI, O_SCRIPT, O_PIPE, O_VERBOSE, O_HELP
+    O_COUNTDOWN, O_NO_UI, O_SCRIPT, O_PLAYER, O_PIPE, O_VERBOSE, O_HELP
 } opt_id;
 
 typedef struct opt_def {
@@ -59,7 +60,7 @@ static const opt_def options[] = {
     {"--max-level", NULL, O_MAX_LEVEL, 1, C_PLAY | C_RENDER},
     {"--output", "-o", O_OUTPUT, 1, C_RENDER},
     {"--format", NULL, O_FORMAT, 1, C_RENDER | C_PLAY},
-    {"--json", NULL, O_JSON, 0, C_SHOW},
+    {"--json", NULL, O_JSON, 0, C_SHOW | C_CTL},
     {"--svg", NULL, O_SVG, 1, C_SHOW},
     {"--device", NULL, O_DEVICE, 1, C_PLAY | C_RECORD},
     {"--latency", NULL, O_LATENCY, 1, C_PLAY | C_RECORD},
@@ -67,6 +68,7 @@ static const opt_def options[] = {
     {"--countdown", NULL, O_COUNTDOWN, 1, C_PLAY},
     {"--no-ui", NULL, O_NO_UI, 0, C_PLAY},
     {"--script", NULL, O_SCRIPT, 1, C_PLAY | C_RECORD},
+    {"--player", NULL, O_PLAYER, 1, C_CTL},
     {"--pipe", NULL, O_PIPE, 1, C_PLAY},
     {"--verbose", NULL, O_VERBOSE, 0, C_PLAY},
     {"--help", "-h", O_HELP, 0, ~0u},
@@ -166,6 +168,19 @@ static const command_def commands[] = {
      "session you play (never for render): when, session, title, planned and\n"
      "played seconds, finished or stopped. Turn it off with `log = off` in\n"
      "$XDG_CONFIG_HOME/adem/config; delete the file to start afresh.\n"},
+    {"ctl", C_CTL, cmd_ctl, "adem ctl [--player PID] COMMAND",
+     "Controls a running adem play from another terminal, a script or a shortcut:\n"
+     "  status [--json]     what is playing: session, chapter, phase, position,\n"
+     "                      length, paused, volume (--json: one JSON object)\n"
+     "  pause, resume, toggle, next, stop, volume +N|-N (dB)\n"
+     "The player listens on a private socket, $XDG_RUNTIME_DIR/adem/PID.sock (only\n"
+     "you can reach it); the protocol is one line per command and one reply line,\n"
+     "so `socat - UNIX-CONNECT:PATH` works too (see man adem). With several players\n"
+     "running, choose one with --player PID. Exit status 1 when no player runs.\n"
+     "\n"
+     "Ctl options:\n"
+     "  --player PID        the player to control (when several run)\n"
+     "  --json              status as one JSON object\n"},
     {"devices", C_DEVICES, cmd_devices, "adem devices",
      "Lists the output devices: index, host API, name, output channels, default\n"
      "sample rate, and the rate adem plays at there without --rate (play at: 48000,\n"
@@ -232,22 +247,6 @@ static int bad(const char *cmd, const char *fmt, const char *a, const char *b)
     return 2;
 }
 
-/* Parses a decibel value ("-6", "-6dB", "+3.5dB") within [lo, hi]. */
-static int parse_db(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno || !isfinite(v))
-        return -1;
-    if ((end[0] == 'd' || end[0] == 'D') && (end[1] == 'b' || end[1] == 'B'))
-        end += 2;
-    if (*end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Parses a whole number within [lo, hi]. */
 static int parse_int(const char *s, long lo, long hi, int *out)
 {
@@ -260,43 +259,6 @@ static int parse_int(const char *s, long lo, long hi, int *out)
     return 0;
 }
 
-/* Parses a tempo factor 0.5..2.0 with at most 3 decimals into thousandths. */
-static int parse_tempo(const char *s, int *milli)
-{
-    int whole = 0, frac = 0, digits = 0;
-    const char *p = s;
-    if (*p < '0' || *p > '9')
-        return -1;
-    while (*p >= '0' && *p <= '9' && whole < 100)
-        whole = whole * 10 + (*p++ - '0');
-    if (*p == '.') {
-        p++;
-        while (*p >= '0' && *p <= '9' && digits < 3) {
-            frac = frac * 10 + (*p++ - '0');
-            digits++;
-        }
-        if (digits == 0)
-            return -1;
-        while (digits < 3) {
-            frac *= 10;
-            digits++;
-        }
-    }
-    if (*p)
-        return -1;
-    int v = whole * 1000 + frac;
-    if (v < 500 || v > 2000)
-        return -1;
-    *milli = v;
-    return 0;
-}
-
-/* Parses a duration option value ("10s", "1m30s"). */
-static int parse_dur(const char *s, int64_t *ms, char err[UNITS_ERR_MAX])
-{
-    return units_parse_duration(s, strlen(s), ms, err);
-}
-
 /* Applies option `d` with value v to o. Returns 0, or 2 after printing. */
 static int apply(cli_opts *o, const opt_def *d, const char *v)
 {
@@ -307,51 +269,46 @@ static int apply(cli_opts *o, const opt_def *d, const char *v)
         const char *eq = strchr(v, '=');
         if (!eq || eq == v || !eq[1])
             return bad(cmd, "--set needs NAME=VALUE, e.g. --set cycles=6 (got '%s')%s", v, "");
-        tl_override *n = realloc(o->sets, (size_t)(o->nsets + 1) * sizeof *n);
+        /* the list is the command line's: tl_options only reads it */
+        tl_override *n = realloc((void *)o->tl.sets, (size_t)(o->tl.nsets + 1) * sizeof *n);
         if (!n)
             return bad(cmd, "out of memory%s%s", "", "");
-        o->sets = n;
+        o->tl.sets = n;
         size_t len = (size_t)(eq - v);
-        char *name = malloc(len + 1);
+        char *name = dupstr_n(v, len);
         if (!name)
             return bad(cmd, "out of memory%s%s", "", "");
-        memcpy(name, v, len);
-        name[len] = '\0';
-        o->sets[o->nsets].name = name;
-        o->sets[o->nsets].value = eq + 1;
-        o->nsets++;
+        n[o->tl.nsets].name = name;
+        n[o->tl.nsets].value = eq + 1;
+        n[o->tl.nsets].from = "--set"; /* messages: "--set NAME=VALUE: ..." */
+        o->tl.nsets++;
         return 0;
     }
     case O_VOICE:
-        o->voice = v;
+        o->tl.voice = v;
         return 0;
     case O_RATE:
-        return parse_int(v, 8000, 384000, &o->rate)
-                   ? bad(cmd, "--rate %s is not a sample rate from 8000 to 384000 Hz%s", v, "")
-                   : 0;
+        return tl_options_set_rate(&o->tl, v, err) ? bad(cmd, "--rate %s: %s", v, err) : 0;
     case O_VOLUME:
-        return parse_db(v, -60, 12, &o->volume_db)
+        return units_parse_db(v, -60, 12, &o->volume_db)
                    ? bad(cmd, "--volume %s is not a level from -60 to +12 dB%s", v, "")
                    : 0;
     case O_VOICE_LEVEL:
     case O_TONE_LEVEL:
     case O_BED_LEVEL: {
         double *t = d->id == O_VOICE_LEVEL ? &o->voice_db : d->id == O_TONE_LEVEL ? &o->tone_db : &o->bed_db;
-        return parse_db(v, -60, 12, t) ? bad(cmd, "%s %s is not a level from -60 to +12 dB", d->name, v)
-                                      : 0;
+        return units_parse_db(v, -60, 12, t)
+                   ? bad(cmd, "%s %s is not a level from -60 to +12 dB", d->name, v)
+                   : 0;
     }
     case O_MAX_LEVEL:
-        return parse_db(v, -60, 0, &o->max_level_db)
+        return units_parse_db(v, -60, 0, &o->max_level_db)
                    ? bad(cmd, "--max-level %s is not a level from -60 to 0 dB%s", v, "")
                    : 0;
     case O_GAP:
-        if (parse_dur(v, &o->gap_ms, err) != 0 || o->gap_ms > ADEM_MAX_SESSION_MS)
-            return bad(cmd, "--gap %s: %s", v, err);
-        return 0;
+        return tl_options_set_gap(&o->tl, v, err) ? bad(cmd, "--gap %s: %s", v, err) : 0;
     case O_TEMPO:
-        return parse_tempo(v, &o->tempo_milli)
-                   ? bad(cmd, "--tempo %s is not a factor from 0.5 to 2.0 (e.g. 0.75)%s", v, "")
-                   : 0;
+        return tl_options_set_tempo(&o->tl, v, err) ? bad(cmd, "--tempo %s: %s", v, err) : 0;
     case O_MONO:
         o->mono = 1;
         return 0;
@@ -380,12 +337,19 @@ static int apply(cli_opts *o, const opt_def *d, const char *v)
                    ? bad(cmd, "--channels %s is not a channel count from 1 to 8%s", v, "")
                    : 0;
     case O_COUNTDOWN:
-        if (parse_dur(v, &o->countdown_ms, err) != 0 || o->countdown_ms > 600000)
-            return bad(cmd, "--countdown %s: %s (at most 10m)", v, o->countdown_ms > 600000 ? "too long" : err);
-        return 0;
+        return tl_options_set_countdown(&o->tl, v, err) ? bad(cmd, "--countdown %s: %s", v, err)
+                                                        : 0;
     case O_NO_UI:
         o->no_ui = 1;
         return 0;
+    case O_PLAYER: {
+        char *end;
+        long pid = strtol(v, &end, 10);
+        if (pid <= 0 || *end)
+            return bad(cmd, "--player needs the PID of a running player (got '%s')%s", v, "");
+        o->player_pid = pid;
+        return 0;
+    }
     case O_SCRIPT:
         o->script = v;
         return 0;
@@ -427,15 +391,11 @@ void cli_engine_config(const cli_opts *o, int rate, int channels, engine_config 
     c->ceiling_db = o->max_level_db;
 }
 
-void cli_prep_options(const cli_opts *o, int rate, int decode, struct prep_options *p)
+void cli_prep_options(const cli_opts *o, int default_rate, int decode, struct prep_options *p)
 {
     memset(p, 0, sizeof *p);
-    p->sets = o->sets;
-    p->nsets = o->nsets;
-    p->voice = o->voice;
-    p->gap_ms = o->gap_ms;
-    p->tempo_milli = o->tempo_milli;
-    p->rate = rate;
+    p->tl = &o->tl;
+    p->default_rate = default_rate;
     p->decode = decode;
 }
 
@@ -453,7 +413,7 @@ static int load_config(cli_opts *o, adem_config *cfg, adem_diag *d)
     if ((cfg->set & CONFIG_DEVICE) && strcmp(o->command, "record") != 0)
         o->device = cfg->device; /* an output device: record's --device is the microphone */
     if (cfg->set & CONFIG_VOICE)
-        o->voice = cfg->voice;
+        o->tl.voice = cfg->voice;
     if (cfg->set & CONFIG_VOLUME)
         o->volume_db = cfg->volume_db;
     if (cfg->set & CONFIG_VOICE_LEVEL)
@@ -468,8 +428,8 @@ static int load_config(cli_opts *o, adem_config *cfg, adem_diag *d)
         o->latency_ms = cfg->latency_ms; /* output latency, as device */
     if (cfg->set & CONFIG_CHANNELS)
         o->channels = cfg->channels;
-    if (cfg->set & CONFIG_COUNTDOWN)
-        o->countdown_ms = cfg->countdown_ms;
+    if ((cfg->set & CONFIG_COUNTDOWN) && strcmp(o->command, "play") == 0)
+        o->tl.countdown_ms = cfg->countdown_ms; /* a lead-in for play only */
     if (cfg->set & CONFIG_LOG)
         o->log_off = !cfg->log;
     return 0;
@@ -478,9 +438,9 @@ static int load_config(cli_opts *o, adem_config *cfg, adem_diag *d)
 /* Frees what parsing allocated. */
 static void opts_free(cli_opts *o)
 {
-    for (int i = 0; i < o->nsets; i++)
-        free((char *)o->sets[i].name);
-    free(o->sets);
+    for (int i = 0; i < o->tl.nsets; i++)
+        free((char *)o->tl.sets[i].name);
+    free((void *)o->tl.sets);
     free(o->args);
 }
 
@@ -516,7 +476,7 @@ int cli_main(int argc, char **argv)
         else
             fprintf(stderr,
                     "adem: unknown command '%s'; the commands are play, render, check, show, list, "
-                    "voices, record, log, devices (see adem --help)\n",
+                    "voices, record, log, ctl, devices (see adem --help)\n",
                     first);
         return 2;
     }
@@ -525,7 +485,7 @@ int cli_main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.command = cmd->name;
     o.max_level_db = -1.0;
-    o.tempo_milli = 1000;
+    tl_options_init(&o.tl);
     /* The config file's settings first, so the command line wins; its errors
      * are reported after the command line's (and not at all for --help). */
     adem_config cfg;
@@ -538,7 +498,9 @@ int cli_main(int argc, char **argv)
     int rc = 0, only_args = 0;
     for (int i = 2; i < argc && rc == 0; i++) {
         const char *a = argv[i];
-        if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
+        /* `ctl volume -3`: a negative step is an argument, not an option */
+        int step = cmd->bit == C_CTL && a[0] == '-' && a[1] >= '0' && a[1] <= '9';
+        if (only_args || a[0] != '-' || strcmp(a, "-") == 0 || step) {
             o.args[o.nargs++] = a;
             continue;
         }

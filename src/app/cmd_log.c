@@ -147,7 +147,7 @@ static int64_t seconds_of(int64_t frames, int rate)
 }
 
 /* Appends a line per started top-level session (see cli.h). */
-void cmd_log_played(const cli_opts *o, const prep *p, const char *const *names, int n, int lead,
+void cmd_log_played(const cli_opts *o, const prep *p, const char *const *names, int n,
                     time_t started, int64_t pos, FILE *err)
 {
     if (o->log_off || !p || pos <= 0)
@@ -165,7 +165,7 @@ void cmd_log_played(const cli_opts *o, const prep *p, const char *const *names, 
     plog_format_when(started, e.when, sizeof e.when);
     tl_cursor c;
     tl_event ev;
-    int k = lead ? -1 : 0;
+    int k = prep_lead(p) ? -1 : 0;
     tl_cursor_init(&c, tl);
     adem_diag d;
     diag_clear(&d);

@@ -1,53 +1,28 @@
-/* cmd_play: `adem play` and `adem devices` — the control thread of live
- * playback. It prepares everything before the stream starts, then polls at
- * ~20 Hz: keys and signals become engine commands (the same path for both),
- * engine status snapshots feed the display, and the stream's state tells when
- * the session is over or the device was lost. */
-#include <signal.h>
+/* cmd_play: `adem play` and `adem devices`. play prepares everything before
+ * the stream starts (the sessions parsed and built once, the cues decoded at
+ * the device's rate) and hands the timeline to the player (app/player.h),
+ * which runs it with keys, signals and the display; afterwards it reports
+ * what the device and the engine counted and writes the practice log. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "base/arena.h"
 #include "app/cli.h"
+#include "app/player.h"
 #include "sys/console.h"
+#include "sys/signals.h"
 #include "rt/engine.h"
 #include "dev/out_device.h"
-#include "sys/platform.h"
 #include "io/prepare.h"
 #include "app/ui_term.h"
-#include "lang/units.h"
 
-/* STALL_MS: a device whose callback has not run for this long is lost (a
- * frozen server; a server that quits is seen at once). Below the 2 s the
- * listener may wait, above the waits of a busy machine's JACK server. */
-enum { POLL_MS = 50, STALL_MS = 1800, SCRIPT_MAX = 256 };
-
-static volatile sig_atomic_t stop_requests;
-
-/* SIGINT/SIGTERM: the first asks for a stop with a fade; a second one while
- * that fade runs exits at once (with the terminal restored). */
-static void on_stop_signal(int sig)
-{
-    (void)sig;
-    if (stop_requests++ > 0) {
-        console_raw_leave();
-        _Exit(ADEM_EXIT_STOPPED);
-    }
-}
-
-/* A command from --script: at `frame` of output, send cmd(value). */
-typedef struct scripted {
-    int64_t frame;
-    engine_cmd cmd;
-    double value;
-} scripted;
+enum { SCRIPT_MAX = 256 };
 
 /* Reads a --script file: lines "SECONDS COMMAND [VALUE]", where COMMAND is
  * pause, resume, toggle, skip, volume or stop and SECONDS is the output time
  * at which to send it (for tests: the same control path as the keys). */
-static int read_script(const char *path, int rate, scripted *v, int *n, FILE *err)
+static int read_script(const char *path, int rate, player_cmd *v, int *n, FILE *err)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -82,64 +57,6 @@ static int read_script(const char *path, int rate, scripted *v, int *n, FILE *er
         (*n)++;
     }
     fclose(f);
-    return 0;
-}
-
-/* Builds the --countdown lead-in: one phase "We beginnen zo" with a soft
- * pulse on every second, so the listener hears the seconds and sees them
- * counting down. Returns NULL when out of memory. */
-static ast_session *countdown_session(int64_t ms)
-{
-    arena *a = arena_new();
-    ast_session *s = a ? arena_alloc(a, sizeof *s) : NULL;
-    ast_node *n = s ? arena_alloc(a, sizeof *n) : NULL;
-    if (!n) {
-        arena_free(a);
-        return NULL;
-    }
-    s->arena = a;
-    s->path = "--countdown";
-    s->title = "Aftellen";
-    s->body = n;
-    n->kind = AST_PHASE;
-    n->loc.line = n->loc.col = 1;
-    n->u.phase.label = "We beginnen zo";
-    n->u.phase.dur.type = AST_DURATION;
-    n->u.phase.dur.ms = ms;
-    n->u.phase.has_pulse = 1;
-    n->u.phase.bpm.type = AST_INT;
-    n->u.phase.bpm.i = 60;
-    return s;
-}
-
-/* Turns a key into an engine command. Returns 0 when the key means nothing. */
-static int key_command(int key, engine_cmd *cmd, double *value)
-{
-    *value = 0;
-    switch (key) {
-    case ' ':
-        *cmd = ENGINE_TOGGLE;
-        return 1;
-    case 'n':
-    case 'N':
-        *cmd = ENGINE_SKIP;
-        return 1;
-    case '+':
-    case '=':
-        *cmd = ENGINE_VOLUME;
-        *value = 1;
-        return 1;
-    case '-':
-    case '_':
-        *cmd = ENGINE_VOLUME;
-        *value = -1;
-        return 1;
-    case 'q':
-    case 'Q':
-    case 27: /* Esc */
-        *cmd = ENGINE_STOP;
-        return 1;
-    }
     return 0;
 }
 
@@ -180,69 +97,6 @@ int cmd_devices(const cli_opts *o)
     return rc;
 }
 
-/* The session is prepared and the stream open: run it to its end. Returns
- * the exit status. */
-static int run(const cli_opts *o, engine *e, out_device *dev, int rate, const scripted *script,
-               int nscript, FILE *err, int *lost)
-{
-    int tty_out = console_is_tty(1);
-    ui_mode mode = !tty_out ? UI_SILENT : (o->no_ui || console_is_dumb()) ? UI_PLAIN : UI_FULL;
-    int keys = mode == UI_FULL && console_raw_enter() == 0;
-    ui *u = ui_new(mode, stdout, rate, utf8_locale());
-    adem_diag d;
-    diag_clear(&d);
-    engine_status st;
-    engine_status_now(e, &st); /* before the audio thread runs: it reads engine internals */
-    if (outdev_start(dev, &d) != 0) {
-        console_raw_leave();
-        ui_free(u);
-        return cli_report(&d);
-    }
-    int next_script = 0, stopping = 0, status = 0;
-    for (;;) {
-        platform_sleep_ms(POLL_MS);
-        if (stop_requests && !stopping) {
-            engine_command(e, ENGINE_STOP, 0);
-            stopping = 1;
-            status = ADEM_EXIT_STOPPED;
-        }
-        for (int key; keys && (key = console_read_key()) >= 0;) {
-            engine_cmd c;
-            double v;
-            if (key_command(key, &c, &v)) {
-                engine_command(e, c, v);
-                if (c == ENGINE_STOP) {
-                    stopping = 1;
-                    status = ADEM_EXIT_STOPPED;
-                }
-            }
-        }
-        engine_poll(e, &st);
-        while (next_script < nscript && st.out_frames >= script[next_script].frame) {
-            engine_command(e, script[next_script].cmd, script[next_script].value);
-            if (script[next_script].cmd == ENGINE_STOP)
-                status = ADEM_EXIT_STOPPED;
-            next_script++;
-        }
-        if (u)
-            ui_update(u, &st, console_width());
-        outdev_state s = outdev_poll(dev, STALL_MS);
-        if (s == OUTDEV_FINISHED)
-            break;
-        if (s == OUTDEV_LOST) {
-            *lost = 1;
-            break;
-        }
-    }
-    console_raw_leave();
-    ui_free(u);
-    if (*lost) {
-        fprintf(err, "adem: %s\n", outdev_lost_message(dev));
-        return ADEM_EXIT_RUNTIME;
-    }
-    return status;
-}
-
 int cmd_play(const cli_opts *o)
 {
     adem_diag d;
@@ -252,26 +106,22 @@ int cmd_play(const cli_opts *o)
     int nargs = o->nargs ? o->nargs : 1;
     FILE *err = console_quiet_stderr();
     cli_set_err(err);
-    int rc = 0, lost = 0, pa_up = 0;
+    int rc = 0, pa_up = 0;
+    player_end end = PLAYER_DONE;
     time_t started = 0; /* when playback began, for the practice log */
     prep *p = NULL;
-    engine *e = NULL;
-    out_device *dev = NULL;
-    ast_session *lead = NULL;
-    static scripted script[SCRIPT_MAX];
+    player *pl = NULL;
+    static player_cmd script[SCRIPT_MAX];
     int nscript = 0;
     outdev_info info;
 
-    {
-        /* the session first (cue lengths from headers only, cheap): a mistake
-         * in it is reported as such, whatever the state of the audio devices */
-        prep_options po;
-        prep *check = NULL;
-        cli_prep_options(o, o->rate ? o->rate : 48000, 0, &po);
-        if (prep_new(args, nargs, &po, &check, &d) != 0)
-            rc = cli_report(&d);
-        prep_free(check);
-    }
+    /* the session first, parsed and built once (cue lengths from headers
+     * only, cheap): a mistake in it is reported as such, whatever the state
+     * of the audio devices */
+    prep_options po;
+    cli_prep_options(o, 48000, 0, &po);
+    if (prep_new(args, nargs, &po, &p, &d) != 0)
+        rc = cli_report(&d);
     if (rc == 0 && outdev_init(&d) != 0)
         rc = cli_report(&d);
     else if (rc == 0)
@@ -283,50 +133,59 @@ int cmd_play(const cli_opts *o)
     if (rc == 0) {
         channels = o->channels ? o->channels : info.max_channels >= 2 ? 2 : 1;
         const char *why = "as asked with --rate";
-        rate = o->rate ? o->rate : outdev_choose_rate(&info, channels, OUTDEV_PREFERRED_RATE, &why);
+        rate = o->tl.rate ? o->tl.rate
+                          : outdev_choose_rate(&info, channels, OUTDEV_PREFERRED_RATE, &why);
         if (o->verbose)
             fprintf(err, "adem: playing on %s (%s) at %d Hz (%s), %d channel%s\n", info.name,
                     info.host, rate, why, channels, channels == 1 ? "" : "s");
         if (o->script)
             rc = read_script(o->script, rate, script, &nscript, err);
     }
-    if (rc == 0 && o->countdown_ms > 0 && !(lead = countdown_session(o->countdown_ms))) {
-        fprintf(err, "adem: out of memory\n");
-        rc = ADEM_EXIT_RUNTIME;
-    }
+    /* now that the rate is known: the cues decoded at it, the same timeline */
+    if (rc == 0 && prep_decode(p, rate, &d) != 0)
+        rc = cli_report(&d);
+    int tty_out = console_is_tty(1);
+    player_config pc;
+    pc.device = &info;
+    pc.latency_ms = o->latency_ms;
+    pc.format = o->format;
+    cli_engine_config(o, rate, channels, &pc.engine);
+    pc.ui = !tty_out ? UI_SILENT : (o->no_ui || console_is_dumb()) ? UI_PLAIN : UI_FULL;
+    pc.unicode = utf8_locale();
+    pc.keys = PLAYER_KEYS_NONE;
+    pc.script = script;
+    pc.nscript = nscript;
+    pc.remote = 1; /* adem ctl, also with --no-ui and from cron */
+    if (rc == 0 && pc.ui == UI_FULL && console_raw_enter() == 0)
+        pc.keys = PLAYER_KEYS_TRANSPORT; /* the keys: only with the full display */
+    /* the stop signals from the open on: a --pipe may wait there for its
+     * reader, and a stop ends that wait (silently, as a stop) */
+    if (rc == 0)
+        signals_catch_stop(ADEM_EXIT_STOPPED);
+    if (rc == 0 && player_open(&pc, prep_timeline(p), prep_cues(p), &pl, &d) != 0)
+        rc = d.status == ADEM_EXIT_STOPPED ? ADEM_EXIT_STOPPED : cli_report(&d);
     if (rc == 0) {
-        prep_options po;
-        cli_prep_options(o, rate, 1, &po);
-        po.lead_in = lead;
-        if (prep_new(args, nargs, &po, &p, &d) != 0)
-            rc = cli_report(&d);
-    }
-    if (rc == 0) {
-        engine_config ec;
-        cli_engine_config(o, rate, channels, &ec);
-        if (!(e = engine_new(prep_timeline(p), prep_cues(p), &ec, &d)) ||
-            outdev_open(&info, o->format, rate, channels, o->latency_ms, e, &dev, &d) != 0)
-            rc = cli_report(&d);
-    }
-    if (rc == 0) {
-        signal(SIGINT, on_stop_signal);
-        signal(SIGTERM, on_stop_signal);
         started = time(NULL);
-        rc = run(o, e, dev, rate, script, nscript, err, &lost);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
+        if (player_run(pl, &end, &d) != 0)
+            rc = cli_report(&d);
+        else if (end == PLAYER_STOPPED)
+            rc = ADEM_EXIT_STOPPED;
     }
-    if (lost) {
+    signals_release_stop();
+    console_raw_leave();
+    if (end == PLAYER_LOST) {
+        fprintf(err, "adem: %s\n", player_lost_message(pl));
         /* a dead server can make PortAudio hang on close: leave it to exit */
+        player_close(pl);
         fflush(stdout);
         fflush(err);
-        return rc;
+        return ADEM_EXIT_RUNTIME;
     }
-    if (dev) {
-        uint64_t under = outdev_underflows(dev);
-        outdev_close(dev);
+    if (pl) {
+        uint64_t under = player_underflows(pl);
         engine_status st;
-        engine_status_now(e, &st);
+        player_status(pl, &st);
+        player_close(pl);
         if (under > 0)
             fprintf(err, "adem: note: the audio device reported %llu underflow%s; if you heard "
                          "dropouts, try a larger --latency (e.g. --latency 200)\n",
@@ -336,12 +195,10 @@ int cmd_play(const cli_opts *o)
                          "playing at once\n",
                     (unsigned long long)st.dropped, st.dropped == 1 ? "" : "s");
         /* the practice log: after the notes, at most one line of its own */
-        cmd_log_played(o, p, args, nargs, lead != NULL, started, st.pos, err);
+        if (started)
+            cmd_log_played(o, p, args, nargs, started, st.pos, err);
     }
-    engine_free(e);
     prep_free(p);
-    if (lead)
-        arena_free(lead->arena);
     if (pa_up)
         outdev_terminate();
     fflush(stdout);

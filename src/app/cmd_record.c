@@ -2,7 +2,7 @@
  * own voice, recorded cue by cue from the pack's transcript.tsv.
  *
  * The way a sample goes: microphone -> PortAudio callback (in_device.c) ->
- * lock-free ring (ring.c) -> writer thread -> PACKDIR/.takes/ID.new.wav
+ * lock-free ring (rt/spsc.c) -> writer thread -> PACKDIR/.takes/ID.new.wav
  * (take_writer.c). When the take is stopped it is prepared by cueprep (trimmed,
  * normalised to -20 LUFS with true peak <= -1 dBTP, faded), its measurements
  * and flags (clipped, mostly silent, samples lost) are shown, and only when
@@ -22,22 +22,23 @@
  * When the script runs out, it acts as if q was pressed.
  * Without a terminal on stdin and without --script, recording is refused. */
 #include <math.h>
-#include <samplerate.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/player.h"
 #include "sys/console.h"
 #include "io/cueprep.h"
+#include "io/resample.h"
 #include "rt/engine.h"
 #include "dev/in_device.h"
 #include "dev/out_device.h"
 #include "io/paths.h"
 #include "sys/platform.h"
-#include "rt/ring.h"
+#include "rt/spsc.h"
 #include "lang/session_parse.h"
+#include "sys/signals.h"
 #include "io/take_writer.h"
 #include "timeline/timeline.h"
 #include "io/transcript.h"
@@ -57,19 +58,6 @@ enum {
 /* Key codes the control loop uses; enter is '\n' (a terminal may send '\r'). */
 enum { K_NONE = -1, K_ENTER = '\n', K_LOST = -2 };
 
-static volatile sig_atomic_t stop_requests;
-
-/* SIGINT/SIGTERM: the first asks for a stop (the take is discarded, what was
- * accepted stays); a second one exits at once with the terminal restored. */
-static void on_stop_signal(int sig)
-{
-    (void)sig;
-    if (stop_requests++ > 0) {
-        console_raw_leave();
-        _Exit(ADEM_EXIT_STOPPED);
-    }
-}
-
 /* One line of --script: after `secs`, press `key`. */
 typedef struct rec_key {
     double secs;
@@ -83,7 +71,7 @@ typedef struct rec {
     char dir[PATH_LEN];   /* the pack folder */
     char voice[PATH_LEN]; /* how to name it to --voice in messages */
     transcript *t;
-    ring *ring;
+    spsc *ring; /* of floats */
     in_device *in;
     indev_info info;
     int rate;
@@ -277,7 +265,7 @@ static void keys_wait_begin(rec *R)
  * (the script then counts recorded seconds). A stop signal reads as 'q'. */
 static int keys_poll(rec *R, double recorded_s)
 {
-    if (stop_requests)
+    if (signals_stop_requested())
         return 'q';
     if (R->scripted) {
         if (R->next_key >= R->nscript)
@@ -342,7 +330,7 @@ static int count_in(rec *R)
         fflush(stdout);
         uint64_t until = platform_now_ns() + 1000000000ull;
         while (platform_now_ns() < until) {
-            if (stop_requests || (R->raw && keys_poll(R, -1) == 'q')) {
+            if (signals_stop_requested() || (R->raw && keys_poll(R, -1) == 'q')) {
                 printf("\n");
                 return 'q';
             }
@@ -369,7 +357,7 @@ static int record_take(rec *R, const char *raw_path, int64_t *frames, int64_t *d
     int c = count_in(R);
     if (c)
         return c;
-    ring_discard(R->ring);
+    spsc_discard(R->ring);
     take_writer *w;
     if (take_writer_start(R->ring, raw_path, R->rate, &w, d) != 0)
         return -1;
@@ -429,7 +417,7 @@ static int record_take(rec *R, const char *raw_path, int64_t *frames, int64_t *d
 /* ---- Playing a prepared take ------------------------------------------------- */
 
 /* Plays mono x[0..n) at `rate` Hz on the default output device, through the
- * engine (a one-cue session), until it ends or a key stops it. Problems are
+ * player (a one-cue timeline), until it ends or a key stops it. Problems are
  * noted on stdout and do not end the run. */
 static void play_take(rec *R, const float *x, int64_t n, int rate)
 {
@@ -437,75 +425,56 @@ static void play_take(rec *R, const float *x, int64_t n, int rate)
     diag_clear(&d);
     outdev_info info;
     float *y = NULL;
-    ast_session *s = NULL;
     timeline *tl = NULL;
-    engine *e = NULL;
-    out_device *dev = NULL;
+    player *pl = NULL;
     char msg[ADEM_DIAG_MSG_MAX + 64];
     int out_rate = rate;
     int64_t m = n;
-    int failed = 1;
+    int failed = 1, lost = 0;
 
     if (outdev_find(NULL, &info, &d) != 0)
         goto done;
     out_rate = (int)(info.default_rate + 0.5);
     if (out_rate != rate) {
         /* the device's own rate: convert the take */
-        SRC_DATA sd;
-        m = (int64_t)ceil((double)n * out_rate / rate) + 16;
-        if (!(y = calloc((size_t)m, sizeof *y))) {
-            diag_runtime(&d, "out of memory");
+        int err = 0;
+        if (!(y = resample_all(x, n, rate, out_rate, &m, &err))) {
+            diag_runtime(&d, "cannot convert the take to %d Hz: %s", out_rate,
+                         resample_strerror(err));
             goto done;
         }
-        memset(&sd, 0, sizeof sd);
-        sd.data_in = x;
-        sd.input_frames = (long)n;
-        sd.data_out = y;
-        sd.output_frames = (long)m;
-        sd.src_ratio = (double)out_rate / rate;
-        if (src_simple(&sd, SRC_SINC_MEDIUM_QUALITY, 1) != 0) {
-            diag_runtime(&d, "cannot convert the take to %d Hz", out_rate);
-            goto done;
-        }
-        m = sd.output_frames_gen > 0 ? sd.output_frames_gen : 1;
+        m = m > 0 ? m : 1;
     }
-    static const char text[] = "session \"Afspelen\"\nspeak opname\n";
-    tl_options to;
-    tl_options_init(&to);
-    if (session_parse("afspelen", text, sizeof text - 1, &s, &d) != 0 ||
-        timeline_build((const ast_session *const *)&s, 1, &to, &tl, &d) != 0 ||
+    if (timeline_one_cue("Afspelen", "nl", "opname", "afspelen", &tl, &d) != 0 ||
         timeline_layout(tl, out_rate, &m, &d) != 0)
         goto done;
     adem_cue cue = {y ? y : x, m};
-    engine_config ec;
-    engine_config_init(&ec);
-    ec.rate = out_rate;
-    ec.channels = info.max_channels >= 2 ? 2 : 1;
-    if (!(e = engine_new(tl, &cue, &ec, &d)) ||
-        outdev_open(&info, OUT_DEFAULT, out_rate, ec.channels, 0, e, &dev, &d) != 0 ||
-        outdev_start(dev, &d) != 0)
+    player_config pc;
+    pc.device = &info;
+    pc.latency_ms = 0;
+    pc.format = OUT_DEFAULT;
+    engine_config_init(&pc.engine);
+    pc.engine.rate = out_rate;
+    pc.engine.channels = info.max_channels >= 2 ? 2 : 1;
+    pc.ui = UI_SILENT;
+    pc.unicode = 0;
+    pc.keys = R->raw ? PLAYER_KEYS_STOP : PLAYER_KEYS_NONE; /* a script's keys wait */
+    pc.script = NULL;
+    pc.nscript = 0;
+    player_end end;
+    if (player_open(&pc, tl, &cue, &pl, &d) != 0)
         goto done;
     printf("  Afspelen... (enter of q stopt)\n");
     fflush(stdout);
-    int stopping = 0;
-    for (;;) {
-        platform_sleep_ms(POLL_MS);
-        int k = R->raw ? keys_poll(R, -1) : (stop_requests ? 'q' : K_NONE);
-        if (!stopping && (k == K_ENTER || k == 'q' || k == ' ')) {
-            engine_command(e, ENGINE_STOP, 0);
-            stopping = 1;
-        }
-        outdev_state st = outdev_poll(dev, STALL_MS);
-        if (st == OUTDEV_FINISHED)
-            break;
-        if (st == OUTDEV_LOST) {
-            /* PortAudio may hang closing a dead stream: leave it, and the
-             * engine it may still point at */
-            dev = NULL;
-            e = NULL;
-            diag_runtime(&d, "the output device stopped");
-            goto done;
-        }
+    if (player_run(pl, &end, &d) != 0)
+        goto done;
+    if (end == PLAYER_LOST) {
+        /* the player leaves a dead stream (and the engine it may still point
+         * at) open: PortAudio may hang closing it; its callback may still
+         * read the timeline and the take, so they stay too */
+        lost = 1;
+        diag_runtime(&d, "the output device stopped");
+        goto done;
     }
     failed = 0;
 done:
@@ -514,11 +483,11 @@ done:
         printf("  (afspelen lukt niet: %s)\n", msg + (strncmp(msg, "adem: ", 6) ? 0 : 6));
         fflush(stdout);
     }
-    outdev_close(dev);
-    engine_free(e);
-    timeline_free(tl);
-    session_free(s);
-    free(y);
+    player_close(pl);
+    if (!lost) {
+        timeline_free(tl);
+        free(y);
+    }
 }
 
 /* ---- One cue ----------------------------------------------------------------- */
@@ -806,8 +775,8 @@ int cmd_record(const cli_opts *o)
     if (rc == 0 && indev_find(o->device, &R->info, &d) != 0)
         rc = cli_report(&d);
     if (rc == 0) {
-        int rate = o->rate ? o->rate : (int)(R->info.default_rate + 0.5);
-        if (!(R->ring = ring_new((size_t)rate * RING_SECONDS))) {
+        int rate = o->tl.rate ? o->tl.rate : (int)(R->info.default_rate + 0.5);
+        if (!(R->ring = spsc_new(sizeof(float), (size_t)rate * RING_SECONDS))) {
             diag_runtime(&d, "out of memory");
             rc = cli_report(&d);
         } else if (indev_open(&R->info, rate, o->latency_ms, R->ring, &R->in, &d) != 0 ||
@@ -844,8 +813,7 @@ int cmd_record(const cli_opts *o)
     fflush(stdout);
     R->meter = !R->scripted && console_is_tty(1) && !console_is_dumb();
     R->raw = !R->scripted && console_raw_enter() == 0;
-    signal(SIGINT, on_stop_signal);
-    signal(SIGTERM, on_stop_signal);
+    signals_catch_stop(ADEM_EXIT_STOPPED);
     int quit = 0;
     for (int k = 0; k < ntodo && rc == 0 && !quit; k++) {
         cue_result res = record_cue(R, todo[k], &d);
@@ -869,8 +837,7 @@ int cmd_record(const cli_opts *o)
         }
     }
     console_raw_leave();
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    signals_release_stop();
     if (R->lost) {
         fflush(stdout);
         fprintf(err, "adem: the input device stopped (it was unplugged, or its sound server "
@@ -896,7 +863,7 @@ int cmd_record(const cli_opts *o)
 out:
     fflush(stdout);
     indev_close(R->in);
-    ring_free(R->ring);
+    spsc_free(R->ring);
     if (pa_up)
         outdev_terminate();
     transcript_free(R->t);

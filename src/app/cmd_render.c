@@ -1,22 +1,14 @@
 /* cmd_render: `adem render` — the untimed driver of the engine: process in
  * large blocks, write with out_file, finish by renaming into place. */
-#include <signal.h>
 #include <stdio.h>
 
 #include "app/cli.h"
 #include "rt/engine.h"
 #include "io/out_file.h"
 #include "io/prepare.h"
+#include "sys/signals.h"
 
 enum { RENDER_BLOCK = 4096 };
-
-static volatile sig_atomic_t stop_signal;
-
-/* SIGINT/SIGTERM during a render: stop after the current block. */
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-}
 
 int cmd_render(const cli_opts *o)
 {
@@ -31,7 +23,7 @@ int cmd_render(const cli_opts *o)
                         "stdout); e.g. adem render 478 -o 478.ogg\n");
         return ADEM_EXIT_INPUT;
     }
-    int rate = o->rate ? o->rate : 48000;
+    int rate = o->tl.rate ? o->tl.rate : 48000;
     int channels = o->mono ? 1 : 2;
     prep_options po;
     cli_prep_options(o, rate, 1, &po);
@@ -47,17 +39,16 @@ int cmd_render(const cli_opts *o)
         prep_free(p);
         return cli_report(&d);
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-#ifdef SIGPIPE
+    /* a stop signal: stop after the current block (a second one too: the
+     * temporary file must be removed) */
+    signals_catch_stop(0);
     /* -o - into a pipe whose reader has gone: a failed write (EPIPE) that is
      * reported in one line with exit status 1, not a silent death */
-    signal(SIGPIPE, SIG_IGN);
-#endif
+    signals_ignore_pipe(1);
     static float buf[RENDER_BLOCK * 2];
     int rc = 0;
     while (!engine_done(e)) {
-        if (stop_signal) {
+        if (signals_stop_requested()) {
             out_file_abort(f);
             f = NULL;
             fprintf(stderr, "adem: render stopped; nothing was written\n");
@@ -74,11 +65,8 @@ int cmd_render(const cli_opts *o)
     }
     if (f && out_file_close(f, &d) != 0)
         rc = cli_report(&d);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-#ifdef SIGPIPE
-    signal(SIGPIPE, SIG_DFL);
-#endif
+    signals_release_stop();
+    signals_ignore_pipe(0);
     engine_free(e);
     prep_free(p);
     return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "base/jsonw.h"
 #include "io/prepare.h"
 #include "io/sessions.h"
 #include "rt/cursor.h"
@@ -105,25 +106,6 @@ static void show_text(const timeline *tl)
     printf("total %s (%lld frames at %d Hz)\n", when, (long long)total, rate);
 }
 
-/* Writes s as a JSON string (with quotes) to f. */
-static void json_string(FILE *f, const char *s)
-{
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 /* Prints the compiled timeline as one JSON object for tools. */
 static void show_json(const timeline *tl)
 {
@@ -135,7 +117,7 @@ static void show_json(const timeline *tl)
     tl_cursor c;
     tl_event ev;
     printf("{\"title\":");
-    json_string(stdout, timeline_title(tl));
+    jsonw_file(stdout, timeline_title(tl));
     printf(",\"rate\":%d,\"frames\":%lld,\"seconds\":%.6f,\"steps\":[", rate, (long long)total,
            (double)total / rate);
     tl_cursor_init(&c, tl);
@@ -148,13 +130,13 @@ static void show_json(const timeline *tl)
                (long long)ev.frame, (double)ev.frame / rate, (long long)ev.frames,
                (double)ev.frames / rate);
         printf(",\"depth\":%d,\"label\":", ev.depth);
-        json_string(stdout, ev.label);
+        jsonw_file(stdout, ev.label);
         printf(",\"cue\":");
-        json_string(stdout, ev.cue >= 0 ? timeline_cue(tl, ev.cue)->id : NULL);
+        jsonw_file(stdout, ev.cue >= 0 ? timeline_cue(tl, ev.cue)->id : NULL);
         if (ev.cue >= 0)
             printf(",\"cue_frames\":%lld", (long long)ev.cue_frames);
         printf(",\"tone\":");
-        json_string(stdout, ev.kind == TL_EV_PHASE ? tones[ev.tone] : NULL);
+        jsonw_file(stdout, ev.kind == TL_EV_PHASE ? tones[ev.tone] : NULL);
         if (ev.kind == TL_EV_PHASE && ev.tone != ADEM_TONE_NONE)
             printf(",\"tone_from_hz\":%g,\"tone_to_hz\":%g", ev.f_from, ev.f_to);
         if (ev.bpm)
@@ -183,7 +165,7 @@ int cmd_show(const cli_opts *o)
         return ADEM_EXIT_INPUT;
     }
     prep_options po;
-    cli_prep_options(o, o->rate ? o->rate : SHOW_RATE, 0, &po);
+    cli_prep_options(o, SHOW_RATE, 0, &po);
     prep *p = NULL;
     if (prep_new(o->args, o->nargs, &po, &p, &d) != 0)
         return cli_report(&d);
@@ -243,8 +225,10 @@ static int list_one(const session_entry *e, void *ctx)
     adem_diag d;
     diag_clear(&d);
     prep_options po;
+    tl_options to = c->o->tl; /* each session as it is: no overrides */
+    to.nsets = 0;
     cli_prep_options(c->o, SHOW_RATE, 0, &po);
-    po.nsets = 0;
+    po.tl = &to;
     prep *p = NULL;
     const char *path = e->path;
     char len[32] = "?";

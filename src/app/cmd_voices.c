@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "base/dupstr.h"
 #include "io/paths.h"
 #include "sys/platform.h"
 #include "lang/session_parse.h"
@@ -28,11 +29,9 @@ static void idset_add(idset *s, const char *id, size_t len)
             return;
     if (s->n == MAX_IDS)
         return;
-    char *c = malloc(len + 1);
+    char *c = dupstr_n(id, len);
     if (!c)
         return;
-    memcpy(c, id, len);
-    c[len] = '\0';
     s->v[s->n++] = c;
 }
 
@@ -57,11 +56,9 @@ static int collect_session(const session_entry *e, void *ctx)
     if (ss && sessions_load(ss, e->path, NULL, &s, &key, &d) == 0) {
         tl_options o;
         tl_options_init(&o);
-        o.tempo_milli = 500; /* the slowest tempo needs the most count=down numbers */
-        o.load = sessions_load;
-        o.load_ctx = ss;
-        o.keys = &key;
-        if (timeline_build(&s, 1, &o, &tl, &d) == 0)
+        o.tempo_milli = TL_TEMPO_MIN; /* the slowest tempo needs the most count=down numbers */
+        tl_loader ld = {&key, sessions_load, ss};
+        if (timeline_build(&s, 1, &o, &ld, &tl, &d) == 0)
             for (int i = 0; i < timeline_ncues(tl); i++)
                 idset_add(ids, timeline_cue(tl, i)->id, strlen(timeline_cue(tl, i)->id));
     }

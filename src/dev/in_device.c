@@ -16,7 +16,7 @@ enum { FOLD_CHUNK = 512 };
 
 struct in_device {
     PaStream *stream;
-    ring *r;
+    spsc *r; /* of floats */
     int channels; /* 1, or 2 folded to mono */
     int rate;
     /* Written by the control thread, read by the audio thread. take_cmd
@@ -75,7 +75,7 @@ static int callback(const void *inp, void *outp, unsigned long frames,
         }
         if (armed && left > 0) {
             size_t want = (int64_t)n < left ? n : (size_t)left;
-            size_t put = ring_write(d->r, d->mono, want);
+            size_t put = spsc_write(d->r, d->mono, want);
             written += (int64_t)put;
             lost += (int64_t)(want - put);
             left -= (int64_t)want;
@@ -142,7 +142,7 @@ int indev_find(const char *spec, indev_info *info, adem_diag *d)
                     names);
 }
 
-int indev_open(const indev_info *dev, int rate, int latency_ms, ring *r, in_device **out,
+int indev_open(const indev_info *dev, int rate, int latency_ms, spsc *r, in_device **out,
                adem_diag *d)
 {
     *out = NULL;

@@ -1,5 +1,6 @@
 /* in_device: the microphone of `adem record` — a PortAudio input stream whose
- * callback copies the input, folded to mono, into a lock-free ring (ring.h)
+ * callback copies the input, folded to mono, into a lock-free SPSC queue of
+ * floats (rt/spsc.h, "the ring")
  * while a take is armed, and keeps a peak level for the meter.
  *
  * The callback never allocates, locks, prints, does I/O or waits: when the
@@ -19,7 +20,7 @@
 
 #include "base/diag.h"
 #include "dev/pa_stream.h"
-#include "rt/ring.h"
+#include "rt/spsc.h"
 
 /* A chosen input device. */
 typedef pastream_device indev_info;
@@ -36,7 +37,7 @@ typedef struct in_device in_device;
  * offers it, else its first two channels averaged) with latency_ms (0 = the
  * device's default high latency), writing into r while armed. Returns 0, or
  * -1 with d set (status 1). */
-int indev_open(const indev_info *dev, int rate, int latency_ms, ring *r, in_device **out,
+int indev_open(const indev_info *dev, int rate, int latency_ms, spsc *r, in_device **out,
                adem_diag *d);
 
 /* Starts the stream (nothing is recorded until indev_arm). Returns 0, or -1

@@ -19,7 +19,7 @@
 #include "base/diag.h"
 #include "dev/out_feed.h"
 #include "dev/pa_stream.h"
-#include "io/out_file.h"
+#include "base/pcm.h"
 #include "rt/engine.h"
 
 /* A chosen output device. */

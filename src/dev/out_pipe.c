@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "dev/out_feed.h"
-#include "rt/ring.h"
+#include "rt/spsc.h"
 #include "sys/fifo.h"
 #include "sys/platform.h"
+#include "sys/signals.h"
 #include "sys/thread.h"
 
 /* How long the feeder and the writer sleep when there is nothing to do (the
@@ -22,7 +23,7 @@ struct out_pipe {
     int s16;
     int channels;
     adem_fifo *fifo;
-    ring *ring;         /* one buffer, feeder -> writer */
+    spsc *ring;         /* one buffer, feeder -> writer */
     out_feed feed;      /* feeder only */
     float *feed_buf;    /* feeder only: OUTPIPE_BLOCK frames */
     float *write_buf;   /* writer only: OUTPIPE_BLOCK frames */
@@ -61,7 +62,8 @@ typedef struct wait_note {
     const char *path;
 } wait_note;
 
-/* fifo_open_write calls this once when nothing reads the FIFO yet. */
+/* fifo_open_write calls this once when nothing has read the FIFO for a
+ * second. */
 static void say_waiting(void *arg)
 {
     const wait_note *w = arg;
@@ -72,6 +74,13 @@ static void say_waiting(void *arg)
     fflush(w->f);
 }
 
+/* fifo_open_write asks this while it waits: a stop signal ends the wait. */
+static int stop_asked(void *arg)
+{
+    (void)arg;
+    return signals_stop_requested() > 0;
+}
+
 /* The feeder thread: the audio side. Fills a buffer whenever the ring has
  * room for one, until the padding is in or it is told to quit. */
 static int feeder_main(void *arg)
@@ -80,12 +89,12 @@ static int feeder_main(void *arg)
     size_t samples = (size_t)OUTPIPE_BLOCK * (size_t)p->channels;
     thread_realtime(); /* as a device's callback thread, where allowed */
     while (!atomic_load_explicit(&p->quit, memory_order_acquire)) {
-        if (ring_write_space(p->ring) < samples) {
+        if (spsc_write_space(p->ring) < samples) {
             platform_sleep_ms(IDLE_MS);
             continue;
         }
         int done = outfeed_fill(&p->feed, p->feed_buf, OUTPIPE_BLOCK);
-        ring_write(p->ring, p->feed_buf, samples);
+        spsc_write(p->ring, p->feed_buf, samples);
         if (done) {
             atomic_store_explicit(&p->fed, 1, memory_order_release);
             break;
@@ -107,7 +116,7 @@ static int writer_main(void *arg)
         /* read `fed` before looking at the ring: once it is set, what the
          * ring holds is all there will be */
         int fed = atomic_load_explicit(&p->fed, memory_order_acquire);
-        if (ring_read_available(p->ring) < samples) {
+        if (spsc_read_available(p->ring) < samples) {
             if (fed) {
                 atomic_store_explicit(&p->finished, 1, memory_order_release);
                 break;
@@ -115,8 +124,8 @@ static int writer_main(void *arg)
             platform_sleep_ms(IDLE_MS);
             continue;
         }
-        ring_read(p->ring, p->write_buf, samples);
-        out_file_pcm(p->write_buf, samples, p->s16, p->pcm);
+        spsc_read(p->ring, p->write_buf, samples);
+        pcm_from_float(p->write_buf, samples, p->s16, p->pcm);
         int err = 0;
         int r = fifo_write(p->fifo, p->pcm, samples * width, &err);
         while (r == FIFO_GONE && !p->written) {
@@ -124,7 +133,7 @@ static int writer_main(void *arg)
              * our open with an end-of-file and closed again; wait for it */
             fifo_close(p->fifo);
             p->fifo = NULL;
-            if (fifo_open_write(p->path, NULL, NULL, &p->fifo, &err) != 0) {
+            if (fifo_open_write(p->path, NULL, stop_asked, NULL, &p->fifo, &err) != 0) {
                 r = FIFO_FAILED;
                 break;
             }
@@ -145,7 +154,7 @@ static int writer_main(void *arg)
 static void free_pipe(out_pipe *p)
 {
     fifo_close(p->fifo);
-    ring_free(p->ring);
+    spsc_free(p->ring);
     free(p->feed_buf);
     free(p->write_buf);
     free(p->pcm);
@@ -161,7 +170,8 @@ int outpipe_open(const char *path, out_format fmt, int rate, int channels, engin
         return -1;
     out_pipe *p = calloc(1, sizeof *p);
     size_t samples = (size_t)OUTPIPE_BLOCK * (size_t)channels;
-    if (!p || !(p->path = malloc(strlen(path) + 1)) || !(p->ring = ring_new(samples)) ||
+    if (!p || !(p->path = malloc(strlen(path) + 1)) ||
+        !(p->ring = spsc_new(sizeof(float), samples)) ||
         !(p->feed_buf = malloc(samples * sizeof(float))) ||
         !(p->write_buf = malloc(samples * sizeof(float))) || !(p->pcm = malloc(samples * 4))) {
         if (p)
@@ -178,8 +188,14 @@ int outpipe_open(const char *path, out_format fmt, int rate, int channels, engin
     atomic_init(&p->lost, 0);
     int err = 0;
     wait_note w = {note, path};
-    if (fifo_open_write(path, say_waiting, &w, &p->fifo, &err) != 0) {
+    signals_ignore_pipe(1); /* a reader that goes away: EPIPE, not the end of adem */
+    if (fifo_open_write(path, say_waiting, stop_asked, &w, &p->fifo, &err) != 0) {
         free_pipe(p);
+        if (err == EINTR) {
+            diag_runtime(d, "stopped while waiting for a reader of --pipe %s", path);
+            d->status = ADEM_EXIT_STOPPED;
+            return -1;
+        }
         return diag_runtime(d, "cannot open --pipe %s: %s; check its permissions", path,
                             strerror(err));
     }
@@ -231,4 +247,5 @@ void outpipe_close(out_pipe *p)
     thread_join(p->feeder);
     thread_join(p->writer);
     free_pipe(p);
+    signals_ignore_pipe(0);
 }

@@ -2,11 +2,12 @@
  * (e.g. the pipe source of a Snapcast server), paced by whoever reads it.
  *
  * Two threads besides the control thread. The feeder is the audio side, as a
- * PortAudio callback is for a device: whenever the ring has room for a
- * buffer of OUTPIPE_BLOCK frames it fills one with out_feed (lead-in, engine,
- * padding) and puts it in; it never does I/O and never waits on the writer.
+ * PortAudio callback is for a device: whenever the ring (an rt/spsc.h queue
+ * of floats) has room for a buffer of OUTPIPE_BLOCK frames it fills one with
+ * out_feed (lead-in, engine, padding) and puts it in; it never does I/O and
+ * never waits on the writer.
  * The writer takes buffers out of the ring, converts them to s16 or f32
- * little-endian (out_file_pcm, as render writes raw PCM) and writes them into
+ * little-endian (base/pcm.h, as render writes raw PCM) and writes them into
  * the FIFO, blocking while the FIFO is full. The ring holds one buffer: the
  * engine runs ahead of what the writer is writing by at most one buffer, and
  * keys, pause and stop reach the output that soon. Used through out_device.h
@@ -17,7 +18,7 @@
 #include <stdint.h>
 
 #include "base/diag.h"
-#include "io/out_file.h"
+#include "base/pcm.h"
 #include "rt/engine.h"
 
 /* Frames per buffer (about 21 ms at 48 kHz). */
@@ -32,9 +33,11 @@ typedef struct out_pipe out_pipe;
 int outpipe_check(const char *path, adem_diag *d);
 
 /* Opens the FIFO at path for `rate` Hz, `channels` channels of fmt (s16 for
- * OUT_DEFAULT) fed by engine e. When nothing reads the FIFO yet, says so in
- * one line on `note` (may be NULL) and waits for a reader (a signal that ends
- * the program still ends it). Returns 0, or -1 with d set (status 1). */
+ * OUT_DEFAULT) fed by engine e. When nothing reads the FIFO yet, waits for a
+ * reader, saying so in one line on `note` (may be NULL) after a second; a
+ * stop signal (sys/signals.h, when the caller catches them) ends the wait:
+ * -1 with d's status ADEM_EXIT_STOPPED. SIGPIPE is ignored until
+ * outpipe_close. Returns 0, or -1 with d set (status 1). */
 int outpipe_open(const char *path, out_format fmt, int rate, int channels, engine *e, FILE *note,
                  out_pipe **out, adem_diag *d);
 

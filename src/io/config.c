@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,24 +175,6 @@ static int read_value(cursor *k, size_t *i, char *buf, size_t n, adem_diag *d)
     return 0;
 }
 
-/* Parses a level ("-6", "-6dB", "+3.5db") within [lo, hi]. Returns 0 or -1. */
-static int parse_level(const char *s, double lo, double hi, double *out)
-{
-    if (!((*s >= '0' && *s <= '9') || *s == '-' || *s == '+' || *s == '.'))
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno || !isfinite(v))
-        return -1;
-    if ((end[0] == 'd' || end[0] == 'D') && (end[1] == 'b' || end[1] == 'B'))
-        end += 2;
-    if (*end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Parses a whole number within [lo, hi]. Returns 0 or -1. */
 static int parse_whole(const char *s, long lo, long hi, int *out)
 {
@@ -287,12 +268,12 @@ static int set_value(adem_config *c, const cursor *k, const key_def *kd, size_t 
                     : kd->bit == CONFIG_VOICE_LEVEL ? &c->voice_db
                     : kd->bit == CONFIG_TONE_LEVEL  ? &c->tone_db
                                                     : &c->bed_db;
-        bad = parse_level(v, -60, 12, t);
+        bad = units_parse_db(v, -60, 12, t);
         range = "a level from -60 to +12 dB";
         break;
     }
     case V_CEILING:
-        bad = parse_level(v, -60, 0, &c->max_level_db);
+        bad = units_parse_db(v, -60, 0, &c->max_level_db);
         range = "a level from -60 to 0 dB";
         break;
     case V_LATENCY:
@@ -420,22 +401,27 @@ int config_load(adem_config *c, const char *path, adem_diag *d)
     if (platform_is_dir(path))
         return diag_set(d, NULL, 0, 0, "the config file %s is a folder; remove it or make it a file",
                         path);
-    if (!platform_is_file(path))
-        return 0;
+    const char *why = NULL;
+    FILE *f = platform_fopen_file(path, "rb", &why);
+    if (!f) {
+        if (errno == ENOENT)
+            return 0; /* no config file: the defaults */
+        return diag_set(d, NULL, 0, 0, "cannot read the config file %s: %s; make it a small text "
+                                       "file or remove it",
+                        path, why);
+    }
     int64_t size = platform_file_size(path);
-    if (size > CONFIG_FILE_MAX)
+    if (size > CONFIG_FILE_MAX) {
+        fclose(f);
         return diag_set(d, NULL, 0, 0,
                         "the config file %s is larger than 64 KB; it should hold a few key = value "
                         "lines",
                         path);
-    FILE *f = fopen(path, "rb");
+    }
     char *buf = malloc(CONFIG_FILE_MAX + 1);
-    if (!f || !buf) {
-        if (f)
-            fclose(f);
-        free(buf);
-        return diag_set(d, NULL, 0, 0, "cannot read the config file %s; check its permissions",
-                        path);
+    if (!buf) {
+        fclose(f);
+        return diag_runtime(d, "out of memory while reading the config file %s", path);
     }
     size_t n = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
     int failed = ferror(f);

@@ -3,12 +3,12 @@
 
 #include <ebur128.h>
 #include <math.h>
-#include <samplerate.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/resample.h"
 #include "sys/platform.h"
 
 #ifndef M_PI
@@ -169,39 +169,28 @@ static void analyse_take(const float *x, int64_t n, int rate, cueprep_report *r)
     free(ms);
 }
 
-/* Converts x (n frames at from Hz) to `to` Hz with libsamplerate's best
- * converter. Returns a malloc'd buffer and *m frames, or NULL with d set. */
+/* Converts x (n frames at from Hz) to `to` Hz (io/resample.h). Returns a
+ * malloc'd buffer and *m frames, or NULL with d set. */
 static float *resample(const float *x, int64_t n, int from, int to, int64_t *m, adem_diag *d)
 {
-    double ratio = (double)to / from;
-    int64_t cap = (int64_t)ceil((double)n * ratio) + 16;
-    SRC_DATA sd;
+    int err = 0;
     float *y;
-    int err;
 
-    if (n > (int64_t)0x7fffffff / 4 || cap > (int64_t)0x7fffffff) {
+    if (n > (int64_t)0x7fffffff / 4) {
         diag_set(d, NULL, 0, 0, "the take is too long to convert; keep a cue under 10 minutes");
         return NULL;
     }
-    y = calloc((size_t)cap, sizeof *y);
-    if (!y) {
+    y = resample_all(x, n, from, to, m, &err);
+    if (y)
+        return y;
+    if (err == RESAMPLE_ETOOLONG)
+        diag_set(d, NULL, 0, 0, "the take is too long to convert; keep a cue under 10 minutes");
+    else if (err == RESAMPLE_ENOMEM)
         diag_runtime(d, "out of memory converting the take to %d Hz", to);
-        return NULL;
-    }
-    memset(&sd, 0, sizeof sd);
-    sd.data_in = x;
-    sd.input_frames = (long)n;
-    sd.data_out = y;
-    sd.output_frames = (long)cap;
-    sd.src_ratio = ratio;
-    err = src_simple(&sd, SRC_SINC_BEST_QUALITY, 1);
-    if (err) {
-        free(y);
-        diag_runtime(d, "sample rate conversion failed: %s; try another input rate", src_strerror(err));
-        return NULL;
-    }
-    *m = sd.output_frames_gen;
-    return y;
+    else
+        diag_runtime(d, "sample rate conversion failed: %s; try another input rate",
+                     resample_strerror(err));
+    return NULL;
 }
 
 /* Windowed-sinc coefficients for the values at i+1/4, i+2/4, i+3/4 from
@@ -696,7 +685,11 @@ int cueprep_read_file(const char *path, float **samples, int64_t *frames, int *r
 
     *samples = NULL;
     memset(&info, 0, sizeof info);
-    sf = sf_open(path, SFM_READ, &info);
+    const char *why = NULL;
+    int fd = platform_open_file(path, &why);
+    if (fd < 0)
+        return diag_set(d, path, 0, 0, "cannot read audio: %s; give a WAV, FLAC or Ogg file", why);
+    sf = sf_open_fd(fd, SFM_READ, &info, 1);
     if (!sf)
         return diag_set(d, path, 0, 0, "cannot read audio: %s; give a WAV, FLAC or Ogg file",
                         sf_strerror(NULL));

@@ -2,8 +2,9 @@
  *
  * Files are written through sf_open_virtual on a FILE* opened with the C11
  * exclusive mode "wbx" under a temporary name, then renamed over the target.
- * Float to 16-bit conversion happens here, not in libsndfile, so that raw
- * output, WAV and FLAC all hold the same integers: clip to [-1, 1], multiply
+ * Float to 16-bit conversion happens in adem (base/pcm.c, shared with
+ * `play --pipe`), not in libsndfile, so that raw output, WAV and FLAC all
+ * hold the same integers: clip to [-1, 1], multiply
  * by 32767, round to nearest (lrintf). (libsndfile 1.2 itself scales by 32768
  * and rounds differently for WAV and for FLAC.) */
 #include "io/out_file.h"
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dupstr.h"
+#include "base/pcm.h"
 #include "io/part_file.h"
 #include "sys/platform.h"
 
@@ -74,52 +77,6 @@ static int of_fail(out_file *f, const adem_diag *d)
         f->err = *d;
     }
     return -1;
-}
-
-/* One float sample as a 16-bit integer: clipped to [-1, 1] (NaN becomes 0),
- * times 32767, rounded to nearest with ties to even, as lrintf does in the
- * default rounding mode. Branch-free, so that loops of it run on whole
- * vectors: the clipping works on the bits (for floats that are not NaN, the
- * order of their magnitudes' bits is the order of the magnitudes), and the
- * rounding adds and takes away 1.5 * 2^23: for |v| <= 32767 the sum lies where
- * floats are whole numbers, so the addition rounds v exactly as lrintf would
- * and the subtraction is exact. (Checked against the lrintf version for all
- * 2^32 floats.) */
-static inline int16_t of_f2s(float x)
-{
-    const int32_t one = 0x3f800000, inf = 0x7f800000; /* the bits of 1.0f and infinity */
-    const float magic = 12582912.0f; /* 1.5 * 2^23 */
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    uint32_t sign = u & 0x80000000u;
-    int32_t mag = (int32_t)(u & 0x7fffffffu);
-    mag = mag > inf ? 0 : mag;   /* NaN -> 0 */
-    mag = mag > one ? one : mag; /* |x| > 1 -> 1 */
-    u = sign | (uint32_t)mag;
-    memcpy(&x, &u, sizeof x);
-    float r = x * 32767.0f + magic;
-    r -= magic;
-    return (int16_t)(int32_t)r;
-}
-
-/* Converts n samples with of_f2s. */
-static void of_f2s_block(const float *restrict in, int16_t *restrict out, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) /* an inner loop of known length: vectorised at -O2 too */
-        for (int k = 0; k < 8; k++)
-            out[i + k] = of_f2s(in[i + k]);
-    for (; i < n; i++)
-        out[i] = of_f2s(in[i]);
-}
-
-/* 1 when this machine stores integers little-endian (as raw output wants). */
-static int of_little_endian(void)
-{
-    const uint16_t one = 1;
-    unsigned char b;
-    memcpy(&b, &one, 1);
-    return b == 1;
 }
 
 /* ---- virtual I/O for libsndfile on the FILE* of the temporary file ------- */
@@ -212,17 +169,6 @@ static int of_ieq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* A malloc'd copy of the first n bytes of s, or NULL. */
-static char *of_strndup(const char *s, size_t n)
-{
-    char *c = malloc(n + 1);
-    if (c) {
-        memcpy(c, s, n);
-        c[n] = '\0';
-    }
-    return c;
-}
-
 /* Creates the temporary file beside f->target (part_file.h) and sets f->tmp
  * and f->fp. Returns 0, or -1 with d set. */
 static int of_create_tmp(out_file *f, adem_diag *d)
@@ -293,7 +239,7 @@ static int of_check_folder(const char *path, adem_diag *d)
     size_t n = (size_t)(base - path);
     if (n > 1)
         n--; /* without the trailing separator, except for the root "/" */
-    char *dir = of_strndup(path, n);
+    char *dir = dupstr_n(path, n);
     int rc = 0;
     if (!dir)
         return diag_runtime(d, "not enough memory to write '%s'; close other programs", path);
@@ -308,6 +254,10 @@ static int of_check_folder(const char *path, adem_diag *d)
     free(dir);
     return rc;
 }
+
+/* The highest rate libvorbis's encoder accepts (its setup tables end at 200
+ * kHz; measured with libvorbis 1.3.7: 200000 encodes, 200001 does not). */
+#define OF_OGG_MAX_RATE 200000
 
 /* Opens a file (under a temporary name) or stdout; 0, or -1 with d set. */
 int out_file_open(const char *path, int rate, int channels, out_format fmt, out_file **out,
@@ -324,6 +274,11 @@ int out_file_open(const char *path, int rate, int channels, out_format fmt, out_
     if (strcmp(path, "-") != 0) {
         if (of_choose(path, fmt, &kind, &format, &s16, d) != 0)
             return -1;
+        if (kind == OF_OGG && rate > OF_OGG_MAX_RATE)
+            return diag_set(d, NULL, 0, 0,
+                            "cannot write '%s': Ogg Vorbis holds at most %d Hz, not %d; use --rate "
+                            "%d or lower, or write .flac or .wav",
+                            path, OF_OGG_MAX_RATE, rate, OF_OGG_MAX_RATE);
         if (platform_is_dir(path))
             return diag_set(d, NULL, 0, 0, "cannot write '%s': it is a folder; give a file name",
                             path);
@@ -341,7 +296,7 @@ int out_file_open(const char *path, int rate, int channels, out_format fmt, out_
     if ((size_t)channels * 4 > f->buf_size)
         f->buf_size = (size_t)channels * 4;
     f->buf = malloc(f->buf_size);
-    f->target = of_strndup(path, strlen(path));
+    f->target = dupstr(path);
     if (!f->buf || !f->target) {
         of_free(f, 0);
         return diag_runtime(d, "not enough memory to write '%s'; close other programs", path);
@@ -385,31 +340,6 @@ int out_file_open(const char *path, int rate, int channels, out_format fmt, out_
     return 0;
 }
 
-void out_file_pcm(const float *in, size_t n, int s16, unsigned char *out)
-{
-    if (s16) {
-        int16_t *s = (int16_t *)(void *)out;
-        of_f2s_block(in, s, n);
-        if (!of_little_endian())
-            for (size_t i = 0; i < n; i++) {
-                uint16_t u = (uint16_t)s[i];
-                out[2 * i] = (unsigned char)(u & 0xFF);
-                out[2 * i + 1] = (unsigned char)(u >> 8);
-            }
-    } else if (of_little_endian()) {
-        memcpy(out, in, n * 4); /* floats are already stored as little-endian bytes */
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            uint32_t u;
-            memcpy(&u, &in[i], 4);
-            out[4 * i] = (unsigned char)(u & 0xFF);
-            out[4 * i + 1] = (unsigned char)((u >> 8) & 0xFF);
-            out[4 * i + 2] = (unsigned char)((u >> 16) & 0xFF);
-            out[4 * i + 3] = (unsigned char)(u >> 24);
-        }
-    }
-}
-
 /* Raw output: converts n samples to little-endian bytes and writes them to
  * stdout in buffer-sized pieces. Returns 0, or -1 with d set. */
 static int of_write_raw(out_file *f, const float *in, size_t n, adem_diag *d)
@@ -419,10 +349,10 @@ static int of_write_raw(out_file *f, const float *in, size_t n, adem_diag *d)
     while (n > 0) {
         size_t k = n < per ? n : per;
         const void *src = f->buf; /* the bytes to write */
-        if (!f->s16 && of_little_endian())
+        if (!f->s16 && pcm_little_endian())
             src = in; /* floats are already stored as little-endian bytes: no copy */
         else
-            out_file_pcm(in, k, f->s16, f->buf);
+            pcm_from_float(in, k, f->s16, f->buf);
         errno = 0;
         if (fwrite(src, width, k, f->fp) != k) {
             of_write_error(f, errno ? errno : -1, d);
@@ -484,7 +414,7 @@ int out_file_write(out_file *f, const float *frames_in, size_t frames, adem_diag
     while (frames > 0) {
         size_t k = frames < per ? frames : per;
         size_t m = k * (size_t)f->channels;
-        of_f2s_block(frames_in, s, m);
+        pcm_s16_block(frames_in, s, m);
         if (sf_writef_short(f->sf, s, (sf_count_t)k) != (sf_count_t)k)
             return of_sf_error(f, d);
         frames_in += m;

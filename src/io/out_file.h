@@ -15,12 +15,7 @@
 #include <stddef.h>
 
 #include "base/diag.h"
-
-typedef enum out_format {
-    OUT_DEFAULT = 0, /* s16 for .wav/.flac and raw; Vorbis for .ogg */
-    OUT_S16,
-    OUT_F32
-} out_format;
+#include "base/pcm.h" /* out_format */
 
 typedef struct out_file out_file;
 
@@ -42,12 +37,6 @@ int out_file_close(out_file *f, adem_diag *d);
 
 /* Abandons the output: closes and removes the temporary file, frees f. */
 void out_file_abort(out_file *f);
-
-/* Converts n float samples to raw little-endian PCM at out, as render's raw
- * output writes them: 16-bit integers (s16 = 1: clipped to [-1, 1], times
- * 32767, rounded to nearest even) at 2 bytes each, or the floats themselves at
- * 4 bytes each. out holds n * 2 or n * 4 bytes. Also for `play --pipe`. */
-void out_file_pcm(const float *in, size_t n, int s16, unsigned char *out);
 
 /* Parses "s16" or "f32" (for --format). Returns 0 and *fmt, or -1. */
 int out_file_parse_format(const char *s, out_format *fmt);

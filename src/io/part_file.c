@@ -50,12 +50,33 @@ static void pf_suffix(char *s)
     }
 }
 
-/* Creates ".NAME.XXXXXX.part" beside target exclusively; NULL with d set. */
+/* The longest file name the common file systems take (ext4, XFS, Btrfs, APFS,
+ * NTFS: 255 bytes or UTF-16 units). */
+#define PF_NAME_MAX 255
+
+/* How many bytes of a target's name the temporary name keeps: all of it when
+ * ".NAME.XXXXXX.part" fits in PF_NAME_MAX, else fewer, cut before a UTF-8
+ * continuation byte so the name stays readable. */
+static size_t pf_keep(const char *base)
+{
+    size_t n = strlen(base), room = PF_NAME_MAX - (1 + 1 + 6 + 5);
+    if (n <= room)
+        return n;
+    n = room;
+    while (n > 0 && ((unsigned char)base[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+/* Creates ".NAME.XXXXXX.part" beside target exclusively (NAME shortened when
+ * the whole would exceed PF_NAME_MAX; the target keeps its name); NULL with d
+ * set. */
 FILE *part_file_create(const char *target, char **tmp, adem_diag *d)
 {
     const char *base = pf_base(target);
     size_t dirlen = (size_t)(base - target);
-    size_t size = dirlen + 1 + strlen(base) + 1 + 6 + 5 + 1;
+    size_t keep = pf_keep(base);
+    size_t size = dirlen + 1 + keep + 1 + 6 + 5 + 1;
     char *name = malloc(size);
     *tmp = NULL;
     if (!name) {
@@ -65,7 +86,7 @@ FILE *part_file_create(const char *target, char **tmp, adem_diag *d)
     for (int t = 0; t < PF_TRIES; t++) {
         char sfx[6];
         pf_suffix(sfx);
-        snprintf(name, size, "%.*s.%s.%.6s.part", (int)dirlen, target, base, sfx);
+        snprintf(name, size, "%.*s.%.*s.%.6s.part", (int)dirlen, target, (int)keep, base, sfx);
         errno = 0;
         FILE *fp = fopen(name, "wbx");
         if (fp) {

@@ -5,7 +5,9 @@
  * `adem show --svg`.
  *
  * The temporary file is ".NAME.XXXXXX.part" in the target's folder, created
- * exclusively (C11 "wbx"), with 6 letters or digits that differ on each call.
+ * exclusively (C11 "wbx"), with 6 letters or digits that differ on each call;
+ * for a target whose name is near the 255-byte limit, NAME is shortened (the
+ * target never is).
  * An I/O module: stdio and platform.h; not for the audio thread. */
 #ifndef ADEM_PART_FILE_H
 #define ADEM_PART_FILE_H

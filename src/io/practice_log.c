@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dupstr.h"
 #include "io/paths.h"
 #include "sys/platform.h"
 
@@ -149,7 +150,8 @@ static int lacks_final_newline(const char *path, int64_t *size)
     *size = platform_file_size(path);
     if (*size <= 0)
         return 0;
-    FILE *f = fopen(path, "rb");
+    const char *why;
+    FILE *f = platform_fopen_file(path, "rb", &why);
     if (!f)
         return 0;
     int c = EOF;
@@ -159,13 +161,19 @@ static int lacks_final_newline(const char *path, int64_t *size)
     return c != EOF && c != '\n';
 }
 
-/* Sets d for a log that cannot be written and returns -1. */
-static int cannot_write(adem_diag *d, const char *path, int e)
+/* The error for a log that cannot be written, with the reason why. */
+static int cannot_write_why(adem_diag *d, const char *path, const char *why)
 {
     return diag_runtime(d,
                         "cannot write the practice log '%s': %s; check the folder's permissions, "
                         "or set log = off in the config file",
-                        path, e > 0 ? strerror(e) : "unknown error");
+                        path, why);
+}
+
+/* Sets d for a log that cannot be written and returns -1. */
+static int cannot_write(adem_diag *d, const char *path, int e)
+{
+    return cannot_write_why(d, path, e > 0 ? strerror(e) : "unknown error");
 }
 
 /* Appends one line (with a header for a new file); -1 with d set. */
@@ -194,10 +202,10 @@ int plog_append(const char *path, const plog_entry *e, adem_diag *d)
         return diag_runtime(d, "the practice log line for '%s' is too long; use a shorter name",
                             e->session ? e->session : "");
     used += (size_t)len;
-    errno = 0;
-    FILE *f = fopen(path, "ab");
+    const char *why = NULL;
+    FILE *f = platform_fopen_file(path, "ab", &why);
     if (!f)
-        return cannot_write(d, path, errno ? errno : -1);
+        return cannot_write_why(d, path, why);
     errno = 0;
     size_t w = fwrite(line, 1, used, f);
     int err = errno;
@@ -260,17 +268,6 @@ static uint32_t hash(const char *s, size_t n)
     return h;
 }
 
-/* A malloc'd copy of n bytes of s, or NULL. */
-static char *dup_n(const char *s, size_t n)
-{
-    char *c = malloc(n + 1);
-    if (c) {
-        memcpy(c, s, n);
-        c[n] = '\0';
-    }
-    return c;
-}
-
 /* Rebuilds the hash table with room for twice the sessions. Returns 0 or -1. */
 static int rehash(plog_totals *t)
 {
@@ -315,7 +312,7 @@ static plog_session *session_for(plog_totals *t, const char *name, size_t n)
     }
     plog_session *s = &t->sessions[t->nsessions];
     memset(s, 0, sizeof *s);
-    if (!(s->session = dup_n(name, n)))
+    if (!(s->session = dupstr_n(name, n)))
         return NULL;
     t->slots[h] = t->nsessions++;
     return s;
@@ -413,7 +410,7 @@ int plog_totals_add(plog_totals *t, const char *line, size_t len)
     if (!s)
         return -1;
     if (!s->title || strlen(s->title) != fl[2] || memcmp(s->title, f[2], fl[2]) != 0) {
-        char *title = dup_n(f[2], fl[2]);
+        char *title = dupstr_n(f[2], fl[2]);
         if (!title)
             return -1;
         free((char *)s->title);
@@ -453,9 +450,9 @@ int plog_read(const char *path, plog_totals **out, int *exists, adem_diag *d)
 {
     *out = NULL;
     *exists = platform_is_file(path);
-    if (!*exists && platform_is_dir(path))
-        return diag_runtime(d, "cannot read the practice log '%s': it is a folder; move it away",
-                            path);
+    const char *what = platform_not_file(path);
+    if (what)
+        return diag_runtime(d, "cannot read the practice log '%s': %s; move it away", path, what);
     plog_totals *t = plog_totals_new();
     if (!t)
         return diag_runtime(d, "not enough memory to read the practice log; close other programs");
@@ -463,13 +460,12 @@ int plog_read(const char *path, plog_totals **out, int *exists, adem_diag *d)
         *out = t;
         return 0;
     }
-    errno = 0;
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = platform_fopen_file(path, "rb", &why);
     if (!f) {
-        int e = errno;
         plog_totals_free(t);
         return diag_runtime(d, "cannot read the practice log '%s': %s; check its permissions",
-                            path, e > 0 ? strerror(e) : "unknown error");
+                            path, why);
     }
     char line[PLOG_LINE_MAX + 1];
     size_t n = 0;

@@ -18,7 +18,7 @@ struct prep {
     int64_t *frames;
     int decode;
     const ast_session **sessions;
-    int lead; /* 1 when sessions[0] is the lead-in */
+    int lead; /* 1 when the timeline begins with the lead-in */
     char voices_builtin[PATH_LEN], voices_user[PATH_LEN];
 };
 
@@ -29,7 +29,12 @@ const timeline *prep_timeline(const prep *p)
 
 const ast_session *prep_session(const prep *p, int i)
 {
-    return p->sessions[i + p->lead];
+    return p->sessions[i];
+}
+
+int prep_lead(const prep *p)
+{
+    return p->lead;
 }
 
 const adem_cue *prep_cues(const prep *p)
@@ -69,12 +74,19 @@ int prep_relayout(prep *p, int rate, adem_diag *d)
     return timeline_layout(p->tl, rate, p->frames, d);
 }
 
+int prep_decode(prep *p, int rate, adem_diag *d)
+{
+    p->decode = 1;
+    return prep_relayout(p, rate, d);
+}
+
 int prep_new(const char *const *args, int n, const prep_options *o, prep **out, adem_diag *d)
 {
     *out = NULL;
     prep *p = calloc(1, sizeof *p);
     const ast_session **sessions = calloc((size_t)n + 1, sizeof *sessions);
     const char **keys = calloc((size_t)n + 1, sizeof *keys);
+    const tl_options *to = o->tl;
     if (!p || !sessions || !keys || !(p->ss = sessions_new())) {
         free(p);
         free(sessions);
@@ -82,29 +94,15 @@ int prep_new(const char *const *args, int n, const prep_options *o, prep **out, 
         return diag_runtime(d, "out of memory");
     }
     p->decode = o->decode;
-    int rc = 0, lead = o->lead_in != NULL;
-    if (lead) {
-        sessions[0] = o->lead_in;
-        keys[0] = "(countdown)";
-    }
+    int rc = 0;
     for (int i = 0; rc == 0 && i < n; i++)
-        rc = sessions_load(p->ss, args[i], NULL, &sessions[lead + i], &keys[lead + i], d);
+        rc = sessions_load(p->ss, args[i], NULL, &sessions[i], &keys[i], d);
     if (rc == 0) {
-        tl_options to;
-        tl_options_init(&to);
-        to.sets = o->sets;
-        to.nsets = o->nsets;
-        to.voice = o->voice;
-        to.keys = keys;
-        to.gap_ms = o->gap_ms;
-        to.tempo_milli = o->tempo_milli ? o->tempo_milli : 1000;
-        to.load = sessions_load;
-        to.load_ctx = p->ss;
-        to.lead_in = lead;
-        rc = timeline_build(sessions, n + lead, &to, &p->tl, d);
+        tl_loader ld = {keys, sessions_load, p->ss};
+        rc = timeline_build(sessions, n, to, &ld, &p->tl, d);
     }
     p->sessions = sessions;
-    p->lead = lead;
+    p->lead = to->countdown_ms > 0;
     free(keys);
     if (rc == 0) {
         vp_dirs dirs = {NULL, NULL};
@@ -123,7 +121,7 @@ int prep_new(const char *const *args, int n, const prep_options *o, prep **out, 
             rc = voicepack_resolve(cues, nc, &dirs, &p->vp, d);
     }
     if (rc == 0)
-        rc = prep_relayout(p, o->rate, d);
+        rc = prep_relayout(p, to->rate ? to->rate : o->default_rate, d);
     if (rc != 0) {
         prep_free(p);
         return -1;

@@ -16,20 +16,17 @@
 #include "io/voicepack.h"
 
 typedef struct prep_options {
-    const tl_override *sets; /* --set */
-    int nsets;
-    const char *voice;       /* --voice, or NULL */
-    int64_t gap_ms;          /* --gap */
-    int tempo_milli;         /* --tempo x 1000; 0 = 1.0 */
-    int rate;                /* output rate */
-    int decode;              /* 1: decode the cues (render, play); 0: lengths only */
-    const ast_session *lead_in; /* played first, no gap after it (--countdown), or NULL */
+    const tl_options *tl; /* what shapes the timeline (timeline/options.h) */
+    int default_rate;     /* the rate to lay out at when tl->rate is 0 */
+    int decode;           /* 1: decode the cues (render, play); 0: lengths only */
 } prep_options;
 
 typedef struct prep prep;
 
-/* Prepares the n SESSION arguments (names, paths or .m3u). Returns 0 and *out,
- * or -1 with d set; *out is then NULL. */
+/* Prepares the n SESSION arguments (names, paths or .m3u): loads and parses
+ * them, builds the timeline once (with o->tl's lead-in first when it asks
+ * for one), finds the cues and lays it out. Returns 0 and *out, or -1 with d
+ * set; *out is then NULL. */
 int prep_new(const char *const *args, int n, const prep_options *o, prep **out, adem_diag *d);
 
 /* The laid-out timeline; the cues (decoded only when o->decode was 1; else
@@ -41,9 +38,17 @@ const voicepack *prep_voicepack(const prep *p);
 /* The i-th top-level session as parsed (0 <= i < the n given to prep_new). */
 const ast_session *prep_session(const prep *p, int i);
 
+/* 1 when the timeline begins with the lead-in (tl_options.countdown_ms). */
+int prep_lead(const prep *p);
+
 /* Lays the timeline out again at another rate (decoding cues again when they
  * were decoded). Returns 0, or -1 with d set. */
 int prep_relayout(prep *p, int rate, adem_diag *d);
+
+/* Decodes the cues at `rate` (the rate known only now, e.g. the device's) and
+ * lays the timeline out at it: what was parsed and built stays. Returns 0, or
+ * -1 with d set. */
+int prep_decode(prep *p, int rate, adem_diag *d);
 
 /* Frees everything. NULL is a no-op. */
 void prep_free(prep *p);

@@ -1,11 +1,13 @@
 /* sessions: finding and loading session files by name or path (sessions.h). */
 #include "io/sessions.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/dupstr.h"
 #include "io/paths.h"
 #include "sys/platform.h"
 #include "lang/session_lex.h" /* ADEM_SESSION_MAX_LINE */
@@ -109,9 +111,12 @@ int sessions_resolve(const char *target, const char *from, char *buf, size_t n, 
     } else if ((size_t)snprintf(buf, n, "%s", target) >= n) {
         return diag_set(d, NULL, 0, 0, "the path '%s' is too long", target);
     }
+    const char *what = platform_not_file(buf);
+    if (what)
+        return diag_set(d, NULL, 0, 0, "cannot read the session file '%s': %s; check the path",
+                        buf, what);
     if (!platform_is_file(buf))
-        return diag_set(d, NULL, 0, 0, "cannot find the session file '%s'%s; check the path", buf,
-                        platform_is_dir(buf) ? " (it is a folder)" : "");
+        return diag_set(d, NULL, 0, 0, "cannot find the session file '%s'; check the path", buf);
     return 0;
 }
 
@@ -126,10 +131,9 @@ static int remember(session_set *ss, const char *key, ast_session *s, int synthe
         ss->v = v;
         ss->cap = cap;
     }
-    char *k = malloc(strlen(key) + 1);
+    char *k = dupstr(key);
     if (!k)
         return diag_runtime(d, "out of memory while loading sessions");
-    strcpy(k, key);
     ss->v[ss->n].key = k;
     ss->v[ss->n].s = s;
     ss->v[ss->n].synthetic = synthetic;
@@ -157,12 +161,71 @@ static size_t read_line(FILE *f, char *buf, size_t n, int *nul)
     return len;
 }
 
+/* Reads at most ADEM_SESSION_MAX_BYTES (+ one chunk) of a regular file, then
+ * parses it (see sessions.h). */
+int sessions_parse_file(const char *path, ast_session **out, adem_diag *d)
+{
+    enum { CHUNK = 64 * 1024 };
+    *out = NULL;
+    diag_clear(d);
+    if (!path || !*path)
+        return diag_set(d, NULL, 0, 0, "no session file named; give the path of a .adem file");
+    const char *why = NULL;
+    FILE *f = platform_fopen_file(path, "rb", &why);
+    if (!f)
+        return diag_set(d, NULL, 0, 0, "cannot open '%s': %s; check the path", path, why);
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len > ADEM_SESSION_MAX_BYTES) {
+            free(buf);
+            fclose(f);
+            return diag_set(d, path, 0, 0,
+                            "the file is larger than %d bytes; a session file must be smaller "
+                            "(split it into sessions joined with play)",
+                            ADEM_SESSION_MAX_BYTES);
+        }
+        if (cap - len < CHUNK) {
+            size_t ncap = cap ? cap * 2 : CHUNK;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return diag_runtime(d, "out of memory while reading '%s'; close other programs and try again",
+                                    path);
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        errno = 0;
+        size_t got = fread(buf + len, 1, CHUNK, f);
+        len += got;
+        if (got < CHUNK) {
+            if (ferror(f)) {
+                int e = errno;
+                free(buf);
+                fclose(f);
+                if (e)
+                    return diag_set(d, NULL, 0, 0, "cannot read '%s': %s; check the path", path, strerror(e));
+                return diag_set(d, NULL, 0, 0, "cannot read '%s'; check the path", path);
+            }
+            if (feof(f))
+                break;
+        }
+    }
+    fclose(f);
+    int rc = session_parse(path, buf, len, out, d);
+    free(buf);
+    return rc;
+}
+
 /* Parses an M3U playlist at path into a session of `play` lines. */
 static int load_m3u(const char *path, ast_session **out, adem_diag *d)
 {
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = platform_fopen_file(path, "rb", &why);
     if (!f)
-        return diag_set(d, path, 0, 0, "cannot open the playlist; check the path");
+        return diag_set(d, path, 0, 0, "cannot open the playlist: %s; check the path", why);
     arena *a = arena_new();
     ast_session *s = a ? arena_alloc(a, sizeof *s) : NULL;
     if (!s) {
@@ -247,7 +310,7 @@ int sessions_load(void *ctx, const char *target, const char *from, const ast_ses
     }
     ast_session *s = NULL;
     int synthetic = has_ext(path, ".m3u");
-    if (synthetic ? load_m3u(path, &s, d) : session_parse_file(path, &s, d))
+    if (synthetic ? load_m3u(path, &s, d) : sessions_parse_file(path, &s, d))
         return -1;
     if (remember(ss, real, s, synthetic, d) != 0) {
         if (synthetic)

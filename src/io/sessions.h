@@ -20,6 +20,12 @@
 
 typedef struct session_set session_set;
 
+/* Reads the session file at path (a regular file of at most
+ * ADEM_SESSION_MAX_BYTES; a FIFO, folder or device is refused without waiting)
+ * and parses it like session_parse. A missing or unreadable file is an input
+ * error naming the path (status ADEM_EXIT_INPUT). */
+int sessions_parse_file(const char *path, ast_session **out, adem_diag *d);
+
 /* Creates an empty set. NULL when out of memory. */
 session_set *sessions_new(void);
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "rt/cursor.h"
 #include "rt/synth.h"
 
@@ -135,35 +136,13 @@ static void out(pic *p, const char *fmt, ...)
 }
 
 /* Length in bytes of the valid UTF-8 sequence at s (at most n bytes), or 0
- * when it is not one (bad lead or continuation, overlong, surrogate, beyond
- * U+10FFFF, or U+FFFE/U+FFFF which XML forbids). *cp gets the code point. */
+ * when it is not one (invalid UTF-8, see utf8_decode, or U+FFFE/U+FFFF which
+ * XML forbids). *cp gets the code point. */
 static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 {
-    uint32_t c = s[0];
-    size_t len;
-    uint32_t min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        len = 2, min = 0x80, c &= 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3, min = 0x800, c &= 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4, min = 0x10000, c &= 0x07;
-    } else {
+    size_t len = utf8_decode(s, n, cp);
+    if (len && (*cp == 0xFFFE || *cp == 0xFFFF))
         return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || c == 0xFFFE || c == 0xFFFF)
-        return 0;
-    *cp = c;
     return len;
 }
 

@@ -13,7 +13,7 @@
 enum { CHUNK = 4096, IDLE_MS = 5 };
 
 struct take_writer {
-    ring *r;
+    spsc *r; /* of floats */
     SNDFILE *f;
     adem_thread *thread;
     char path[1024];
@@ -49,7 +49,7 @@ static int writer_main(void *arg)
     for (;;) {
         int stopping = atomic_load_explicit(&w->stop, memory_order_acquire);
         size_t n, moved = 0;
-        while ((n = ring_read(w->r, buf, CHUNK)) > 0) {
+        while ((n = spsc_read(w->r, buf, CHUNK)) > 0) {
             put(w, buf, n);
             moved += n;
         }
@@ -63,7 +63,7 @@ static int writer_main(void *arg)
     return 0;
 }
 
-int take_writer_start(ring *r, const char *path, int rate, take_writer **out, adem_diag *d)
+int take_writer_start(spsc *r, const char *path, int rate, take_writer **out, adem_diag *d)
 {
     *out = NULL;
     take_writer *w = calloc(1, sizeof *w);

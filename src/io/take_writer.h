@@ -1,5 +1,5 @@
-/* take_writer: the writer thread of `adem record`. It empties a ring of mono
- * float samples (ring.h) into a 32-bit float WAV file with libsndfile, so that
+/* take_writer: the writer thread of `adem record`. It empties an SPSC queue of
+ * mono float samples (rt/spsc.h, elements of sizeof(float)) into a 32-bit float WAV file with libsndfile, so that
  * the audio callback only ever copies into memory and a take of any length
  * goes to disk as it comes.
  *
@@ -16,14 +16,14 @@
 #include <stdint.h>
 
 #include "base/diag.h"
-#include "rt/ring.h"
+#include "rt/spsc.h"
 
 typedef struct take_writer take_writer;
 
 /* Creates (or truncates) the mono float WAV at path at `rate` Hz and starts
  * the thread that moves samples from r into it. Returns 0 and *out, or -1
  * with d set (status 1: the file cannot be made, or no thread). */
-int take_writer_start(ring *r, const char *path, int rate, take_writer **out, adem_diag *d);
+int take_writer_start(spsc *r, const char *path, int rate, take_writer **out, adem_diag *d);
 
 /* Frames written to the file so far (a snapshot). */
 int64_t take_writer_frames(const take_writer *w);

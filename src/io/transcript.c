@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/utf8.h"
+#include "sys/platform.h"
 #include "lang/session_parse.h" /* session_valid_name */
 
 /* Longest piece of the file quoted back in a message, in bytes. */
@@ -93,7 +95,7 @@ static void tr_show(const char *s, size_t n, char *buf)
     int cut = 0;
     if (k > TR_SHOW_MAX) {
         k = TR_SHOW_MAX;
-        while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        while (k > 0 && utf8_is_cont((unsigned char)s[k]))
             k--;
         cut = 1;
     }
@@ -103,43 +105,6 @@ static void tr_show(const char *s, size_t n, char *buf)
         k += 3;
     }
     buf[k] = '\0';
-}
-
-/* The length of the valid UTF-8 sequence of two or more bytes at p (p < e,
- * *p >= 0x80; RFC 3629: no overlong forms, surrogates or values above
- * U+10FFFF), or 0 when it is not one; *cp gets the code point. */
-static size_t tr_utf8(const unsigned char *p, const unsigned char *e, unsigned long *cp)
-{
-    unsigned c = p[0], lo = 0x80, hi = 0xBF;
-    size_t need;
-    unsigned long v;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-        v = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        v = c & 0x0Fu;
-        lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        v = c & 0x07u;
-        lo = c == 0xF0 ? 0x90 : 0x80;
-        hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if ((size_t)(e - p) <= need)
-        return 0;
-    for (size_t i = 1; i <= need; i++) {
-        if (p[i] < lo || p[i] > hi)
-            return 0;
-        lo = 0x80;
-        hi = 0xBF;
-        v = (v << 6) | (p[i] & 0x3Fu);
-    }
-    *cp = v;
-    return need + 1;
 }
 
 /* Checks one line's content s[0..n) (no line break) character by character:
@@ -177,14 +142,15 @@ static int tr_check_line(tr_parser *P, const unsigned char *s, size_t n, size_t 
         } else if (c < 0x80) {
             p++;
         } else {
-            unsigned long cp = 0;
-            size_t k = tr_utf8(p, e, &cp);
+            uint32_t cp = 0;
+            size_t k = utf8_decode(p, (size_t)(e - p), &cp);
             if (k == 0)
                 return diag_set(P->d, P->path, P->line, col,
                                 "invalid UTF-8; save the transcript as UTF-8 text");
             if (cp <= 0x9F)
                 return diag_set(P->d, P->path, P->line, col,
-                                "control character U+%04lX is not allowed; remove it", cp);
+                                "control character U+%04lX is not allowed; remove it",
+                                (unsigned long)cp);
             p += k;
         }
         col++;
@@ -314,11 +280,11 @@ int transcript_parse(const char *path, const char *text, size_t len, transcript 
 int transcript_read(const char *path, transcript **out, adem_diag *d)
 {
     *out = NULL;
-    errno = 0;
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = platform_fopen_file(path, "rb", &why);
     if (!f)
         return diag_set(d, NULL, 0, 0, "cannot open the transcript '%s': %s; check the voice pack",
-                        path, errno ? strerror(errno) : "unknown error");
+                        path, why);
     char *buf = malloc((size_t)TRANSCRIPT_MAX_BYTES + 1);
     if (!buf) {
         fclose(f);

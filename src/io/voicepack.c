@@ -3,7 +3,6 @@
  * files are reached through standard C stdio and platform.h only. */
 #include "io/voicepack.h"
 
-#include <samplerate.h>
 #include <stdarg.h>
 #include <sndfile.h>
 #include <math.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 
 #include "sys/platform.h"
+#include "io/resample.h"
 #include "io/transcript.h"
 
 enum {
@@ -142,9 +142,10 @@ static int vp_is_inside(const char *dir, const char *path)
  * inside the real path of dir. Returns 0, or -1 with d set. */
 static int vp_check_inside(const vp_entry *e, const char *dir, const char *path, adem_diag *d)
 {
-    if (!platform_is_file(path))
-        return vp_err(d, e, "cue '%s': '%s' is not a regular file; replace it with a recording",
-                      e->id, path);
+    const char *what = platform_not_file(path);
+    if (what || !platform_is_file(path))
+        return vp_err(d, e, "cue '%s': '%s': %s; replace it with a recording", e->id, path,
+                      what ? what : "it is not a regular file");
     int inside = vp_is_inside(dir, path);
     if (inside < 0)
         return vp_err(d, e, "cue '%s': the path of '%s' cannot be resolved; use a shorter path",
@@ -179,11 +180,11 @@ static int vp_check_transcript(voicepack *vp, const char *dir, adem_diag *d)
     int rc = 0;
     if (platform_realpath(path, real, sizeof real) == 0) { /* else: no transcript */
         int inside = vp_is_inside(dir, path);
-        if (!platform_is_file(path))
+        const char *what = platform_not_file(path);
+        if (what || !platform_is_file(path))
             rc = diag_set(d, NULL, 0, 0,
-                          "'%s' is not a regular file; make it the pack's transcript (ID<TAB>text "
-                          "lines) or remove it",
-                          path);
+                          "'%s': %s; make it the pack's transcript (ID<TAB>text lines) or remove it",
+                          path, what ? what : "it is not a regular file");
         else if (inside != 1)
             rc = diag_set(d, NULL, 0, 0,
                           "'%s' points outside its voice pack; copy the transcript into the pack",
@@ -348,7 +349,8 @@ static int vp_wav_cut(const char *path, int64_t *declared, int64_t *present)
     int cut = 0;
     if (size < 12)
         return 0;
-    FILE *fp = fopen(path, "rb");
+    const char *why;
+    FILE *fp = platform_fopen_file(path, "rb", &why);
     if (!fp)
         return 0;
     if (fread(h, 1, 12, fp) == 12 && memcmp(h, "RIFF", 4) == 0 && memcmp(h + 8, "WAVE", 4) == 0) {
@@ -380,7 +382,14 @@ static SNDFILE *vp_open(const vp_entry *e, SF_INFO *info, adem_diag *d)
     char len[32];
     int64_t declared = 0, present = 0;
     memset(info, 0, sizeof *info);
-    SNDFILE *sf = sf_open(e->path, SFM_READ, info);
+    const char *why = NULL;
+    int fd = platform_open_file(e->path, &why);
+    if (fd < 0) {
+        vp_err(d, e, "cue '%s': cannot read '%s': %s; check the voice pack's files", e->id,
+               e->path, why);
+        return NULL;
+    }
+    SNDFILE *sf = sf_open_fd(fd, SFM_READ, info, 1);
     if (!sf) {
         vp_err(d, e,
                "cue '%s': '%s' is not audio that libsndfile can read; save it as Ogg Vorbis "
@@ -487,7 +496,7 @@ static int vp_resample(const vp_entry *e, SNDFILE *sf, const SF_INFO *info, int 
         return vp_err(d, e,
                       "cue '%s': cannot convert '%s' from %d Hz to %d Hz; choose another --rate",
                       e->id, e->path, info->samplerate, rate);
-    SRC_STATE *st = src_new(SRC_SINC_MEDIUM_QUALITY, 1, &err);
+    SRC_STATE *st = resample_new(&err);
     if (!st)
         return diag_runtime(d, "cannot convert cue '%s' to %d Hz: %s; try again", e->id, rate,
                             src_strerror(err));

@@ -5,8 +5,9 @@
  * on the line being valid. Both passes are plain loops over the bytes. */
 #include "lang/session_lex.h"
 
-
 #include <string.h>
+
+#include "base/utf8.h"
 
 /* Reports a lexical error at line:col of ls's text; returns -1. */
 #define LEX_ERR(ls, line, col, ...) diag_set((ls)->d, (ls)->path, (line), (col), __VA_ARGS__)
@@ -35,50 +36,6 @@ int lex_init(lex_state *ls, const char *path, const char *text, size_t len, adem
     if (len >= 3 && ls->pos[0] == 0xEF && ls->pos[1] == 0xBB && ls->pos[2] == 0xBF)
         ls->pos += 3;
     return 0;
-}
-
-/* Decodes the UTF-8 sequence of two or more bytes that starts at p (p < e,
- * *p >= 0x80) per RFC 3629: no overlong forms, no surrogates, nothing above
- * U+10FFFF, no sequence cut by e. Returns its length and sets *cp, or 0 when
- * the bytes are not valid UTF-8. */
-static size_t utf8_decode(const unsigned char *p, const unsigned char *e, unsigned long *cp)
-{
-    unsigned c = p[0];
-    unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-    size_t need;
-    unsigned long v;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-        v = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        v = c & 0x0Fu;
-        if (c == 0xE0)
-            lo = 0xA0; /* overlong */
-        else if (c == 0xED)
-            hi = 0x9F; /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        v = c & 0x07u;
-        if (c == 0xF0)
-            lo = 0x90; /* overlong */
-        else if (c == 0xF4)
-            hi = 0x8F; /* above U+10FFFF */
-    } else {
-        return 0;
-    }
-    if ((size_t)(e - p) <= need)
-        return 0;
-    for (size_t i = 1; i <= need; i++) {
-        unsigned b = p[i];
-        if (b < lo || b > hi)
-            return 0;
-        lo = 0x80;
-        hi = 0xBF;
-        v = (v << 6) | (b & 0x3Fu);
-    }
-    *cp = v;
-    return need + 1;
 }
 
 /* The length of the UTF-8 sequence whose first byte is c, in a line already
@@ -133,13 +90,14 @@ static int check_line(lex_state *ls)
                                c);
             p++;
         } else {
-            unsigned long cp = 0;
-            size_t k = utf8_decode(p, e, &cp);
+            uint32_t cp = 0;
+            size_t k = utf8_decode(p, (size_t)(e - p), &cp);
             if (k == 0)
                 return LEX_ERR(ls, ls->line, col, "invalid UTF-8; save the file as UTF-8");
             if (cp >= 0x80 && cp <= 0x9F)
                 return LEX_ERR(ls, ls->line, col,
-                               "control character U+%04lX is not allowed; remove it", cp);
+                               "control character U+%04lX is not allowed; remove it",
+                               (unsigned long)cp);
             p += k;
         }
         col++;
@@ -285,7 +243,7 @@ int lex_columns(const char *s, size_t n)
 {
     int cols = 0;
     for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
+        if (!utf8_is_cont((unsigned char)s[i]))
             cols++;
     return cols;
 }

@@ -1231,67 +1231,6 @@ int session_parse(const char *path, const char *text, size_t len, ast_session **
     return 0;
 }
 
-/* Reads at most ADEM_SESSION_MAX_BYTES (+ one chunk) of a file with stdio, then
- * parses it (see session_parse.h). */
-int session_parse_file(const char *path, ast_session **out, adem_diag *d)
-{
-    enum { CHUNK = 64 * 1024 };
-    *out = NULL;
-    diag_clear(d);
-    if (!path || !*path)
-        return diag_set(d, NULL, 0, 0, "no session file named; give the path of a .adem file");
-    errno = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno)
-            return diag_set(d, NULL, 0, 0, "cannot open '%s': %s; check the path", path, strerror(errno));
-        return diag_set(d, NULL, 0, 0, "cannot open '%s'; check the path", path);
-    }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len > ADEM_SESSION_MAX_BYTES) {
-            free(buf);
-            fclose(f);
-            return diag_set(d, path, 0, 0,
-                            "the file is larger than %d bytes; a session file must be smaller "
-                            "(split it into sessions joined with play)",
-                            ADEM_SESSION_MAX_BYTES);
-        }
-        if (cap - len < CHUNK) {
-            size_t ncap = cap ? cap * 2 : CHUNK;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return diag_runtime(d, "out of memory while reading '%s'; close other programs and try again",
-                                    path);
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        errno = 0;
-        size_t got = fread(buf + len, 1, CHUNK, f);
-        len += got;
-        if (got < CHUNK) {
-            if (ferror(f)) {
-                int e = errno;
-                free(buf);
-                fclose(f);
-                if (e)
-                    return diag_set(d, NULL, 0, 0, "cannot read '%s': %s; check the path", path, strerror(e));
-                return diag_set(d, NULL, 0, 0, "cannot read '%s'; check the path", path);
-            }
-            if (feof(f))
-                break;
-        }
-    }
-    fclose(f);
-    int rc = session_parse(path, buf, len, out, d);
-    free(buf);
-    return rc;
-}
-
 /* Frees a session and everything in its arena; NULL is a no-op. */
 void session_free(ast_session *s)
 {

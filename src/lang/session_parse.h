@@ -31,11 +31,6 @@
  * nothing is leaked. */
 int session_parse(const char *path, const char *text, size_t len, ast_session **out, adem_diag *d);
 
-/* Reads the file at path (at most ADEM_SESSION_MAX_BYTES) and parses it like
- * session_parse. A missing or unreadable file is an input error naming the
- * path (status ADEM_EXIT_INPUT). */
-int session_parse_file(const char *path, ast_session **out, adem_diag *d);
-
 /* Frees a session returned by session_parse*. NULL is a no-op. */
 void session_free(ast_session *s);
 

@@ -312,6 +312,21 @@ int units_parse_level(const char *s, size_t n, double *db, char err[UNITS_ERR_MA
     return 0;
 }
 
+/* Gain "[+-]D[.D][dB]" within [lo, hi] (see units.h). */
+int units_parse_db(const char *s, double lo, double hi, double *db)
+{
+    size_t n = strlen(s), i = 0;
+    double v;
+    if (read_signed(s, n, &i, &v) != 0)
+        return -1;
+    if (i < n && !eq_nocase(s + i, n - i, "db"))
+        return -1;
+    if (!(v >= lo && v <= hi))
+        return -1;
+    *db = v == 0.0 ? 0.0 : v; /* no -0 */
+    return 0;
+}
+
 /* Frequency word -> Hz within [20, 20000] (see units.h). */
 int units_parse_freq(const char *s, size_t n, double *hz, char err[UNITS_ERR_MAX])
 {

@@ -35,6 +35,12 @@ int units_parse_duration(const char *s, size_t n, int64_t *ms, char err[UNITS_ER
  * Returns 0 on success, -1 with err filled. */
 int units_parse_level(const char *s, size_t n, double *db, char err[UNITS_ERR_MAX]);
 
+/* Parses a gain as the command line and the config file write it: a number
+ * with an optional dB ("-6", "-6dB", "+3.5db"), within [lo, hi] dB. s is a
+ * whole NUL-terminated string (no spaces around it). Returns 0 and *db, or
+ * -1 (*db unchanged). */
+int units_parse_db(const char *s, double lo, double hi, double *db);
+
 /* Parses a frequency word: a number with an optional "hz"/"Hz" suffix, in
  * 20..20000. Returns 0 on success, -1 with err filled. */
 int units_parse_freq(const char *s, size_t n, double *hz, char err[UNITS_ERR_MAX]);

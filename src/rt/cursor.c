@@ -30,6 +30,22 @@ static void ev_init(tl_event *ev, tl_event_kind kind, const item *it, int64_t fr
     ev->cue = -1;
 }
 
+/* Enters block it, which starts at `start`, unless it is empty or the stack
+ * is full: pushes a frame at its first child. The caller has already moved
+ * its own frame past it. Returns 1 when entered. */
+static int enter(tl_cursor *c, const item *it, xtime start)
+{
+    if (c->depth > TL_MAX_DEPTH || it->u.block.first < 0 || it->u.block.count < 1)
+        return 0;
+    struct tl_frame *f = &c->stack[c->depth++];
+    f->block = (int)(it - c->tl->items);
+    f->child = it->u.block.first;
+    f->iter = 0;
+    f->ms = start.ms;
+    f->cf = start.cf;
+    return 1;
+}
+
 int tl_cursor_next(tl_cursor *c, tl_event *ev)
 {
     const timeline *tl = c->tl;
@@ -72,14 +88,7 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
             }
             c->sub = 0;
             top->child = it->next;
-            if (c->depth > TL_MAX_DEPTH || it->u.block.first < 0 || it->u.block.count < 1)
-                continue;
-            c->stack[c->depth].block = (int)(it - tl->items);
-            c->stack[c->depth].child = it->u.block.first;
-            c->stack[c->depth].iter = 0;
-            c->stack[c->depth].ms = start.ms;
-            c->stack[c->depth].cf = start.cf;
-            c->depth++;
+            enter(c, it, start);
             continue;
         case IT_PHASE: {
             xtime endt = {start.ms + it->len.ms, start.cf};
@@ -145,4 +154,102 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
         top->child = it->next;
         return 1;
     }
+}
+
+/* ---- Skipping --------------------------------------------------------------- */
+
+/* 1 if it is a stop itself (a phase, a mark, a session's start). */
+static int stop_here(const item *it)
+{
+    return it->kind == IT_PHASE || it->kind == IT_MARK ||
+           (it->kind == IT_BLOCK && it->u.block.is_session);
+}
+
+void tl_cursor_skip(tl_cursor *c)
+{
+    const timeline *tl = c->tl;
+    if (c->done)
+        return;
+    struct tl_frame *top = &c->stack[c->depth - 1];
+    if (c->sub > 0 && top->child >= 0) {
+        /* inside an item whose first event was returned: a block's
+         * REPEAT/SESSION event (go in), or a phase's count-down */
+        const item *it = &tl->items[top->child];
+        c->sub = 0;
+        top->child = it->next;
+        if (it->kind == IT_BLOCK) {
+            xtime start = {top->ms + it->off.ms, top->cf + it->off.cf};
+            enter(c, it, start);
+        }
+    }
+    /* Up: find the level whose rest holds a stop (the rest of this
+     * iteration, or a later iteration); then down into it. Each level is
+     * O(1) thanks to nav_next, so the whole is O(depth). */
+    for (;;) {
+        top = &c->stack[c->depth - 1];
+        const item *blk = &tl->items[top->block];
+        int j = top->child >= 0 ? tl->items[top->child].nav_next : -1;
+        if (j >= 0) {
+            const item *it = &tl->items[j];
+            top->child = j;
+            c->sub = 0;
+            if (stop_here(it))
+                return; /* tl_cursor_next returns the stop's event next */
+            /* a repeat that holds a stop: go in, past its REPEAT event */
+            xtime start = {top->ms + it->off.ms, top->cf + it->off.cf};
+            top->child = it->next;
+            enter(c, it, start);
+            continue;
+        }
+        int first = blk->u.block.first;
+        if (first >= 0 && tl->items[first].nav_next >= 0 && top->iter + 1 < blk->u.block.count) {
+            /* the next iteration holds one */
+            top->iter++;
+            top->ms += blk->u.block.body.ms;
+            top->cf += blk->u.block.body.cf;
+            top->child = first;
+            continue;
+        }
+        if (c->depth == 1) {
+            /* no stop left: the next event is the end */
+            top->child = -1;
+            top->iter = blk->u.block.count - 1;
+            c->sub = 0;
+            return;
+        }
+        c->depth--; /* leave the block: the parent's frame is already past it */
+    }
+}
+
+int tl_cursor_bed(const tl_cursor *c, adem_noise *noise, float *gain)
+{
+    const timeline *tl = c->tl;
+    for (int l = c->depth - 1; l >= 0; l--) {
+        const struct tl_frame *f = &c->stack[l];
+        const item *blk = &tl->items[f->block];
+        /* the item the walk is at on this level: the next child on the top
+         * level, the block being walked on the others */
+        int k = l == c->depth - 1 ? f->child : c->stack[l + 1].block;
+        int b = k >= 0 ? tl->items[k].bed_prev : blk->u.block.bed_last;
+        if (b < 0 && f->iter > 0)
+            b = blk->u.block.bed_last; /* from an earlier iteration */
+        if (b >= 0) {
+            *noise = tl->items[b].u.bed.noise;
+            *gain = *noise == ADEM_NOISE_OFF ? 0.0f : tl->items[b].u.bed.gain;
+            return 1;
+        }
+    }
+    *noise = ADEM_NOISE_OFF;
+    *gain = 0.0f;
+    return 0;
+}
+
+const char *tl_cursor_title(const tl_cursor *c)
+{
+    for (int l = c->depth - 1; l >= 0; l--) {
+        const item *blk = &c->tl->items[c->stack[l].block];
+        if (blk->u.block.is_session)
+            return blk->u.block.title;
+    }
+    return timeline_title(c->tl);
 }

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "base/sound.h"
 #include "timeline/timeline.h"
 
 /* ---- Walking the timeline ------------------------------------------------ */
@@ -70,5 +71,22 @@ void tl_cursor_init(tl_cursor *c, const timeline *tl);
  * Real-time safe: the work per call is bounded by the size of the timeline,
  * never by its length or repeat counts. */
 int tl_cursor_next(tl_cursor *c, tl_event *ev);
+
+/* Moves c on so that the next event tl_cursor_next returns is the next stop
+ * after the last one it returned — a phase, a mark or a session's start — or
+ * TL_EV_END when none is left; everything between is passed over without
+ * being returned. Real-time safe and O(depth): the timeline holds, for each
+ * step, where the next stop is, so the cost does not grow with the session's
+ * length or repeat counts. */
+void tl_cursor_skip(tl_cursor *c);
+
+/* The bed in effect where c stands (before the next event it returns): the
+ * last `bed` statement before that point in time, as if everything before had
+ * played. Returns 1 with *noise and *gain set, or 0 (no bed yet: *noise is
+ * ADEM_NOISE_OFF). Real-time safe, O(depth). */
+int tl_cursor_bed(const tl_cursor *c, adem_noise *noise, float *gain);
+
+/* The title of the innermost session c stands in. Real-time safe, O(depth). */
+const char *tl_cursor_title(const tl_cursor *c);
 
 #endif

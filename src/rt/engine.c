@@ -7,27 +7,19 @@
  * sample and the limiter works per sample: the output does not depend on how
  * the caller cuts it into buffers, so a render and a live play are the same.
  *
- * Nothing here allocates, locks, prints or reads files after engine_new. */
+ * Everything here is safe on the audio thread: nothing allocates, locks,
+ * prints, reads files or waits (the test rt_symbols checks the object with
+ * nm). engine_new and engine_free, which allocate, are in
+ * src/setup/engine_new.c; the struct both see is in rt/engine_impl.h. */
 #include "rt/engine.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "rt/engine_impl.h"
 #include "rt/limiter.h"
-#include "rt/rtqueue.h"
+#include "rt/spsc.h"
 #include "rt/synth.h"
-
-enum {
-    BLOCK = 512,
-    MAX_CUES = 16,
-    MAX_TONES = 8,
-    MAX_BELLS = 8,
-    MAX_PULSES = 4,
-    MAX_BEDS = 3,
-    CMD_QUEUE = 64,
-    STATUS_QUEUE = 64
-};
 
 /* Internal balance of the synthesized sounds (peak levels before the bus
  * levels): soft under a voice normalised to -20 LUFS. */
@@ -49,91 +41,6 @@ enum {
 #define STATUS_EVERY_MS 50
 /* The fade used when the 5 s ring-out cuts off something still sounding. */
 #define TAIL_CUT_MS 20
-
-typedef struct cue_voice {
-    const float *s;
-    int64_t pos, frames;
-} cue_voice;
-
-typedef enum transport {
-    T_PLAY = 0,
-    T_PAUSING, /* fading out, then T_PAUSED */
-    T_PAUSED,
-    T_RESUMING,/* fading in */
-    T_SKIPPING,/* foreground fading out, then jump */
-    T_STOPPING /* fading out, then done */
-} transport;
-
-typedef struct cmd_msg {
-    int cmd;
-    double value;
-} cmd_msg;
-
-struct engine {
-    const timeline *tl;
-    const adem_cue *cues;
-    engine_config cfg;
-    synth_tables *tables;
-    limiter lim;
-
-    /* the schedule */
-    tl_cursor cur;
-    tl_event next;  /* the next event not started yet */
-    int have_next;
-    int64_t pos;    /* timeline position in frames */
-    int64_t out_frames;
-    int ended;      /* the END event has passed: in the ring-out */
-    int64_t tail_left;
-    int64_t tail_cut_at; /* frames of tail left when the cut fade starts; -1 none */
-    int done;
-
-    /* voices; a frame count of 0 (cues) or a 0 `on` flag means free */
-    cue_voice cv[MAX_CUES];
-    synth_tone tone[MAX_TONES];
-    unsigned char tone_on[MAX_TONES];
-    synth_bell bell[MAX_BELLS];
-    unsigned char bell_on[MAX_BELLS];
-    synth_pulse pulse[MAX_PULSES];
-    unsigned char pulse_on[MAX_PULSES];
-    synth_bed bed[MAX_BEDS];
-    uint32_t bed_seed;
-
-    /* mix */
-    float g_voice, g_tone, g_bed;
-    float tone_gain, bell_gain, pulse_gain;
-    float master, master_target, master_step;
-    int64_t master_ramp_left;
-    double volume_db;
-    transport ts;
-    float fade;          /* transport gain 0..1 */
-    float fade_from, fade_to;
-    int64_t fade_pos, fade_len; /* frames into the running fade, its length */
-    float vbus[BLOCK], tbus[BLOCK], bl[BLOCK], br[BLOCK];
-    float tleft[BLOCK], tright[BLOCK]; /* tone buses leaning left / right */
-    int spread;                 /* tl/tr were written in this block */
-    unsigned char tone_side[MAX_TONES], bell_side[MAX_BELLS]; /* 0 centre, 1 left, 2 right */
-    int bell_flip;
-
-    /* ducking: the bed's gain under the voice */
-    float duck, duck_floor, duck_step;
-    int64_t duck_ramp;       /* frames */
-    int64_t voice_until;     /* timeline frame where the last started cue ends */
-    int64_t next_voice_at;   /* start of the next event that speaks, or -1 */
-    int sounded;         /* a voice added to the buses in the current block */
-
-    /* status: what is sounding now, for the display */
-    const char *title;
-    const char *step_label;
-    int64_t step_start, step_frames;
-    adem_tone step_tone;
-    uint64_t dropped;
-    int64_t status_every, status_left;
-    int status_dirty;
-
-    rtqueue *cmdq;  /* producer: control thread (engine_command); consumer: audio thread */
-    rtqueue *statq; /* producer: audio thread; consumer: control thread (engine_poll) */
-    engine_status last; /* control thread's copy (engine_poll) */
-};
 
 void engine_config_init(engine_config *c)
 {
@@ -164,26 +71,12 @@ static void fetch(engine *e)
     e->next_voice_at = speaks ? e->next.frame : -1;
 }
 
-engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config *c, adem_diag *d)
+/* Fills the engine's state for playing tl from its start: levels, limiter,
+ * transport, ducking, status and the cursor. e was zeroed and its tables
+ * and queues are set (setup/engine_new.c does both); no allocation, no
+ * I/O. Called before the audio starts. */
+void engine_prepare(engine *e, const timeline *tl, const adem_cue *cues, const engine_config *c)
 {
-    if (c->rate != timeline_rate(tl)) {
-        diag_runtime(d, "internal error: engine rate %d differs from the timeline's %d", c->rate,
-                     timeline_rate(tl));
-        return NULL;
-    }
-    if (c->channels < 1 || c->channels > ENGINE_MAX_CHANNELS) {
-        diag_set(d, NULL, 0, 0, "%d output channels is out of range; use 1 to %d", c->channels,
-                 ENGINE_MAX_CHANNELS);
-        return NULL;
-    }
-    engine *e = calloc(1, sizeof *e);
-    if (!e || !(e->tables = synth_tables_new(c->rate)) ||
-        !(e->cmdq = rtqueue_new(sizeof(cmd_msg), CMD_QUEUE)) ||
-        !(e->statq = rtqueue_new(sizeof(engine_status), STATUS_QUEUE))) {
-        engine_free(e);
-        diag_runtime(d, "out of memory while starting the audio engine");
-        return NULL;
-    }
     e->tl = tl;
     e->cues = cues;
     e->cfg = *c;
@@ -210,22 +103,23 @@ engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config
     e->status_dirty = 1;
     tl_cursor_init(&e->cur, tl);
     fetch(e);
-    return e;
-}
-
-void engine_free(engine *e)
-{
-    if (!e)
-        return;
-    synth_tables_free(e->tables);
-    rtqueue_free(e->cmdq);
-    rtqueue_free(e->statq);
-    free(e);
 }
 
 int engine_done(const engine *e)
 {
-    return e->done;
+    return atomic_load_explicit(&e->done, memory_order_acquire);
+}
+
+/* Audio thread: the output is complete (engine_done says so from now on). */
+static void set_done(engine *e)
+{
+    atomic_store_explicit(&e->done, 1, memory_order_release);
+}
+
+/* Audio thread: 1 once the output is complete. */
+static int is_done(const engine *e)
+{
+    return atomic_load_explicit(&e->done, memory_order_relaxed);
 }
 
 /* ---- Starting events ---------------------------------------------------------- */
@@ -314,6 +208,8 @@ static void start_bell(engine *e, float gain)
 static void set_bed(engine *e, adem_noise noise, float gain)
 {
     int free_slot = -1, quietest = 0;
+    e->bed_noise = noise;
+    e->bed_gain = noise == ADEM_NOISE_OFF ? 0.0f : gain;
     for (int i = 0; i < MAX_BEDS; i++) {
         if (e->bed[i].active) {
             synth_bed_stop(&e->bed[i]);
@@ -371,7 +267,7 @@ static void begin_tail(engine *e)
         e->tail_cut_at = (int64_t)TAIL_CUT_MS * e->cfg.rate / 1000;
     set_step(e, NULL, e->pos, 0, ADEM_TONE_NONE);
     if (e->tail_left == 0)
-        e->done = 1;
+        set_done(e);
 }
 
 /* Starts one event (its frame is e->pos). */
@@ -443,8 +339,8 @@ static void set_volume(engine *e, double db)
 static void take_commands(engine *e)
 {
     cmd_msg m;
-    while (rtqueue_pop(e->cmdq, &m) == 0) {
-        if (e->done || e->ts == T_STOPPING)
+    while (spsc_pop(e->cmdq, &m) == 0) {
+        if (is_done(e) || e->ts == T_STOPPING)
             continue;
         switch (m.cmd) {
         case ENGINE_TOGGLE:
@@ -474,11 +370,20 @@ static void take_commands(engine *e)
 int engine_command(engine *e, engine_cmd cmd, double value)
 {
     cmd_msg m = {(int)cmd, value};
-    return rtqueue_push(e->cmdq, &m);
+    return spsc_push(e->cmdq, &m);
+}
+
+/* 1 for the events a skip lands on: a phase, a mark, a session's start, the
+ * end. */
+static int is_stop(tl_event_kind k)
+{
+    return k == TL_EV_PHASE || k == TL_EV_MARK || k == TL_EV_SESSION || k == TL_EV_END;
 }
 
 /* The skip's fade has ended: silence the foreground and jump to the next
- * phase or mark (applying bed changes on the way), or to the end. */
+ * phase, mark or session start, or to the end. The cursor jumps in O(depth)
+ * (tl_cursor_skip), however much lies between; the bed and the title become
+ * what they would be there had everything played. */
 static void do_skip(engine *e)
 {
     for (int i = 0; i < MAX_CUES; i++)
@@ -486,12 +391,14 @@ static void do_skip(engine *e)
     memset(e->tone_on, 0, sizeof e->tone_on);
     memset(e->bell_on, 0, sizeof e->bell_on);
     memset(e->pulse_on, 0, sizeof e->pulse_on);
-    while (e->have_next && e->next.kind != TL_EV_PHASE && e->next.kind != TL_EV_MARK &&
-           e->next.kind != TL_EV_END) {
-        if (e->next.kind == TL_EV_BED)
-            set_bed(e, e->next.noise, e->next.gain);
-        else if (e->next.kind == TL_EV_SESSION)
-            e->title = e->next.label;
+    if (e->have_next && !is_stop(e->next.kind)) {
+        adem_noise noise;
+        float gain;
+        tl_cursor_skip(&e->cur);
+        tl_cursor_bed(&e->cur, &noise, &gain);
+        if (noise != e->bed_noise || gain != e->bed_gain)
+            set_bed(e, noise, gain);
+        e->title = tl_cursor_title(&e->cur);
         fetch(e);
     }
     if (e->have_next)
@@ -518,7 +425,8 @@ void engine_status_now(const engine *e, engine_status *st)
     st->tone = e->step_tone;
     st->paused = e->ts == T_PAUSED || e->ts == T_PAUSING;
     st->stopping = e->ts == T_STOPPING;
-    st->done = e->done;
+    st->done = is_done(e);
+    st->late = e->late;
     st->volume_db = e->volume_db;
     st->dropped = e->dropped;
     st->clipped = e->lim.limited;
@@ -533,7 +441,7 @@ static void send_status(engine *e, int64_t frames)
         return;
     engine_status st;
     engine_status_now(e, &st);
-    if (rtqueue_push(e->statq, &st) == 0) {
+    if (spsc_push(e->statq, &st) == 0) {
         e->status_dirty = 0;
         e->status_left = e->status_every;
     }
@@ -542,7 +450,7 @@ static void send_status(engine *e, int64_t frames)
 int engine_poll(engine *e, engine_status *st)
 {
     int got = 0;
-    while (rtqueue_pop(e->statq, &e->last) == 0)
+    while (spsc_pop(e->statq, &e->last) == 0)
         got = 1;
     if (got)
         *st = e->last;
@@ -656,17 +564,36 @@ static void run_voices(engine *e, int at, int n)
 static int schedule(engine *e, int n)
 {
     int i = 0;
-    while (i < n && !e->done) {
-        /* start everything that is due; a skip holds new starts */
+    while (i < n && !is_done(e)) {
+        /* start everything that is due, at most EVENTS_PER_CELL in a cell of
+         * EVENT_CELL timeline frames (the rest in the next cell: the work
+         * per call stays bounded, and it depends on timeline positions only,
+         * so a render and a play still agree); a skip holds new starts */
+        int capped = 0;
         while (e->ts != T_SKIPPING && e->have_next && e->next.frame <= e->pos) {
+            int64_t cell = e->pos / EVENT_CELL;
+            if (cell != e->event_cell) {
+                e->event_cell = cell;
+                e->cell_events = 0;
+            }
+            if (e->cell_events == EVENTS_PER_CELL) {
+                capped = 1;
+                e->late++;
+                break;
+            }
+            e->cell_events++;
             tl_event ev = e->next;
             fetch(e);
             start_event(e, &ev);
-            if (e->done)
+            if (is_done(e))
                 return i;
         }
         int seg = n - i;
-        if (e->ts != T_SKIPPING && e->have_next && e->next.frame - e->pos < seg)
+        if (capped) {
+            int64_t to_cell = (e->pos / EVENT_CELL + 1) * EVENT_CELL - e->pos;
+            if (to_cell < seg)
+                seg = (int)to_cell;
+        } else if (e->ts != T_SKIPPING && e->have_next && e->next.frame - e->pos < seg)
             seg = (int)(e->next.frame - e->pos);
         if (e->ended && e->tail_left < seg)
             seg = (int)e->tail_left;
@@ -679,7 +606,7 @@ static int schedule(engine *e, int n)
         if (e->ended) {
             e->tail_left -= seg;
             if (e->tail_left <= 0)
-                e->done = 1;
+                set_done(e);
         }
     }
     return i;
@@ -819,7 +746,7 @@ static void transport_step(engine *e)
     else if (e->ts == T_SKIPPING)
         do_skip(e);
     else if (e->ts == T_STOPPING)
-        e->done = 1;
+        set_done(e);
 }
 
 /* Frames until the current transport fade ends, or n when none runs. */
@@ -836,7 +763,7 @@ size_t engine_process(engine *e, float *out, size_t frames)
     const int ch = e->cfg.channels;
     size_t produced = 0;
     take_commands(e);
-    while (produced < frames && !e->done) {
+    while (produced < frames && !is_done(e)) {
         int n = frames - produced < BLOCK ? (int)(frames - produced) : BLOCK;
         float *o = out + produced * (size_t)ch;
         if (e->ts == T_PAUSED) {

@@ -12,11 +12,14 @@
  * still sounds then (a bell, a bed's fade, a cue running past the end), at most
  * ENGINE_MAX_TAIL_SECONDS.
  *
- * Threads: engine_new/engine_free allocate (control thread). engine_process
- * runs on the audio thread and is real-time safe: no allocation, locks, I/O or
- * unbounded loops; when a voice pool is full the event is dropped and counted.
- * The control thread talks to it only through engine_command (an SPSC queue,
- * control -> audio) and engine_poll (an SPSC queue, audio -> control).
+ * Threads: engine_new/engine_free allocate (control thread, before the audio
+ * starts and after it stopped); they are in src/setup/engine_new.c, which also
+ * checks the configuration. engine_process runs on the audio thread and is
+ * real-time safe: no allocation, locks, I/O or unbounded loops; when a voice
+ * pool is full the event is dropped and counted. It and everything it calls
+ * are in src/rt/ (checked with nm: ctest -R rt_symbols). The control thread
+ * talks to it only through engine_command (an SPSC queue, rt/spsc.h, control
+ * -> audio) and engine_poll (an SPSC queue, audio -> control).
  * Plain C11, no POSIX. */
 #ifndef ADEM_ENGINE_H
 #define ADEM_ENGINE_H
@@ -66,13 +69,14 @@ float engine_db_gain(double db);
 
 typedef struct engine engine;
 
-/* Creates an engine for a laid-out timeline and its cues (cues[i] for cue i,
- * at the output rate). tl and cues must outlive the engine. Returns NULL with
+/* Control thread (src/setup/engine_new.c; allocates): creates an engine for
+ * a laid-out timeline and its cues (cues[i] for cue i, at the output rate). tl and cues must outlive the engine. Returns NULL with
  * d set when the configuration is invalid or memory runs out. */
 engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config *c,
                    adem_diag *d);
 
-/* Frees an engine. NULL is a no-op. */
+/* Control thread (src/setup/engine_new.c), after the audio stopped: frees an
+ * engine. NULL is a no-op. */
 void engine_free(engine *e);
 
 /* Audio thread: writes `frames` interleaved frames (frames * channels floats)
@@ -111,6 +115,9 @@ typedef struct engine_status {
     double volume_db;
     uint64_t dropped;        /* events dropped because a pool was full */
     uint64_t clipped;        /* frames where the limiter reduced the gain */
+    uint64_t late;           /* times more than 64 events fell due within 64
+                                frames, and the rest started up to 64 frames
+                                late (a pathological session) */
 } engine_status;
 
 /* Control thread: takes the latest status the audio thread has sent (drains

@@ -1,8 +1,8 @@
 /* synth: the synthesized voices of adem (see synth.h for the contract).
  *
- * Everything that needs libm (sin, cos, exp, pow) runs in synth_tables_new or
- * in a *_start function; the *_process functions only index tables and run
- * recurrences whose whole state lives in the voice struct, and every envelope
+ * Everything that needs libm (sin, cos, exp, pow) runs in synth_tables_new
+ * (src/setup/synth_tables.c) or in a *_start function; the *_process
+ * functions only index tables and run recurrences whose whole state lives in the voice struct, and every envelope
  * is a function of the frame counted from the voice's own start. That is what
  * makes any split of a voice's life into process calls give the same bits.
  *
@@ -23,77 +23,17 @@
 #include "rt/synth.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
-#define SYNTH_PI 3.14159265358979323846
+#include "rt/synth_impl.h"
 
-enum {
-    WAVE_BITS = 12,
-    WAVE_N = 1 << WAVE_BITS, /* wavetable length (a guard point follows) */
-    WAVE_KINDS = 3,          /* 0: fundamental + 2nd + 3rd, 1: + 2nd, 2: sine */
-    RC_N = 4096              /* raised-cosine table segments */
-};
-
-/* Harmonic amplitudes of the breathing tone (relative to the fundamental). */
-static const double TONE_H2 = 0.12, TONE_H3 = 0.03;
-/* Frequencies are kept at or below this fraction of the sample rate. */
-static const double MAX_FRACTION = 0.45;
+/* Constants only the voices use (the tables' are in setup/synth_tables.c,
+ * the shared ones in rt/synth_impl.h). */
 static const double TONE_ATTACK_S = 0.250, TONE_RELEASE_S = 0.350;
 static const double TONE_LOW_LEVEL = 0.75; /* rise starts here, fall ends here */
-
-/* The bell: partial ratios, relative amplitudes and T60 (seconds). */
-static const double BELL_BASE_HZ = 587.33;
-static const double BELL_RATIO[SYNTH_BELL_PARTIALS] = {1.0, 1.0028, 2.0, 2.76, 4.1, 5.4};
-static const double BELL_AMP[SYNTH_BELL_PARTIALS] = {0.60, 0.40, 0.30, 0.22, 0.10, 0.05};
-static const double BELL_T60[SYNTH_BELL_PARTIALS] = {3.6, 3.4, 2.6, 1.8, 1.2, 0.9};
-static const double BELL_ATTACK_S = 0.004, BELL_FADE_S = 0.050;
-
-/* The pulse's thump. */
-static const double THUMP_F_START = 90.0, THUMP_F_END = 55.0;
-static const double THUMP_PITCH_TAU_S = 0.045; /* pitch fall time constant */
-static const double THUMP_DECAY_TAU_S = 0.120; /* amplitude time constant */
-static const double THUMP_ATTACK_S = 0.0025;
-static const double THUMP_LEN_S = 0.700;       /* -50 dB by then */
-static const double THUMP_TAIL_S = 0.080;      /* the table's own fade-out */
 static const double BEAT_FADE_S = 0.030;       /* fade when the next beat comes sooner */
 static const double PULSE_END_FADE_S = 0.010;  /* fade at the pulse's end */
-
-/* Kellet's refined pink filter: poles, input gains, direct and delayed terms. */
-static const float PINK_P[6] = {0.99886f, 0.99332f, 0.96900f, 0.86650f, 0.55000f, -0.7616f};
-static const float PINK_C[6] = {0.0555179f, 0.0750759f, 0.1538520f, 0.3104856f, 0.5329522f,
-                                -0.0168980f};
-static const float PINK_DIRECT = 0.5362f, PINK_DELAYED = 0.115926f;
-static const double BROWN_CORNER_HZ = 30.0, BROWN_DC_HZ = 10.0;
-/* RMS of our white noise (uniform in [-1, 1)): 1/sqrt(3). */
-static const double WHITE_RMS = 0.57735026918962576;
-
-struct synth_tables {
-    int rate;
-    float wave[WAVE_KINDS][WAVE_N + 1];
-    float rc[RC_N + 1]; /* 0.5 - 0.5 cos(pi x), x = i / RC_N: 0 -> 1 */
-    /* bell */
-    double bell_a1[SYNTH_BELL_PARTIALS], bell_a2[SYNTH_BELL_PARTIALS];
-    double bell_y1[SYNTH_BELL_PARTIALS], bell_y2[SYNTH_BELL_PARTIALS]; /* initial states */
-    int64_t bell_frames, bell_attack, bell_fade;
-    double bell_inv_attack, bell_inv_fade, bell_inv_peak;
-    /* pulse */
-    float *thump; /* normalised to a peak of 1, ends at exactly 0 */
-    int64_t thump_len;
-    /* beds */
-    float brown_leak, brown_in, brown_dc;
-    double pink_scale, brown_scale; /* white sample -> output of RMS 1 */
-    int64_t bed_fade;
-    double bed_inv_fade, bed_inv_fade1; /* 1 / bed_fade, 1 / (bed_fade - 1) */
-};
-
 /* ---- shared helpers ------------------------------------------------------ */
-
-/* Frames in `seconds` at rate, rounded. */
-static int64_t frames_of(int rate, double seconds)
-{
-    return (int64_t)(seconds * rate + 0.5);
-}
 
 /* The raised cosine 0.5 - 0.5 cos(pi x) for x in [0, 1] (0 at 0, 1 at 1), from
  * the table with linear interpolation; x >= 1 gives 1. */
@@ -107,48 +47,7 @@ static inline double rc_at(const synth_tables *t, double x)
     return a + (p - i) * ((double)t->rc[i + 1] - a);
 }
 
-/* ---- tables -------------------------------------------------------------- */
-
-/* Fills the three tone wavetables (each normalised to a peak of 1). The
- * sines are computed once for all three (and both passes) and kept in a
- * scratch buffer. Returns -1 when out of memory. */
-static int build_waves(synth_tables *t)
-{
-    const double h[WAVE_KINDS][2] = {{TONE_H2, TONE_H3}, {TONE_H2, 0.0}, {0.0, 0.0}};
-    double *sn = malloc((size_t)3 * WAVE_N * sizeof *sn); /* sin x, sin 2x, sin 3x */
-    if (!sn)
-        return -1;
-    double *s1 = sn, *s2 = sn + WAVE_N, *s3 = sn + 2 * WAVE_N;
-    for (int i = 0; i < WAVE_N; i++) {
-        double x = 2.0 * SYNTH_PI * i / WAVE_N;
-        s1[i] = sin(x);
-        s2[i] = sin(2.0 * x);
-        s3[i] = sin(3.0 * x);
-    }
-    for (int k = 0; k < WAVE_KINDS; k++) {
-        double peak = 0.0;
-        for (int i = 0; i < WAVE_N; i++) {
-            double y = s1[i] + h[k][0] * s2[i] + h[k][1] * s3[i];
-            peak = fabs(y) > peak ? fabs(y) : peak;
-        }
-        for (int i = 0; i < WAVE_N; i++) {
-            double y = s1[i] + h[k][0] * s2[i] + h[k][1] * s3[i];
-            t->wave[k][i] = (float)(y / peak);
-        }
-        t->wave[k][WAVE_N] = t->wave[k][0];
-    }
-    free(sn);
-    return 0;
-}
-
-/* Fills the raised-cosine table (exact 0 and 1 at its ends). */
-static void build_rc(synth_tables *t)
-{
-    for (int i = 0; i <= RC_N; i++)
-        t->rc[i] = (float)(0.5 - 0.5 * cos(SYNTH_PI * i / RC_N));
-    t->rc[0] = 0.0f;
-    t->rc[RC_N] = 1.0f;
-}
+/* ---- bell run (shared with the table builder) ---------------------------- */
 
 /* The bell's unscaled sample sum over frames [j0, j1) of its life, advancing
  * the resonator states; adds each sample times `scale` to out, or, when out
@@ -157,8 +56,8 @@ static void build_rc(synth_tables *t)
  * numbers. The states and coefficients are copied into locals (registers,
  * vectors), and the range is split where the attack ends and the fade
  * begins, so that the middle skips the envelope's tests. */
-static double bell_run(const synth_tables *t, double *y1, double *y2, int64_t j0, int64_t j1,
-                       float *out, double scale)
+double synth_bell_run(const synth_tables *t, double *y1, double *y2, int64_t j0, int64_t j1,
+                      float *out, double scale)
 {
     enum { P = SYNTH_BELL_PARTIALS };
     const int64_t fade_start = t->bell_frames - t->bell_fade;
@@ -203,183 +102,6 @@ static double bell_run(const synth_tables *t, double *y1, double *y2, int64_t j0
     memcpy(y1, s1, sizeof s1);
     memcpy(y2, s2, sizeof s2);
     return peak;
-}
-
-/* Computes the bell's resonator coefficients and starting states for the rate
- * and measures its peak. */
-static void build_bell(synth_tables *t)
-{
-    const int rate = t->rate;
-    double amp[SYNTH_BELL_PARTIALS], rr[SYNTH_BELL_PARTIALS];
-    for (int i = 0; i < SYNTH_BELL_PARTIALS; i++) {
-        double f = BELL_BASE_HZ * BELL_RATIO[i];
-        double w = 2.0 * SYNTH_PI * f / rate;
-        double r = exp(-3.0 * log(10.0) / (BELL_T60[i] * rate));
-        amp[i] = f <= MAX_FRACTION * rate ? BELL_AMP[i] : 0.0;
-        rr[i] = r;
-        t->bell_a1[i] = 2.0 * r * cos(w);
-        t->bell_a2[i] = r * r;
-        /* States for y[n] = amp r^n sin(n w): y[-1] and y[-2]. */
-        t->bell_y1[i] = -amp[i] * sin(w) / r;
-        t->bell_y2[i] = -amp[i] * sin(2.0 * w) / (r * r);
-    }
-    t->bell_frames = (int64_t)SYNTH_BELL_SECONDS * rate;
-    t->bell_attack = frames_of(rate, BELL_ATTACK_S);
-    t->bell_fade = frames_of(rate, BELL_FADE_S);
-    t->bell_inv_attack = 1.0 / (double)t->bell_attack;
-    t->bell_inv_fade = 1.0 / (double)t->bell_fade;
-    /* The peak: run the bell in pieces until no later sample can reach it.
-     * Partial i is amp_i r_i^n sin(n w_i), so no sample from frame n on
-     * exceeds the sum of amp_i r_i^n (the envelope's edges only lower it);
-     * the margin dwarfs the recursion's rounding. The result is the peak of
-     * the whole run, found in a few tenths of a second of it. */
-    double y1[SYNTH_BELL_PARTIALS], y2[SYNTH_BELL_PARTIALS];
-    memcpy(y1, t->bell_y1, sizeof y1);
-    memcpy(y2, t->bell_y2, sizeof y2);
-    double peak = 0.0;
-    const int64_t piece = rate / 100 > 0 ? rate / 100 : 1;
-    for (int64_t j = 0; j < t->bell_frames; j += piece) {
-        int64_t e = j + piece < t->bell_frames ? j + piece : t->bell_frames;
-        double p = bell_run(t, y1, y2, j, e, NULL, 0.0);
-        peak = p > peak ? p : peak;
-        double bound = 0.0;
-        for (int i = 0; i < SYNTH_BELL_PARTIALS; i++)
-            bound += amp[i] * pow(rr[i], (double)e);
-        if (bound < 0.999 * peak)
-            break;
-    }
-    t->bell_inv_peak = peak > 0.0 ? 1.0 / peak : 0.0;
-}
-
-/* Sample i of the unnormalised thump of n frames at rate, advancing its
- * oscillator's phase (in cycles; start it at 0 and call for i = 0, 1, ...).
- * *decay is set to the amplitude envelope at i, which bounds the magnitude of
- * this sample and of every later one (it only falls). */
-static double thump_sample(int rate, int64_t n, int64_t i, double *phase, double *decay)
-{
-    const int64_t att = frames_of(rate, THUMP_ATTACK_S);
-    const int64_t tail = frames_of(rate, THUMP_TAIL_S);
-    double s = (double)i / rate;
-    double f = THUMP_F_END + (THUMP_F_START - THUMP_F_END) * exp(-s / THUMP_PITCH_TAU_S);
-    *decay = exp(-s / THUMP_DECAY_TAU_S);
-    double y = sin(2.0 * SYNTH_PI * *phase) * *decay;
-    if (i < att)
-        y *= 0.5 - 0.5 * cos(SYNTH_PI * (double)i / (double)att);
-    if (i >= n - tail)
-        y *= 0.5 - 0.5 * cos(SYNTH_PI * (double)(n - 1 - i) / (double)tail);
-    *phase += f / rate;
-    *phase -= floor(*phase);
-    return y;
-}
-
-/* Computes the thump table: a sine falling from 90 to 55 Hz with an
- * exponential decay, a raised-cosine attack and a raised-cosine tail that ends
- * on exactly 0; normalised to a peak of 1. Returns -1 when out of memory. */
-static int build_thump(synth_tables *t)
-{
-    const int64_t n = frames_of(t->rate, THUMP_LEN_S);
-    t->thump = malloc((size_t)n * sizeof *t->thump);
-    if (!t->thump)
-        return -1;
-    /* Two passes over the same arithmetic, the peak and then the table
-     * (cheaper in memory than keeping the samples in double). The first stops
-     * once the falling envelope is below the peak found (with a margin far
-     * above exp's rounding): no later sample can reach it. */
-    double phase = 0.0, peak = 0.0, decay;
-    for (int64_t i = 0; i < n; i++) {
-        double y = fabs(thump_sample(t->rate, n, i, &phase, &decay));
-        peak = y > peak ? y : peak;
-        if (decay < 0.999 * peak)
-            break;
-    }
-    phase = 0.0;
-    for (int64_t i = 0; i < n; i++)
-        t->thump[i] = (float)(thump_sample(t->rate, n, i, &phase, &decay) / peak);
-    t->thump[n - 1] = 0.0f;
-    t->thump_len = n;
-    return 0;
-}
-
-/* Sum of squares of the impulse response of the pink filter, in closed form:
- * h[n] = g[n] + D [n = 0] + E [n = 1] with g[n] = sum_i c_i p_i^n, and
- * sum_n g[n]^2 = sum_ij c_i c_j / (1 - p_i p_j). */
-static double pink_energy(void)
-{
-    double gg = 0.0, g0 = 0.0, g1 = 0.0;
-    for (int i = 0; i < 6; i++) {
-        const double c = PINK_C[i], p = PINK_P[i];
-        g0 += c;
-        g1 += c * p;
-        for (int j = 0; j < 6; j++)
-            gg += c * (double)PINK_C[j] / (1.0 - p * (double)PINK_P[j]);
-    }
-    const double d = PINK_DIRECT, e = PINK_DELAYED;
-    return gg + 2.0 * d * g0 + d * d + 2.0 * e * g1 + e * e;
-}
-
-/* Sum of squares of the impulse response of the brown chain (leaky integrator
- * then DC blocker) with the table's coefficients. */
-static double brown_energy(const synth_tables *t)
-{
-    double acc = 0.0, x1 = 0.0, z = 0.0, e = 0.0;
-    const int64_t n = (int64_t)t->rate * 4; /* >> both time constants */
-    for (int64_t k = 0; k < n; k++) {
-        double w = k == 0 ? 1.0 : 0.0;
-        acc = (double)t->brown_leak * acc + (double)t->brown_in * w;
-        z = acc - x1 + (double)t->brown_dc * z;
-        x1 = acc;
-        e += z * z;
-        if (k > 0 && fabs(acc) < 1e-12 && fabs(z) < 1e-12)
-            break; /* the rest adds < 1e-20: stop before denormals slow us */
-    }
-    return e;
-}
-
-/* Computes the bed filters' coefficients and RMS normalisation. */
-static void build_beds(synth_tables *t)
-{
-    const int rate = t->rate;
-    t->brown_leak = (float)exp(-2.0 * SYNTH_PI * BROWN_CORNER_HZ / rate);
-    t->brown_in = 1.0f - t->brown_leak;
-    t->brown_dc = (float)exp(-2.0 * SYNTH_PI * BROWN_DC_HZ / rate);
-    t->pink_scale = 1.0 / (WHITE_RMS * sqrt(pink_energy()));
-    t->brown_scale = 1.0 / (WHITE_RMS * sqrt(brown_energy(t)));
-    t->bed_fade = (int64_t)SYNTH_BED_FADE_SECONDS * rate;
-    t->bed_inv_fade = 1.0 / (double)t->bed_fade;
-    t->bed_inv_fade1 = 1.0 / (double)(t->bed_fade - 1);
-}
-
-/* Builds all tables for rate (8000..384000); NULL when out of range or out of
- * memory. Control thread only: allocates and calls libm. */
-synth_tables *synth_tables_new(int rate)
-{
-    if (rate < 8000 || rate > 384000)
-        return NULL;
-    synth_tables *t = calloc(1, sizeof *t);
-    if (!t)
-        return NULL;
-    t->rate = rate;
-    if (build_waves(t) != 0) {
-        synth_tables_free(t);
-        return NULL;
-    }
-    build_rc(t);
-    build_bell(t);
-    if (build_thump(t) != 0) {
-        synth_tables_free(t);
-        return NULL;
-    }
-    build_beds(t);
-    return t;
-}
-
-/* Frees tables; NULL is a no-op. */
-void synth_tables_free(synth_tables *t)
-{
-    if (!t)
-        return;
-    free(t->thump);
-    free(t);
 }
 
 /* The rate the tables were built for. */
@@ -523,7 +245,7 @@ int synth_bell_process(synth_bell *v, float *out, int n)
         n = 0;
     int64_t end = v->pos + n < v->frames ? v->pos + n : v->frames;
     if (end > v->pos)
-        bell_run(v->tb, v->y1, v->y2, v->pos, end, out, (double)v->gain * v->tb->bell_inv_peak);
+        synth_bell_run(v->tb, v->y1, v->y2, v->pos, end, out, (double)v->gain * v->tb->bell_inv_peak);
     v->pos = end;
     return v->pos < v->frames;
 }

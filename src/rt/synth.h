@@ -3,7 +3,7 @@
  *
  * Shape (after miniaudio's ma_waveform and JACK's metro.c): everything costly
  * (wave tables, envelope tables, filter coefficients) is computed once in
- * synth_tables_new; a voice is a small plain struct that the engine keeps in a
+ * synth_tables_new (src/setup/synth_tables.c, before the audio starts); a voice is a small plain struct that the engine keeps in a
  * fixed pool, started with *_start and run with *_process, which only index
  * tables and run recurrences.
  *
@@ -18,9 +18,10 @@
  *    click: a tone starts and ends at zero with raised-cosine edges.
  *  - *_process functions add into the output (+=), never overwrite it.
  *
- * Thread safety: synth_tables_new/free allocate (control thread only). All
- * *_start and *_process functions are real-time safe: no allocation, no locks,
- * no I/O, bounded work per frame. Plain C11, no POSIX. */
+ * Thread safety: synth_tables_new/free allocate (control thread only; they
+ * are in src/setup/synth_tables.c). All *_start and *_process functions (in
+ * src/rt/synth.c) are real-time safe: no allocation, no locks, no I/O, bounded
+ * work per frame. Plain C11, no POSIX. */
 #ifndef ADEM_SYNTH_H
 #define ADEM_SYNTH_H
 
@@ -33,11 +34,12 @@
 
 typedef struct synth_tables synth_tables;
 
-/* Builds the shared read-only tables for a sample rate (8000..384000).
+/* Control thread (allocates): builds the shared read-only tables for a
+ * sample rate (8000..384000).
  * Returns NULL when out of memory or the rate is out of range. */
 synth_tables *synth_tables_new(int rate);
 
-/* Frees tables from synth_tables_new. NULL is a no-op. */
+/* Control thread: frees tables from synth_tables_new. NULL is a no-op. */
 void synth_tables_free(synth_tables *t);
 
 /* The sample rate the tables were built for. */

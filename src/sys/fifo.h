@@ -23,13 +23,13 @@ fifo_kind fifo_kind_of(const char *path);
 
 /* Opens the pipe at path for writing. When no reader has it open yet, waits
  * for one, calling waiting(arg) (when not NULL) once the wait has lasted a
- * second (a signal whose action is the default still ends the program).
- * Afterwards a reader that goes away makes
- * fifo_write fail with FIFO_GONE instead of ending the program (SIGPIPE is
- * ignored from here on). Returns 0 and *out, or -1 with *err set to the
- * system's error number (EACCES, ...). */
-int fifo_open_write(const char *path, void (*waiting)(void *arg), void *arg, adem_fifo **out,
-                    int *err);
+ * second, and give_up(arg) (when not NULL) every 10 ms or so: when that
+ * returns nonzero, the wait ends (-1 with *err = EINTR). A writer should
+ * ignore SIGPIPE (signals_ignore_pipe), so that a reader that goes away makes
+ * fifo_write fail with FIFO_GONE instead of ending the program. Returns 0 and
+ * *out, or -1 with *err set to the system's error number (EACCES, ...). */
+int fifo_open_write(const char *path, void (*waiting)(void *arg), int (*give_up)(void *arg),
+                    void *arg, adem_fifo **out, int *err);
 
 /* fifo_write's results. */
 enum { FIFO_WRITTEN = 0, FIFO_GONE = 1, FIFO_FAILED = -1 };

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -55,8 +54,8 @@ fifo_kind fifo_kind_of(const char *path)
     return S_ISFIFO(st.st_mode) ? FIFO_IS_PIPE : S_ISREG(st.st_mode) ? FIFO_IS_FILE : FIFO_IS_OTHER;
 }
 
-int fifo_open_write(const char *path, void (*waiting)(void *arg), void *arg, adem_fifo **out,
-                    int *err)
+int fifo_open_write(const char *path, void (*waiting)(void *arg), int (*give_up)(void *arg),
+                    void *arg, adem_fifo **out, int *err)
 {
     *out = NULL;
     adem_fifo *f = malloc(sizeof *f);
@@ -64,11 +63,7 @@ int fifo_open_write(const char *path, void (*waiting)(void *arg), void *arg, ade
         *err = ENOMEM;
         return -1;
     }
-    /* a write into a pipe whose reader is gone raises SIGPIPE, which ends
-     * the program: we want EPIPE and a sentence instead */
-    signal(SIGPIPE, SIG_IGN);
-    /* O_NONBLOCK first: without a reader the open fails with ENXIO at once,
-     * and we say that we wait before we do */
+    /* O_NONBLOCK first: without a reader the open fails with ENXIO at once */
     do
         f->fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
     while (f->fd < 0 && errno == EINTR);
@@ -77,8 +72,8 @@ int fifo_open_write(const char *path, void (*waiting)(void *arg), void *arg, ade
          * polls (snapserver opens, reads, and on end-of-file closes and tries
          * again 100 ms later) is met at once, where polling would rarely
          * meet it. It runs on a thread of its own, so that the note comes
-         * only when the wait is a real one (a poller is met within ~0.1 s).
-         * A signal with its default action still ends the wait. */
+         * only when the wait is a real one (a poller is met within ~0.1 s)
+         * and the caller can give up. */
         opener op;
         op.path = path;
         op.fd = -1;
@@ -86,13 +81,33 @@ int fifo_open_write(const char *path, void (*waiting)(void *arg), void *arg, ade
         atomic_init(&op.done, 0);
         pthread_t t;
         if (pthread_create(&t, NULL, open_blocking, &op) != 0) {
-            open_blocking(&op);
+            op.fd = -1;
+            op.err = EAGAIN;
         } else {
-            for (int ms = 0; ms < WAIT_NOTE_MS && !atomic_load(&op.done); ms += 10)
+            int told = 0, gave_up = 0;
+            for (int ms = 0; !atomic_load(&op.done); ms += 10) {
+                if (!told && ms >= WAIT_NOTE_MS && waiting) {
+                    waiting(arg);
+                    told = 1;
+                }
+                if (!gave_up && give_up && give_up(arg)) {
+                    /* be the reader ourselves for a moment: the blocked
+                     * open returns, and both ends are closed again */
+                    int rd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+                    gave_up = 1;
+                    pthread_join(t, NULL);
+                    if (op.fd >= 0)
+                        close(op.fd);
+                    if (rd >= 0)
+                        close(rd);
+                    op.fd = -1;
+                    op.err = EINTR;
+                    break;
+                }
                 nap_ms(10);
-            if (!atomic_load(&op.done) && waiting)
-                waiting(arg);
-            pthread_join(t, NULL);
+            }
+            if (!gave_up)
+                pthread_join(t, NULL);
         }
         f->fd = op.fd;
         errno = op.err;

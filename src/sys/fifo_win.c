@@ -34,8 +34,8 @@ static int win_errno(DWORD e)
     return e == ERROR_ACCESS_DENIED ? EACCES : e == ERROR_FILE_NOT_FOUND ? ENOENT : EIO;
 }
 
-int fifo_open_write(const char *path, void (*waiting)(void *arg), void *arg, adem_fifo **out,
-                    int *err)
+int fifo_open_write(const char *path, void (*waiting)(void *arg), int (*give_up)(void *arg),
+                    void *arg, adem_fifo **out, int *err)
 {
     *out = NULL;
     adem_fifo *f = malloc(sizeof *f);
@@ -55,7 +55,12 @@ int fifo_open_write(const char *path, void (*waiting)(void *arg), void *arg, ade
             free(f);
             return -1;
         }
-        if (!told++ && waiting)
+        if (give_up && give_up(arg)) {
+            *err = EINTR;
+            free(f);
+            return -1;
+        }
+        if (told++ == 20 && waiting) /* after a second */
             waiting(arg);
         Sleep(50);
     }

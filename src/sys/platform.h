@@ -23,6 +23,23 @@ int platform_exe_path(char *buf, size_t n);
 int platform_is_dir(const char *path);
 int platform_is_file(const char *path);
 
+/* Opens path for reading (mode "rb" or "r") or appending ("ab", created when
+ * missing) only when it is a regular file, and never waits on the way: a FIFO,
+ * a device or a socket is refused at once, not opened. Returns the stream, or
+ * NULL with *why set to a short reason for a message: the system's (e.g.
+ * "Permission denied") or what the path is ("it is a FIFO, not a file", "it is
+ * a folder, not a file", "... a device ...", "... a socket ..."). *why points
+ * to static text, valid until the next call. */
+FILE *platform_fopen_file(const char *path, const char *mode, const char **why);
+
+/* NULL when path is a regular file or nothing at all; else what it is, for a
+ * message ("it is a FIFO, not a file", as platform_fopen_file's *why). */
+const char *platform_not_file(const char *path);
+
+/* The same for reading, as a file descriptor (for libraries that take one,
+ * e.g. sf_open_fd). Returns it, or -1 with *why set. */
+int platform_open_file(const char *path, const char **why);
+
 /* Size in bytes of the regular file at path, or -1. */
 int64_t platform_file_size(const char *path);
 

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,84 @@ int platform_is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* What a path that is not a regular file is, for a message. */
+static const char *kind_of(mode_t m)
+{
+    if (S_ISFIFO(m))
+        return "it is a FIFO, not a file";
+    if (S_ISDIR(m))
+        return "it is a folder, not a file";
+    if (S_ISSOCK(m))
+        return "it is a socket, not a file";
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return "it is a device, not a file";
+    return "it is not a regular file";
+}
+
+/* open(2) with O_NONBLOCK, so that a FIFO never blocks, then fstat; the
+ * descriptor is made blocking again before it is returned. */
+static int open_regular(const char *path, int append, const char **why)
+{
+    struct stat st;
+    int flags = (append ? O_WRONLY | O_APPEND | O_CREAT : O_RDONLY) | O_NONBLOCK | O_CLOEXEC;
+    int fd = open(path, flags, 0666);
+    if (fd < 0) {
+        int e = errno;
+        /* a FIFO without a reader refuses O_WRONLY|O_NONBLOCK with ENXIO */
+        if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+            *why = kind_of(st.st_mode);
+        else
+            *why = strerror(e);
+        errno = e;
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        *why = fstat(fd, &st) == 0 ? kind_of(st.st_mode) : strerror(errno);
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+        int e = errno;
+        *why = strerror(e);
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* See platform.h. */
+FILE *platform_fopen_file(const char *path, const char *mode, const char **why)
+{
+    int append = mode[0] == 'a';
+    int fd = open_regular(path, append, why);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, append ? "ab" : "rb");
+    if (!f) {
+        *why = strerror(errno);
+        close(fd);
+    }
+    return f;
+}
+
+/* See platform.h. */
+const char *platform_not_file(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return NULL;
+    return kind_of(st.st_mode);
+}
+
+/* See platform.h. */
+int platform_open_file(const char *path, const char **why)
+{
+    return open_regular(path, 0, why);
 }
 
 int64_t platform_file_size(const char *path)

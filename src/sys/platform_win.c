@@ -151,6 +151,55 @@ int platform_is_file(const char *path)
     return file_info(path, &attrs, &size) == 0 && !(attrs & FILE_ATTRIBUTE_DIRECTORY);
 }
 
+/* Windows has no FIFOs at a path: a folder is the one thing to refuse before
+ * _wfopen (see platform.h). */
+FILE *platform_fopen_file(const char *path, const char *mode, const char **why)
+{
+    DWORD attrs;
+    int64_t size;
+    if (file_info(path, &attrs, &size) == 0 && (attrs & FILE_ATTRIBUTE_DIRECTORY)) {
+        *why = "it is a folder, not a file";
+        errno = EISDIR;
+        return NULL;
+    }
+    wchar_t *w = widen(path);
+    FILE *f = w ? _wfopen(w, mode[0] == 'a' ? L"ab" : L"rb") : NULL;
+    int e = w ? errno : ENOMEM;
+    free(w);
+    if (!f) {
+        *why = strerror(e);
+        errno = e;
+    }
+    return f;
+}
+
+/* Only a folder can stand at a file's path here (see platform.h). */
+const char *platform_not_file(const char *path)
+{
+    return platform_is_dir(path) ? "it is a folder, not a file" : NULL;
+}
+
+/* _wopen for reading, a folder refused first (see platform.h). */
+int platform_open_file(const char *path, const char **why)
+{
+    DWORD attrs;
+    int64_t size;
+    if (file_info(path, &attrs, &size) == 0 && (attrs & FILE_ATTRIBUTE_DIRECTORY)) {
+        *why = "it is a folder, not a file";
+        errno = EISDIR;
+        return -1;
+    }
+    wchar_t *w = widen(path);
+    int fd = w ? _wopen(w, _O_RDONLY | _O_BINARY) : -1;
+    int e = w ? errno : ENOMEM;
+    free(w);
+    if (fd < 0) {
+        *why = strerror(e);
+        errno = e;
+    }
+    return fd;
+}
+
 /* The size of the file at path, or -1 (see platform.h). */
 int64_t platform_file_size(const char *path)
 {

@@ -33,6 +33,7 @@ typedef struct chain {
 typedef struct builder {
     timeline *tl;
     const tl_options *o;
+    const tl_loader *ld; /* never NULL */
     adem_diag *d;
 } builder;
 
@@ -334,12 +335,12 @@ static int play_args(builder *b, const scope *sc, const ast_node *n, const ast_s
  * that it is not already being played further up (a cycle). */
 static int build_play(builder *b, const scope *sc, const ast_node *n, int depth, int *out)
 {
-    if (!b->o->load)
+    if (!b->ld->load)
         return diag_set(b->d, sc->s->path, n->loc.line, n->loc.col,
                         "`play` is not available here; give the sessions on the command line");
     const ast_session *inner = NULL;
     const char *key = NULL;
-    if (b->o->load(b->o->load_ctx, n->u.play.target, sc->s->path, &inner, &key, b->d) != 0) {
+    if (b->ld->load(b->ld->load_ctx, n->u.play.target, sc->s->path, &inner, &key, b->d) != 0) {
         if (!b->d->file[0] || b->d->line == 0) {
             /* the loader gave no position: say where the play is */
             char msg[ADEM_DIAG_MSG_MAX];
@@ -523,8 +524,8 @@ static void format_default(const ast_param *p, char *buf, size_t n)
         snprintf(buf, n, "%gdB", p->def.db);
 }
 
-/* Applies the --set overrides to one top-level session's values; marks in
- * used[] which overrides it declares. */
+/* Applies the overrides to one top-level session's values; marks in used[]
+ * which overrides it declares. */
 static int apply_sets(builder *b, const ast_session *s, pval *vals, int *used)
 {
     for (int i = 0; i < b->o->nsets; i++) {
@@ -535,9 +536,9 @@ static int apply_sets(builder *b, const ast_session *s, pval *vals, int *used)
             char err[UNITS_ERR_MAX], def[64];
             format_default(&s->params[j], def, sizeof def);
             if (parse_typed(&s->params[j], ov->value, &vals[j].v, err) != 0)
-                return diag_set(b->d, NULL, 0, 0,
-                                "--set %s=%s: %s (parameter '%s' of %s is %s, default %s)", ov->name,
-                                ov->value, err, ov->name, s->path,
+                return diag_set(b->d, NULL, 0, 0, "%s%s%s=%s: %s (parameter '%s' of %s is %s, "
+                                "default %s)", ov->from ? ov->from : "", ov->from ? " " : "",
+                                ov->name, ov->value, err, ov->name, s->path,
                                 type_name(s->params[j].def.type), def);
             used[i] = 1;
         }
@@ -545,29 +546,108 @@ static int apply_sets(builder *b, const ast_session *s, pval *vals, int *used)
     return 0;
 }
 
-void tl_options_init(tl_options *o)
+/* ---- Navigation -------------------------------------------------------------- */
+
+/* 1 if item it is a stop itself: where a skip lands. */
+static int is_stop(const item *it)
 {
-    memset(o, 0, sizeof *o);
-    o->tempo_milli = 1000;
+    return it->kind == IT_PHASE || it->kind == IT_MARK ||
+           (it->kind == IT_BLOCK && it->u.block.is_session);
 }
 
-int timeline_build(const ast_session *const *sessions, int n, const tl_options *o_in,
-                   timeline **out, adem_diag *d)
+/* Fills the navigation fields (tl_repr.h) of block b's children and of b's
+ * body, recursing into child blocks (nesting is at most TL_MAX_DEPTH deep).
+ * Returns 1 if b's body holds a stop, 0 if not, -1 when memory runs out. */
+static int index_block(timeline *tl, int b)
 {
-    tl_options o = *o_in;
-    if (o.tempo_milli == 0)
-        o.tempo_milli = 1000;
+    int n = 0, any = 0;
+    for (int k = tl->items[b].u.block.first; k >= 0; k = tl->items[k].next)
+        n++;
+    int *kids = malloc((size_t)(n ? n : 1) * sizeof *kids);
+    if (!kids)
+        return -1;
+    n = 0;
+    int bed = -1;
+    for (int k = tl->items[b].u.block.first; k >= 0; k = tl->items[k].next) {
+        item *it = &tl->items[k];
+        kids[n++] = k;
+        it->bed_prev = bed;
+        it->stop = is_stop(it);
+        if (it->kind == IT_BLOCK) {
+            int r = index_block(tl, k);
+            if (r < 0) {
+                free(kids);
+                return -1;
+            }
+            it = &tl->items[k];
+            it->stop |= r;
+            if (it->u.block.bed_last >= 0)
+                bed = it->u.block.bed_last;
+        } else if (it->kind == IT_BED) {
+            bed = k;
+        }
+        any |= it->stop;
+    }
+    int next = -1;
+    for (int i = n - 1; i >= 0; i--) {
+        item *it = &tl->items[kids[i]];
+        if (it->stop)
+            next = kids[i];
+        it->nav_next = next;
+    }
+    tl->items[b].u.block.bed_last = bed;
+    free(kids);
+    return any;
+}
+
+/* The lead-in of o->countdown_ms: a session block titled
+ * TL_COUNTDOWN_TITLE holding one phase of that length with a soft beat every
+ * second (scaled by the tempo like any phase). Built from no session text:
+ * items only. Returns the block's item index, or -1 with d set. */
+static int build_countdown(builder *b, int64_t ms)
+{
+    static const char file[] = "(countdown)";
+    ast_loc at = {1, 1};
+    int blk = new_item(b, IT_BLOCK, file, at, 1);
+    int ph = blk < 0 ? -1 : new_item(b, IT_PHASE, file, at, 2);
+    if (ph < 0)
+        return -1;
+    item *it = &b->tl->items[blk];
+    it->u.block.is_session = 1;
+    it->u.block.count = 1;
+    it->u.block.title = TL_COUNTDOWN_TITLE;
+    it->u.block.first = ph;
+    it = &b->tl->items[ph];
+    it->u.phase.label = TL_COUNTDOWN_LABEL;
+    it->u.phase.ms = ms;
+    it->u.phase.cue = -1;
+    it->u.phase.tone = ADEM_TONE_NONE;
+    it->u.phase.bpm = TL_COUNTDOWN_BPM;
+    return blk;
+}
+
+/* Links item idx after prev in the root block (prev < 0: the first). */
+static void link_top(timeline *tl, int root, int prev, int idx)
+{
+    if (prev < 0)
+        tl->items[root].u.block.first = idx;
+    else
+        tl->items[prev].next = idx;
+}
+
+int timeline_build(const ast_session *const *sessions, int n, const tl_options *o,
+                   const tl_loader *ld, timeline **out, adem_diag *d)
+{
+    static const tl_loader no_loader = {NULL, NULL, NULL};
     *out = NULL;
-    if (o.tempo_milli < 500 || o.tempo_milli > 2000)
-        return diag_set(d, NULL, 0, 0, "--tempo must be between 0.5 and 2.0");
-    if (o.gap_ms < 0 || o.gap_ms > ADEM_MAX_SESSION_MS)
-        return diag_set(d, NULL, 0, 0, "--gap must be between 0 and 24 hours");
+    if (tl_options_check(o, d) != 0)
+        return -1;
     timeline *tl = calloc(1, sizeof *tl);
     if (!tl)
         return diag_runtime(d, "out of memory while compiling the session");
-    tl->tempo_milli = o.tempo_milli;
-    builder b = {tl, &o, d};
-    int *used = calloc((size_t)(o.nsets ? o.nsets : 1), sizeof *used);
+    tl->tempo_milli = o->tempo_milli;
+    builder b = {tl, o, ld ? ld : &no_loader, d};
+    int *used = calloc((size_t)(o->nsets ? o->nsets : 1), sizeof *used);
     ast_loc top = {0, 0};
     int rc = used ? 0 : diag_runtime(d, "out of memory while compiling the session");
     int root = rc == 0 ? new_item(&b, IT_BLOCK, NULL, top, 0) : -1;
@@ -576,6 +656,15 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
     else
         tl->items[root].u.block.count = 1;
     int prev = -1;
+    if (rc == 0 && o->countdown_ms > 0) {
+        int idx = build_countdown(&b, o->countdown_ms);
+        if (idx < 0)
+            rc = -1;
+        else {
+            link_top(tl, root, prev, idx);
+            prev = idx;
+        }
+    }
     for (int i = 0; rc == 0 && i < n; i++) {
         const ast_session *s = sessions[i];
         pval *vals = calloc((size_t)(s->nparams ? s->nparams : 1), sizeof *vals);
@@ -588,10 +677,10 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
             vals[j].v = s->params[j].def;
         }
         int idx = -1;
-        int lead = o.lead_in && i == 0;
-        if (lead || apply_sets(&b, s, vals, used) == 0) {
-            chain link = {o.keys && o.keys[i] ? o.keys[i] : s->path, s->path, NULL};
-            const char *voice = o.voice ? o.voice : s->voice ? s->voice : "nl";
+        if (apply_sets(&b, s, vals, used) == 0) {
+            const char *const *keys = b.ld->keys;
+            chain link = {keys && keys[i] ? keys[i] : s->path, s->path, NULL};
+            const char *voice = o->voice ? o->voice : s->voice ? s->voice : "nl";
             ast_loc at = {1, 1};
             idx = build_session(&b, s, vals, voice, &link, at, 1);
         }
@@ -600,36 +689,70 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
             rc = -1;
             break;
         }
-        if (i > 0 && o.gap_ms > 0 && !(o.lead_in && i == 1)) {
+        if (i > 0 && o->gap_ms > 0) {
             int g = new_item(&b, IT_WAIT, NULL, top, 1);
             if (g < 0) {
                 rc = -1;
                 break;
             }
-            tl->items[g].u.wait.ms = o.gap_ms;
+            tl->items[g].u.wait.ms = o->gap_ms;
             tl->items[g].u.wait.unscaled = 1;
             tl->items[prev].next = g;
             prev = g;
         }
-        if (prev < 0)
-            tl->items[root].u.block.first = idx;
-        else
-            tl->items[prev].next = idx;
+        link_top(tl, root, prev, idx);
         prev = idx;
     }
-    for (int i = 0; rc == 0 && i < o.nsets; i++)
+    for (int i = 0; rc == 0 && i < o->nsets; i++)
         if (!used[i])
-            rc = diag_set(d, NULL, 0, 0, "--set %s: no session here has a parameter '%s'; "
+            rc = diag_set(d, NULL, 0, 0, "%s%s%s: no session here has a parameter '%s'; "
                           "see `adem show` or the session file for its parameters",
-                          o.sets[i].name, o.sets[i].name);
+                          o->sets[i].from ? o->sets[i].from : "", o->sets[i].from ? " " : "",
+                          o->sets[i].name, o->sets[i].name);
     free(used);
     if (rc != 0) {
         timeline_free(tl);
         return -1;
     }
     tl->root = root;
-    int first_real = o.lead_in ? 1 : 0;
-    tl->title = n > first_real ? sessions[first_real]->title : "";
+    if (index_block(tl, root) < 0) {
+        timeline_free(tl);
+        return diag_runtime(d, "out of memory while compiling the session");
+    }
+    tl->title = n > 0 ? sessions[0]->title : "";
+    *out = tl;
+    return 0;
+}
+
+int timeline_one_cue(const char *title, const char *pack, const char *id, const char *file,
+                     timeline **out, adem_diag *d)
+{
+    static const tl_options defaults = {.tempo_milli = TL_TEMPO_DEFAULT};
+    static const tl_loader no_loader = {NULL, NULL, NULL};
+    *out = NULL;
+    timeline *tl = calloc(1, sizeof *tl);
+    if (!tl)
+        return diag_runtime(d, "out of memory while compiling the session");
+    tl->tempo_milli = TL_TEMPO_DEFAULT;
+    builder b = {tl, &defaults, &no_loader, d};
+    ast_loc top = {0, 0}, at = {1, 1};
+    int root = new_item(&b, IT_BLOCK, NULL, top, 0);
+    int blk = root < 0 ? -1 : new_item(&b, IT_BLOCK, file, at, 1);
+    int cue = blk < 0 ? -1 : intern_cue(&b, pack, id, file, at);
+    int sp = cue < 0 ? -1 : new_item(&b, IT_SPEAK, file, at, 2);
+    if (sp < 0) {
+        timeline_free(tl);
+        return -1;
+    }
+    tl->items[root].u.block.count = 1;
+    tl->items[root].u.block.first = blk;
+    tl->items[blk].u.block.is_session = 1;
+    tl->items[blk].u.block.count = 1;
+    tl->items[blk].u.block.title = title;
+    tl->items[blk].u.block.first = sp;
+    tl->items[sp].u.speak.cue = cue;
+    tl->root = root;
+    tl->title = title;
     *out = tl;
     return 0;
 }
@@ -700,6 +823,19 @@ static int too_long(layout_ctx *c, const item *it, int64_t frames)
                     "the session lasts %s; a session may last at most 24 hours, so shorten it", len);
 }
 
+/* Reports sessions given together (on the command line) that last longer than
+ * 24 hours together, each one shorter: no one file is to blame. `frames` is
+ * what they reach at the first one that crosses the limit. */
+static int too_long_run(layout_ctx *c, int64_t frames)
+{
+    char len[64];
+    clock_of(c->tl, frames, len, sizeof len);
+    return diag_set(c->d, NULL, 0, 0,
+                    "the sessions given together last at least %s (h:mm:ss); together they may "
+                    "last at most 24 hours, so play fewer of them at once",
+                    len);
+}
+
 /* Lays out item i (and its children): sets len, and for blocks each child's
  * offset, the body length and the `repeat for` count. */
 static int layout_item(layout_ctx *c, int i)
@@ -735,8 +871,15 @@ static int layout_item(layout_ctx *c, int i)
             tl->items[k].off = body;
             body.ms += tl->items[k].len.ms;
             body.cf += tl->items[k].len.cf;
-            if (tl_to_frame(tl, body) > c->max_frames)
-                return too_long(c, &tl->items[k], tl_to_frame(tl, body));
+            if (tl_to_frame(tl, body) > c->max_frames && i == tl->root)
+                return too_long_run(c, tl_to_frame(tl, body));
+            if (tl_to_frame(tl, body) > c->max_frames) {
+                const item *kid = &tl->items[k];
+                /* a `play` that crosses the limit with what came before it:
+                 * the session that holds the play lines is too long */
+                int play = kid->kind == IT_BLOCK && kid->u.block.is_session;
+                return too_long(c, play ? it : kid, tl_to_frame(tl, body));
+            }
         }
         it->u.block.body = body;
         int64_t body_frames = tl_to_frame(tl, body);
@@ -767,9 +910,9 @@ static int layout_item(layout_ctx *c, int i)
 
 int timeline_layout(timeline *tl, int rate, const int64_t *cue_frames, adem_diag *d)
 {
-    if (rate < 8000 || rate > 384000)
-        return diag_set(d, NULL, 0, 0, "a sample rate of %d Hz is out of range; use 8000 to 384000",
-                        rate);
+    if (rate < TL_RATE_MIN || rate > TL_RATE_MAX)
+        return diag_set(d, NULL, 0, 0, "a sample rate of %d Hz is out of range; use %d to %d",
+                        rate, TL_RATE_MIN, TL_RATE_MAX);
     for (int i = 0; i < tl->ncues; i++)
         if (cue_frames[i] < 1)
             return diag_set(d, tl->cues[i].file, tl->cues[i].loc.line, tl->cues[i].loc.col,

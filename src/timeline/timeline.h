@@ -1,7 +1,7 @@
 /* timeline: AST + overrides + cue lengths -> an immutable timeline in frames.
  *
  * Compiling happens in two steps, both before any audio runs:
- *   1. timeline_build: resolves parameters (`param`, `--set`, `play` args),
+ *   1. timeline_build: resolves parameters (`param`, overrides, `play` args),
  *      expands `play` inline (cycles are errors), and collects the voice cues the
  *      session needs (timeline_cue) so the caller can find their lengths.
  *   2. timeline_layout: given the output rate, the tempo and each cue's exact
@@ -28,6 +28,7 @@
 
 #include "lang/ast.h"
 #include "base/diag.h"
+#include "timeline/options.h"
 
 /* Deepest nesting of repeats and plays together. */
 #define TL_MAX_DEPTH 64
@@ -49,30 +50,14 @@ typedef struct timeline timeline;
 typedef int (*tl_load_fn)(void *ctx, const char *target, const char *from,
                           const ast_session **out, const char **key, adem_diag *d);
 
-/* A NAME=VALUE override: from --set (file NULL) or from a `play` line. */
-typedef struct tl_override {
-    const char *name, *value;
-} tl_override;
-
-typedef struct tl_options {
-    const tl_override *sets; /* --set, applied to every top-level session that
-                                declares the name; a name none declares is an error */
-    int nsets;
-    const char *voice;       /* --voice PACK|DIR, or NULL */
+/* How a timeline finds what it refers to beyond the sessions it is given. */
+typedef struct tl_loader {
     const char *const *keys; /* canonical identity of each top-level session (as
                                 the loader's keys, for cycle detection), or NULL
                                 to use each session's path */
-    int64_t gap_ms;          /* --gap: silence between top-level sessions (real
-                                time: not scaled by the tempo) */
-    int tempo_milli;         /* --tempo x 1000 (500..2000); 0 means 1000 */
-    int lead_in;             /* sessions[0] is a lead-in (--countdown): no gap
-                                after it, no --set for it, not the title */
     tl_load_fn load;         /* for `play`; may be NULL if none is used */
     void *load_ctx;
-} tl_options;
-
-/* Sets o to the defaults: no overrides, no voice, no gap, tempo 1.0. */
-void tl_options_init(tl_options *o);
+} tl_loader;
 
 /* A voice cue the timeline needs: the pack it comes from (--voice, else the
  * `voice` of the session that speaks it, else "nl") and its ID, with the place
@@ -84,11 +69,28 @@ typedef struct tl_cue {
     ast_loc loc;
 } tl_cue;
 
-/* Builds a timeline from n top-level sessions played in order (a gap of
- * o->gap_ms between them). The sessions must outlive the timeline.
- * Returns 0 and *out, or -1 with d set (file:line:col of the fault). */
+/* Builds a timeline from n top-level sessions played in order, shaped by o
+ * (timeline/options.h: overrides, voice, gap, tempo, a lead-in; o->rate is
+ * not used here but by timeline_layout's caller). ld finds the sessions a
+ * `play` line names (NULL: none may be used). The sessions must outlive the
+ * timeline. Returns 0 and *out, or -1 with d set (file:line:col of the
+ * fault). */
 int timeline_build(const ast_session *const *sessions, int n, const tl_options *o,
-                   timeline **out, adem_diag *d);
+                   const tl_loader *ld, timeline **out, adem_diag *d);
+
+/* The title and phase label of the lead-in that o->countdown_ms adds. */
+#define TL_COUNTDOWN_TITLE "Aftellen"
+#define TL_COUNTDOWN_LABEL "We beginnen zo"
+/* The lead-in's beat: one a second. */
+#define TL_COUNTDOWN_BPM 60
+
+/* Builds a timeline without a session: one session titled `title` that speaks
+ * cue `id` of `pack` once (e.g. playing back a recorded take); the cue is
+ * timeline_cue 0, with `file` as the place it is used (for messages). Lay it
+ * out with the cue's length as usual. Returns 0 and *out, or -1 with d set
+ * (out of memory). The strings must outlive the timeline. */
+int timeline_one_cue(const char *title, const char *pack, const char *id, const char *file,
+                     timeline **out, adem_diag *d);
 
 /* Frees a timeline. NULL is a no-op. Not for the audio thread. */
 void timeline_free(timeline *tl);

@@ -31,6 +31,14 @@ typedef struct item {
     ast_loc loc;
     xtime off;        /* start within the parent's iteration (layout) */
     xtime len;        /* whole length: for a block, count * body (layout) */
+    /* Navigation, so that the real-time cursor can skip in O(depth) (built
+     * with the timeline, see timeline.c: index_block). A "stop" is where a
+     * skip lands: a phase, a mark, a session's start. */
+    int stop;         /* this item is a stop, or its subtree holds one */
+    int nav_next;     /* the first sibling from this one on (itself included)
+                         with stop set, or -1 */
+    int bed_prev;     /* the last BED item among the earlier siblings and their
+                         subtrees (in one iteration of the parent), or -1 */
     union {
         struct { int cue; } speak;
         struct { int64_t ms; int unscaled; } wait; /* unscaled: a --gap */
@@ -56,6 +64,7 @@ typedef struct item {
             int is_repeat;
             const char *title;        /* session title */
             xtime body;               /* one iteration (layout) */
+            int bed_last;             /* the last BED item in one iteration, or -1 */
         } block;
     } u;
 } item;

@@ -16,6 +16,13 @@
  *       where start-up time goes, in-process: preparing the session (parse,
  *       find and decode the cues), creating the engine (synth tables), the
  *       first 4096-frame block.
+ *   adem-bench skip SESSION [TRIALS [FRAMES]]
+ *       the costliest engine_process call of a skip (`n`) on FRAMES-frame
+ *       buffers (default 64) at 48 kHz: a skip from the session's first phase
+ *       over everything up to the next stop, TRIALS times (default 20); max and
+ *       median of each trial's costliest call by this thread's CPU time, and
+ *       the max as a share of the period. The session must need no voice
+ *       pack (tests/bench/skip24h.adem: a 24-hour repeat between two phases).
  *
  * POSIX (like the tests); the program under measurement is adem's own code. */
 #include <errno.h>
@@ -33,6 +40,7 @@
 
 #include "rt/engine.h"
 #include "io/prepare.h"
+#include "io/sessions.h"
 #include "lang/session_parse.h"
 #include "timeline/timeline.h"
 
@@ -85,8 +93,11 @@ static engine *prepare_engine(const char *session, double volume_db, prep **pp)
     adem_diag d;
     diag_clear(&d);
     prep_options po;
+    tl_options to;
+    tl_options_init(&to);
     memset(&po, 0, sizeof po);
-    po.rate = RATE;
+    po.tl = &to;
+    po.default_rate = RATE;
     po.decode = 1;
     const char *args[1] = {session};
     if (prep_new(args, 1, &po, pp, &d) != 0)
@@ -221,7 +232,7 @@ static int bench_voice_case(const voice_case *vc, int seconds)
     tl_options_init(&o);
     const ast_session *ss[1] = {s};
     timeline *tl = NULL;
-    if (timeline_build(ss, 1, &o, &tl, &d) != 0)
+    if (timeline_build(ss, 1, &o, NULL, &tl, &d) != 0)
         die_diag("timeline", &d);
     int n = timeline_ncues(tl);
     adem_cue cues[1];
@@ -343,8 +354,11 @@ static int bench_parts(const char *session)
         adem_diag d;
         diag_clear(&d);
         prep_options po;
+        tl_options to;
+        tl_options_init(&to);
         memset(&po, 0, sizeof po);
-        po.rate = RATE;
+        po.tl = &to;
+        po.default_rate = RATE;
         po.decode = 1;
         const char *args[1] = {session};
         prep *p = NULL;
@@ -374,12 +388,88 @@ static int bench_parts(const char *session)
 }
 
 /* Prints how to call the program. */
+/* ---- skip ------------------------------------------------------------------ */
+
+/* Builds session (a file that needs no voice pack) into a laid-out timeline
+ * at RATE; exits on an error. */
+static timeline *skip_timeline(const char *session, ast_session **s)
+{
+    adem_diag d;
+    diag_clear(&d);
+    if (sessions_parse_file(session, s, &d) != 0)
+        die_diag("parse", &d);
+    tl_options o;
+    tl_options_init(&o);
+    const ast_session *ss[1] = {*s};
+    timeline *tl = NULL;
+    if (timeline_build(ss, 1, &o, NULL, &tl, &d) != 0)
+        die_diag("build", &d);
+    if (timeline_ncues(tl) > 0) {
+        fprintf(stderr, "adem-bench: skip: %s speaks cues; use a session without\n", session);
+        exit(2);
+    }
+    if (timeline_layout(tl, RATE, NULL, &d) != 0)
+        die_diag("layout", &d);
+    return tl;
+}
+
+/* Times every call from the skip command until the position has jumped
+ * (the fade, then the jump), TRIALS times on fresh engines; prints the max
+ * and median of each trial's costliest call. */
+static int bench_skip(const char *session, int trials, int frames)
+{
+    ast_session *s = NULL;
+    timeline *tl = skip_timeline(session, &s);
+    float *out = malloc((size_t)frames * 2 * sizeof *out);
+    int64_t *worst = malloc((size_t)trials * sizeof *worst);
+    int64_t landed_at = 0;
+    for (int t = 0; t < trials; t++) {
+        adem_diag d;
+        engine_config ec;
+        engine_config_init(&ec);
+        engine *e = engine_new(tl, NULL, &ec, &d);
+        if (!e)
+            die_diag("engine", &d);
+        engine_process(e, out, (size_t)frames); /* into the first phase */
+        engine_command(e, ENGINE_SKIP, 0);
+        engine_status st;
+        int64_t max = 0, before;
+        engine_status_now(e, &st);
+        before = st.pos;
+        for (int k = 0; k < 100000; k++) {
+            int64_t a = thread_cpu_ns();
+            engine_process(e, out, (size_t)frames);
+            int64_t dt = thread_cpu_ns() - a;
+            if (dt > max)
+                max = dt;
+            engine_status_now(e, &st);
+            if (st.pos > before + frames) /* jumped */
+                break;
+        }
+        landed_at = st.pos;
+        worst[t] = max;
+        engine_free(e);
+    }
+    qsort(worst, (size_t)trials, sizeof *worst, cmp_i64);
+    double period_ns = (double)frames * 1e9 / RATE;
+    printf("skip frames=%d trials=%d landed_s=%.3f max_ns=%lld median_ns=%lld max_pct=%.2f\n",
+           frames, trials, (double)landed_at / RATE, (long long)worst[trials - 1],
+           (long long)quantile(worst, (size_t)trials, 0.5),
+           100.0 * (double)worst[trials - 1] / period_ns);
+    free(worst);
+    free(out);
+    timeline_free(tl);
+    session_free(s);
+    return 0;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: adem-bench callback SESSION [BUFFERS [FRAMES [VOLUME_DB]]]\n"
                     "       adem-bench voices [SECONDS]\n"
                     "       adem-bench startup RUNS ADEM ARG...\n"
-                    "       adem-bench parts SESSION\n");
+                    "       adem-bench parts SESSION\n"
+                    "       adem-bench skip SESSION [TRIALS [FRAMES]]\n");
     return 2;
 }
 
@@ -405,5 +495,12 @@ int main(int argc, char **argv)
     }
     if (argc == 3 && strcmp(argv[1], "parts") == 0)
         return bench_parts(argv[2]);
+    if (argc >= 3 && strcmp(argv[1], "skip") == 0) {
+        int trials = argc > 3 ? atoi(argv[3]) : 20;
+        int frames = argc > 4 ? atoi(argv[4]) : 64;
+        if (trials < 1 || frames < 1 || frames > 1 << 16)
+            return usage();
+        return bench_skip(argv[2], trials, frames);
+    }
     return usage();
 }

@@ -48,45 +48,11 @@ typedef struct run_result {
 static char T[600];   /* the temp folder */
 static char BAD[600]; /* tests/bad in the source tree */
 
-/* A path under the temp folder (static rotating buffers). */
-static const char *tp(const char *fmt, ...)
-{
-    static char bufs[8][1200];
-    static int next;
-    char *b = bufs[next++ % 8];
-    char rel[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rel, sizeof rel, fmt, ap);
-    va_end(ap);
-    snprintf(b, sizeof bufs[0], "%s/%s", T, rel);
-    return b;
-}
-
 /* 1 when the sanitizers are built in (set by tests/CMakeLists.txt). */
 static int sanitized(void)
 {
     const char *s = getenv("ADEM_SANITIZE");
     return s && *s && strcmp(s, "0") != 0;
-}
-
-/* Reads a whole file into a malloc'd NUL-terminated buffer. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    size_t cap = 4096, n = 0, got;
-    char *b = malloc(cap + 1);
-    if (f) {
-        while ((got = fread(b + n, 1, cap - n, f)) > 0) {
-            n += got;
-            if (n == cap)
-                b = realloc(b, (cap *= 2) + 1);
-        }
-        fclose(f);
-    }
-    b[n] = '\0';
-    *len = n;
-    return b;
 }
 
 /* Runs $ADEM_BIN with args (NULL-terminated, without argv[0]); stdout goes to
@@ -126,10 +92,10 @@ static void run(char *const *args, const char *out_path, run_result *r)
     r->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
     r->maxrss_kb = ru.ru_maxrss;
     r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r->out = out_path ? calloc(1, 1) : slurp(outp, &r->out_len);
+    r->out = out_path ? calloc(1, 1) : e2e_read_file(outp, &r->out_len);
     if (out_path)
         r->out_len = 0;
-    r->err = slurp(errp, &r->err_len);
+    r->err = e2e_read_file(errp, &r->err_len);
 }
 
 static void run_free(run_result *r)
@@ -182,27 +148,10 @@ static void mkdir_or_fail(const char *path)
         fail_msg("cannot create %s: %s", path, strerror(errno));
 }
 
-/* Writes interleaved float samples to path with libsndfile. */
-static void write_sf(const char *path, int format, int rate, int channels, const float *s,
-                     int64_t frames)
-{
-    SF_INFO info;
-    memset(&info, 0, sizeof info);
-    info.samplerate = rate;
-    info.channels = channels;
-    info.format = format;
-    SNDFILE *f = sf_open(path, SFM_WRITE, &info);
-    if (!f)
-        fail_msg("cannot write %s: %s", path, sf_strerror(NULL));
-    if (frames > 0)
-        assert_int_equal(sf_writef_float(f, s, frames), frames);
-    assert_int_equal(sf_close(f), 0);
-}
-
 /* Makes pack folder packs/name and returns its path. */
 static const char *pack(const char *name)
 {
-    const char *dir = tp("packs/%s", name);
+    const char *dir = e2e_pathf("packs/%s", name);
     mkdir_or_fail(dir);
     return dir;
 }
@@ -256,7 +205,7 @@ static void make_inputs(void)
         x = x * 1103515245u + 12345u;
         g[i] = (unsigned char)(x >> 16);
     }
-    put_bytes(tp("garbage.adem"), g, sizeof g);
+    put_bytes(e2e_pathf("garbage.adem"), g, sizeof g);
 
     /* a 10 MB line, and a 5000-character one */
     size_t big = (size_t)10 * 1024 * 1024;
@@ -264,13 +213,13 @@ static void make_inputs(void)
     int k = snprintf(s, 64, "session \"x\"\nmark \"");
     memset(s + k, 'a', big);
     memcpy(s + k + big, "\"\n", 2);
-    put_bytes(tp("line10m.adem"), s, (size_t)k + big + 2);
+    put_bytes(e2e_pathf("line10m.adem"), s, (size_t)k + big + 2);
     memcpy(s + k + 5000, "\"\n", 2);
-    put_bytes(tp("line5k.adem"), s, (size_t)k + 5000 + 2);
+    put_bytes(e2e_pathf("line5k.adem"), s, (size_t)k + 5000 + 2);
     free(s);
 
     /* 10 000 nested repeats */
-    FILE *f = fopen(tp("nest10k.adem"), "w");
+    FILE *f = fopen(e2e_pathf("nest10k.adem"), "w");
     assert_non_null(f);
     fputs("session \"Diep\"\n", f);
     for (int i = 0; i < 10000; i++)
@@ -281,25 +230,26 @@ static void make_inputs(void)
     assert_int_equal(fclose(f), 0);
 
     /* a FIFO where a session file is expected: must not block */
-    assert_int_equal(mkfifo(tp("fifo.adem"), 0644), 0);
+    assert_int_equal(mkfifo(e2e_pathf("fifo.adem"), 0644), 0);
+    assert_int_equal(mkfifo(e2e_pathf("fifo.m3u"), 0644), 0);
 
-    mkdir_or_fail(tp("packs"));
+    mkdir_or_fail(e2e_pathf("packs"));
     float imp[200] = {0.5f};
     const char *p;
 
     p = pack("ok");
-    write_sf(tp("packs/ok/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, imp, 200);
+    e2e_write_audio(e2e_pathf("packs/ok/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, imp, 200);
     pack("empty");
 
     /* symlinks out of the pack: a cue, and a transcript */
-    write_sf(tp("outside.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, imp, 200);
+    e2e_write_audio(e2e_pathf("outside.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, imp, 200);
     pack("symlink_out");
-    assert_int_equal(symlink(tp("outside.wav"), tp("packs/symlink_out/a.wav")), 0);
-    e2e_write_file(tp("outside.tsv"), "a\tA\n");
+    assert_int_equal(symlink(e2e_pathf("outside.wav"), e2e_pathf("packs/symlink_out/a.wav")), 0);
+    e2e_write_file(e2e_pathf("outside.tsv"), "a\tA\n");
     p = pack("transcript_out");
-    write_sf(tp("packs/transcript_out/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, imp,
+    e2e_write_audio(e2e_pathf("packs/transcript_out/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, imp,
              200);
-    assert_int_equal(symlink(tp("outside.tsv"), tp("packs/transcript_out/transcript.tsv")), 0);
+    assert_int_equal(symlink(e2e_pathf("outside.tsv"), e2e_pathf("packs/transcript_out/transcript.tsv")), 0);
 
     /* truncated: the header promises 48000 frames (96000 bytes), 1000 are there */
     unsigned char w[44 + 2000];
@@ -307,26 +257,26 @@ static void make_inputs(void)
     wav_header(w, 48000, 96000);
     w[44] = 0x40;
     pack("truncated");
-    put_bytes(tp("packs/truncated/a.wav"), w, sizeof w);
+    put_bytes(e2e_pathf("packs/truncated/a.wav"), w, sizeof w);
 
     /* corrupt: a damaged Ogg Vorbis header (found by fuzz_voicepack; libvorbis
      * leaks on it, see tests/lsan.supp), and a FLAC damaged in its frames */
     char src[1200];
     size_t n;
     snprintf(src, sizeof src, "%s/files/vorbis_bad_header.ogg", BAD);
-    char *ogg = slurp(src, &n);
+    char *ogg = e2e_read_file(src, &n);
     assert_true(n > 1000);
     pack("corrupt_header");
-    put_bytes(tp("packs/corrupt_header/a.ogg"), ogg, n);
+    put_bytes(e2e_pathf("packs/corrupt_header/a.ogg"), ogg, n);
     free(ogg);
     float *sine = malloc(96000 * sizeof *sine);
     for (int i = 0; i < 96000; i++)
         sine[i] = 0.5f * (float)sin(2.0 * 3.14159265358979 * 440.0 * i / 48000.0);
     pack("corrupt_frames");
-    const char *fl = tp("packs/corrupt_frames/a.flac");
-    write_sf(fl, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 48000, 1, sine, 96000);
+    const char *fl = e2e_pathf("packs/corrupt_frames/a.flac");
+    e2e_write_audio(fl, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 48000, 1, sine, 96000);
     free(sine);
-    char *flac = slurp(fl, &n);
+    char *flac = e2e_read_file(fl, &n);
     x = 5;
     for (size_t i = n / 3; i < n / 3 + 2000 && i < n; i++) {
         x = x * 1103515245u + 12345u;
@@ -337,25 +287,25 @@ static void make_inputs(void)
 
     /* not audio, no frames, 8 channels, 384 kHz, 2 hours, a NaN */
     pack("not_audio");
-    e2e_write_file(tp("packs/not_audio/a.wav"), "Dit is geen geluid.\n");
+    e2e_write_file(e2e_pathf("packs/not_audio/a.wav"), "Dit is geen geluid.\n");
     pack("zero");
-    write_sf(tp("packs/zero/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, imp, 0);
+    e2e_write_audio(e2e_pathf("packs/zero/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, imp, 0);
     float ch8[8 * 100] = {0.1f};
     pack("ch8");
-    write_sf(tp("packs/ch8/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 8, ch8, 100);
+    e2e_write_audio(e2e_pathf("packs/ch8/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 8, ch8, 100);
     pack("r384k");
-    write_sf(tp("packs/r384k/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 384000, 1, imp, 200);
+    e2e_write_audio(e2e_pathf("packs/r384k/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 384000, 1, imp, 200);
     pack("long");
-    write_two_hours(tp("packs/long/a.flac"));
+    write_two_hours(e2e_pathf("packs/long/a.flac"));
     float nan_s[16] = {0.1f, 0.2f, 0.3f, NAN};
     pack("nan");
-    write_sf(tp("packs/nan/a.wav"), SF_FORMAT_WAV | SF_FORMAT_FLOAT, 48000, 1, nan_s, 16);
+    e2e_write_audio(e2e_pathf("packs/nan/a.wav"), SF_FORMAT_WAV | SF_FORMAT_FLOAT, 48000, 1, nan_s, 16);
 
     /* a folder and a FIFO where the cue's file should be */
     pack("cue_folder");
-    mkdir_or_fail(tp("packs/cue_folder/a.wav"));
+    mkdir_or_fail(e2e_pathf("packs/cue_folder/a.wav"));
     pack("cue_fifo");
-    assert_int_equal(mkfifo(tp("packs/cue_fifo/a.wav"), 0644), 0);
+    assert_int_equal(mkfifo(e2e_pathf("packs/cue_fifo/a.wav"), 0644), 0);
 
     /* transcripts */
     static const struct {
@@ -369,13 +319,13 @@ static void make_inputs(void)
     };
     for (size_t i = 0; i < sizeof tsv / sizeof tsv[0]; i++) {
         pack(tsv[i].name);
-        write_sf(tp("packs/%s/a.wav", tsv[i].name), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1,
+        e2e_write_audio(e2e_pathf("packs/%s/a.wav", tsv[i].name), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1,
                  imp, 200);
-        e2e_write_file(tp("packs/%s/transcript.tsv", tsv[i].name), tsv[i].text);
+        e2e_write_file(e2e_pathf("packs/%s/transcript.tsv", tsv[i].name), tsv[i].text);
     }
     pack("tsv_fifo");
-    write_sf(tp("packs/tsv_fifo/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, imp, 200);
-    assert_int_equal(mkfifo(tp("packs/tsv_fifo/transcript.tsv"), 0644), 0);
+    e2e_write_audio(e2e_pathf("packs/tsv_fifo/a.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, imp, 200);
+    assert_int_equal(mkfifo(e2e_pathf("packs/tsv_fifo/transcript.tsv"), 0644), 0);
     (void)p;
 }
 
@@ -390,16 +340,9 @@ static int setup(void **state)
     snprintf(BAD, sizeof BAD, "%s/tests/bad", src);
     snprintf(T, sizeof T, "%s", e2e_tmpdir());
     /* the user's own sessions and packs must not interfere */
-    setenv("XDG_DATA_HOME", tp("xdg-data"), 1);
-    setenv("XDG_CONFIG_HOME", tp("xdg-config"), 1);
-    setenv("XDG_STATE_HOME", tp("xdg-state"), 1);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
+    setenv("XDG_DATA_HOME", e2e_pathf("xdg-data"), 1);
+    setenv("XDG_CONFIG_HOME", e2e_pathf("xdg-config"), 1);
+    setenv("XDG_STATE_HOME", e2e_pathf("xdg-state"), 1);
     return 0;
 }
 
@@ -413,7 +356,7 @@ static char *run_case(const char *name, const char *argstr, int want_status, con
     char *msg = NULL;
     size_t msgcap = 0;
     FILE *m = open_memstream(&msg, &msgcap);
-    snprintf(out, sizeof out, "%s", tp("out-%s", name));
+    snprintf(out, sizeof out, "%s", e2e_pathf("out-%s", name));
     mkdir_or_fail(out);
     expand(argstr, out, buf, sizeof buf);
     expand(want, out, fragment, sizeof fragment);
@@ -517,16 +460,16 @@ static void test_two_hours_not_loaded(void **state)
     (void)state;
     char session[1200];
     snprintf(session, sizeof session, "%s/speak_a.adem", BAD);
-    const char *out = tp("long-out");
+    const char *out = e2e_pathf("long-out");
     mkdir_or_fail(out);
     char target[1300];
     snprintf(target, sizeof target, "%s/x.wav", out);
-    if (!e2e_exists(tp("packs/long/a.flac"))) {
-        mkdir_or_fail(tp("packs"));
+    if (!e2e_exists(e2e_pathf("packs/long/a.flac"))) {
+        mkdir_or_fail(e2e_pathf("packs"));
         pack("long");
-        write_two_hours(tp("packs/long/a.flac"));
+        write_two_hours(e2e_pathf("packs/long/a.flac"));
     }
-    char *args[] = {"render", "--voice", (char *)tp("packs/long"), session, "-o", target, NULL};
+    char *args[] = {"render", "--voice", (char *)e2e_pathf("packs/long"), session, "-o", target, NULL};
     run_result r;
     run(args, NULL, &r);
     assert_int_equal(r.status, 2);
@@ -553,20 +496,20 @@ static void test_extreme_samples(void **state)
     static float s[N];
     for (int i = 0; i < N; i++)
         s[i] = (i % 4 == 0) ? 1e30f : (i % 4 == 1) ? FLT_MAX : (i % 4 == 2) ? -FLT_MAX : 1e-40f;
-    mkdir_or_fail(tp("packs"));
+    mkdir_or_fail(e2e_pathf("packs"));
     pack("extreme");
-    write_sf(tp("packs/extreme/a.wav"), SF_FORMAT_WAV | SF_FORMAT_FLOAT, 48000, 1, s, N);
-    const char *text = tp("extreme.adem");
+    e2e_write_audio(e2e_pathf("packs/extreme/a.wav"), SF_FORMAT_WAV | SF_FORMAT_FLOAT, 48000, 1, s, N);
+    const char *text = e2e_pathf("extreme.adem");
     e2e_write_file(text, "session \"Hard\"\nspeak a\nspeak a\nwait 100ms\nspeak a\n");
-    const char *raw = tp("extreme.raw");
-    char *args[] = {"render", "--voice", (char *)tp("packs/extreme"), (char *)text, "-o", "-",
+    const char *raw = e2e_pathf("extreme.raw");
+    char *args[] = {"render", "--voice", (char *)e2e_pathf("packs/extreme"), (char *)text, "-o", "-",
                     "--format", "f32", NULL};
     run_result r;
     run(args, raw, &r);
     if (r.status != 0)
         fail_msg("render failed (%d): %s", r.status, r.err);
     size_t n;
-    char *bytes = slurp(raw, &n);
+    char *bytes = e2e_read_file(raw, &n);
     assert_int_equal(n % 8, 0);
     assert_true(n >= (size_t)(3 * N + 4800) * 8);
     const float ceiling = powf(10.0f, -1.0f / 20.0f) + 1e-6f;
@@ -590,5 +533,5 @@ int main(void)
         cmocka_unit_test(test_two_hours_not_loaded),
         cmocka_unit_test(test_extreme_samples),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, e2e_group_teardown);
 }

@@ -121,9 +121,7 @@ static void test_list(void **state)
     e2e_result_free(&r);
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/xdg-data/adem/sessions", e2e_tmpdir());
-    char cmd[1100];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    e2e_mkdir(dir);
     char path[1100];
     snprintf(path, sizeof path, "%s/vuist.adem", dir);
     e2e_write_file(path, "session \"Mijn vuist\"\nwait 3s\n");
@@ -143,6 +141,7 @@ static void test_list(void **state)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "Mijn vuist"));
     e2e_result_free(&r);
+    char cmd[1100];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
 }
@@ -218,13 +217,6 @@ static void test_tempo_show(void **state)
     e2e_result_free(&r);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,5 +228,5 @@ int main(void)
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_tempo_show),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "e2e.h"
+#include "live.h"
 
 enum { RATE = 48000 };
 
@@ -119,22 +120,6 @@ static void test_voice_relative(void **state)
     set_config(NULL);
 }
 
-/* Reads a whole file into a malloc'd buffer; sets *n. */
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)len + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return b;
-}
-
 /* Renders argv to out and returns its bytes (caller frees). */
 static char *render_bytes(const char *const *argv, const char *out, size_t *n)
 {
@@ -143,7 +128,7 @@ static char *render_bytes(const char *const *argv, const char *out, size_t *n)
     if (r.status != 0)
         fail_msg("render failed (%d): %s", r.status, r.err);
     e2e_result_free(&r);
-    char *b = slurp(out, n);
+    char *b = e2e_read_file(out, n);
     remove(out);
     return b;
 }
@@ -257,7 +242,7 @@ static void test_play_device(void **state)
     (void)state;
     const char *session = e2e_path("kort.adem");
     e2e_write_file(session, "session \"Kort\"\nwait 300ms\n");
-    e2e_jack_start(RATE, 256);
+    live_jack_start(RATE, 256);
     const char *play[] = {"adem", "play", "--no-ui", session, NULL};
     const char *play_dev[] = {"adem", "play", "--no-ui", "--device", "system", session, NULL};
     const char *play_ch[] = {"adem", "play", "--no-ui", "--channels", "2", session, NULL};
@@ -284,16 +269,7 @@ static void test_play_device(void **state)
     e2e_result_free(&r);
 
     set_config(NULL);
-    e2e_jack_stop();
-}
-
-/* Removes the temp dir and anything still running after the last test. */
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_kill_all();
-    e2e_cleanup();
-    return 0;
+    live_jack_stop();
 }
 
 int main(void)
@@ -303,5 +279,5 @@ int main(void)
         cmocka_unit_test(test_levels),     cmocka_unit_test(test_bad_line),
         cmocka_unit_test(test_help_and_order), cmocka_unit_test(test_play_device),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -27,25 +27,10 @@
 static char mounted[4][700]; /* mount points to release in teardown */
 static int nmounted;
 
-/* A path under the temp folder (static rotating buffers). */
-static const char *tp(const char *fmt, ...)
-{
-    static char bufs[8][1200];
-    static int next;
-    char *b = bufs[next++ % 8];
-    char rel[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rel, sizeof rel, fmt, ap);
-    va_end(ap);
-    snprintf(b, sizeof bufs[0], "%s/%s", e2e_tmpdir(), rel);
-    return b;
-}
-
 /* Creates folder rel under the temp folder and returns its path. */
 static const char *folder(const char *rel)
 {
-    const char *p = tp("%s", rel);
+    const char *p = e2e_pathf("%s", rel);
     if (mkdir(p, 0755) != 0 && errno != EEXIST)
         fail_msg("mkdir %s: %s", p, strerror(errno));
     return p;
@@ -80,7 +65,7 @@ static const char *short_session(void)
 {
     static char path[700];
     if (!path[0]) {
-        snprintf(path, sizeof path, "%s", tp("kort.adem"));
+        snprintf(path, sizeof path, "%s", e2e_pathf("kort.adem"));
         e2e_write_file(path, "session \"Kort\"\nvoice nl\nbed pink -20dB\nphase \"in\" 4s "
                              "tone=rise\nbell\nwait 2s\n");
     }
@@ -92,7 +77,7 @@ static const char *long_session(void)
 {
     static char path[700];
     if (!path[0]) {
-        snprintf(path, sizeof path, "%s", tp("lang.adem"));
+        snprintf(path, sizeof path, "%s", e2e_pathf("lang.adem"));
         e2e_write_file(path, "session \"Lang\"\nbed brown -20dB\nrepeat 360\n  phase \"in\" 10s "
                              "tone=rise\n  phase \"uit\" 10s tone=fall\nend\n");
     }
@@ -168,12 +153,12 @@ static void test_disk_full(void **state)
 static void test_closed_pipe(void **state)
 {
     (void)state;
-    const char *err = tp("pipe.err"), *script = tp("pipe.sh");
+    const char *err = e2e_pathf("pipe.err"), *script = e2e_pathf("pipe.sh");
     char cmd[2000];
     snprintf(cmd, sizeof cmd,
              "XDG_DATA_HOME='%s' \"$ADEM_BIN\" render 478 -o - 2>'%s' | head -c 65536 >/dev/null\n"
              "exit ${PIPESTATUS[0]}\n",
-             tp("xdg"), err);
+             e2e_pathf("xdg"), err);
     e2e_write_file(script, cmd);
     snprintf(cmd, sizeof cmd, "bash '%s'", script);
     int st = system(cmd);
@@ -237,6 +222,13 @@ static void test_sigterm(void **state)
     stop_render(SIGTERM);
 }
 
+/* SIGHUP (the terminal closed) stops like SIGINT: no half-written file. */
+static void test_sighup(void **state)
+{
+    (void)state;
+    stop_render(SIGHUP);
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -252,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_read_only_folder), cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_closed_pipe),      cmocka_unit_test(test_sigint),
         cmocka_unit_test(test_sigterm),
+        cmocka_unit_test(test_sighup),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "live.h"
 
 enum { RATE = 48000, PERIOD = 256 };
 
@@ -124,7 +125,7 @@ static void play_logs_finished(void **state)
     char *err;
     assert_int_equal(play(argv, NULL, &err), 0);
     long under;
-    if (!e2e_quiet_stderr(err, &under))
+    if (!live_quiet_stderr(err, &under))
         fail_msg("stderr: %s", err);
     free(err);
     char *text, *lines[4], *f[6];
@@ -197,9 +198,7 @@ static void play_log_off(void **state)
     unlink(log_file());
     char dir[700];
     snprintf(dir, sizeof dir, "%s/xdg-config-off/adem", e2e_tmpdir());
-    char cmd[800];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    e2e_mkdir(dir);
     char cfg[760], env0[760];
     snprintf(cfg, sizeof cfg, "%s/config", dir);
     e2e_write_file(cfg, "# quiet\nlog = off\n");
@@ -346,13 +345,6 @@ static void log_empty_and_usage(void **state)
     e2e_result_free(&r);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_kill_spawned();
-    return 0;
-}
-
 /* Writes the sessions and starts the private JACK server. */
 static int group_setup(void **state)
 {
@@ -361,19 +353,19 @@ static int group_setup(void **state)
     snprintf(lang, sizeof lang, "%s", e2e_path("lang.adem"));
     e2e_write_file(kort, "session \"Kort\"\nphase \"Adem in\" 1500ms tone=rise\n");
     e2e_write_file(lang, "session \"Lang\"\nphase \"Adem uit\" 4s tone=fall\n");
-    e2e_jack_start(RATE, PERIOD);
+    live_jack_start(RATE, PERIOD);
     return 0;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(play_logs_finished, teardown),
-        cmocka_unit_test_teardown(play_logs_stopped, teardown),
-        cmocka_unit_test_teardown(play_two_sessions, teardown),
-        cmocka_unit_test_teardown(play_log_off, teardown),
-        cmocka_unit_test_teardown(play_unwritable_log, teardown),
-        cmocka_unit_test_teardown(play_after_damage, teardown),
+        cmocka_unit_test_teardown(play_logs_finished, e2e_teardown),
+        cmocka_unit_test_teardown(play_logs_stopped, e2e_teardown),
+        cmocka_unit_test_teardown(play_two_sessions, e2e_teardown),
+        cmocka_unit_test_teardown(play_log_off, e2e_teardown),
+        cmocka_unit_test_teardown(play_unwritable_log, e2e_teardown),
+        cmocka_unit_test_teardown(play_after_damage, e2e_teardown),
         cmocka_unit_test(render_does_not_log),
         cmocka_unit_test(log_prints_totals),
         cmocka_unit_test(log_empty_and_usage),

@@ -196,17 +196,10 @@ static void test_ten_hours(void **state)
         fail_msg("peak memory: 10 min %ld kB, 10 h %ld kB", shortr.maxrss_kb, longr.maxrss_kb);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ten_hours),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -57,10 +57,7 @@ static int setup(void **state)
 {
     (void)state;
     snprintf(pack, sizeof pack, "%s/mixpack", e2e_tmpdir());
-    char cmd[800];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", pack);
-    if (system(cmd) != 0)
-        return -1;
+    e2e_mkdir(pack);
     /* a silent 2 s cue: the voice "speaks" without adding anything we would
      * measure, so the bed alone is heard */
     float *z = calloc(2 * RATE, sizeof *z);
@@ -181,13 +178,6 @@ static void test_max_level(void **state)
     free(s);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,5 +186,5 @@ int main(void)
         cmocka_unit_test(test_mono_fold),
         cmocka_unit_test(test_max_level),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, e2e_group_teardown);
 }

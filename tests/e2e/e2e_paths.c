@@ -23,25 +23,10 @@
 
 #include "e2e.h"
 
-/* A path under the temp folder (static rotating buffers). */
-static const char *tp(const char *fmt, ...)
-{
-    static char bufs[8][1200];
-    static int next;
-    char *b = bufs[next++ % 8];
-    char rel[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rel, sizeof rel, fmt, ap);
-    va_end(ap);
-    snprintf(b, sizeof bufs[0], "%s/%s", e2e_tmpdir(), rel);
-    return b;
-}
-
 /* Creates folder rel under the temp folder. */
 static void folder(const char *rel)
 {
-    const char *p = tp("%s", rel);
+    const char *p = e2e_pathf("%s", rel);
     if (mkdir(p, 0755) != 0 && errno != EEXIST)
         fail_msg("mkdir %s: %s", p, strerror(errno));
 }
@@ -53,15 +38,15 @@ static void test_play_relative_to_file(void **state)
     (void)state;
     folder("p");
     folder("p/sub");
-    e2e_write_file(tp("p/main.adem"), "session \"Hoofd\"\nplay sub/inner.adem\nwait 1s\n");
-    e2e_write_file(tp("p/sub/inner.adem"), "session \"Binnen\"\nplay ../leaf.adem\n");
-    e2e_write_file(tp("p/leaf.adem"), "session \"Blad\"\nwait 2s\n");
+    e2e_write_file(e2e_pathf("p/main.adem"), "session \"Hoofd\"\nplay sub/inner.adem\nwait 1s\n");
+    e2e_write_file(e2e_pathf("p/sub/inner.adem"), "session \"Binnen\"\nplay ../leaf.adem\n");
+    e2e_write_file(e2e_pathf("p/leaf.adem"), "session \"Blad\"\nwait 2s\n");
     char cwd[1024];
     assert_non_null(getcwd(cwd, sizeof cwd));
     assert_int_equal(chdir(e2e_tmpdir()), 0);
     /* a decoy where a path taken from the current folder would land */
     folder("sub");
-    e2e_write_file(tp("sub/inner.adem"), "session \"Fout\"\nwait 9s\n");
+    e2e_write_file(e2e_pathf("sub/inner.adem"), "session \"Fout\"\nwait 9s\n");
     const char *argv[] = {"adem", "show", "p/main.adem", NULL};
     e2e_result r;
     e2e_run(argv, &r);
@@ -81,10 +66,10 @@ static void test_voice_folder_only_on_command_line(void **state)
 {
     (void)state;
     folder("pack");
-    e2e_write_impulse_cue(tp("pack"), "a", 48000, 480, 0.5f);
-    e2e_write_file(tp("pack/transcript.tsv"), "a\tA\n");
-    e2e_write_file(tp("s.adem"), "session \"S\"\nspeak a\n");
-    const char *argv[] = {"adem", "check", "--voice", tp("pack"), tp("s.adem"), NULL};
+    e2e_write_impulse_cue(e2e_pathf("pack"), "a", 48000, 480, 0.5f);
+    e2e_write_file(e2e_pathf("pack/transcript.tsv"), "a\tA\n");
+    e2e_write_file(e2e_pathf("s.adem"), "session \"S\"\nspeak a\n");
+    const char *argv[] = {"adem", "check", "--voice", e2e_pathf("pack"), e2e_pathf("s.adem"), NULL};
     e2e_result r;
     e2e_run(argv, &r);
     if (r.status != 0)
@@ -93,9 +78,9 @@ static void test_voice_folder_only_on_command_line(void **state)
     e2e_result_free(&r);
 
     char text[1400];
-    snprintf(text, sizeof text, "session \"S\"\nvoice %s\nspeak a\n", tp("pack"));
-    e2e_write_file(tp("v.adem"), text);
-    const char *argv2[] = {"adem", "check", tp("v.adem"), NULL};
+    snprintf(text, sizeof text, "session \"S\"\nvoice %s\nspeak a\n", e2e_pathf("pack"));
+    e2e_write_file(e2e_pathf("v.adem"), text);
+    const char *argv2[] = {"adem", "check", e2e_pathf("v.adem"), NULL};
     e2e_run(argv2, &r);
     assert_int_equal(r.status, 2);
     assert_int_equal(e2e_count_lines(r.err), 1);
@@ -116,19 +101,19 @@ static int have_strace(void)
  * checker of the sanitizer build cannot run under ptrace: it is off here.) */
 static void traced(const char *args, int want_status)
 {
-    const char *log = tp("strace.log"), *script = tp("strace.sh");
+    const char *log = e2e_pathf("strace.log"), *script = e2e_pathf("strace.sh");
     char cmd[3000];
     snprintf(cmd, sizeof cmd,
              "XDG_DATA_HOME='%s' XDG_CONFIG_HOME='%s' XDG_STATE_HOME='%s' "
              "ASAN_OPTIONS=\"$ASAN_OPTIONS:detect_leaks=0\" strace -f -qq "
              "-e trace=execve,execveat,socket,connect,bind,sendto,sendmsg "
              "-o '%s' \"$ADEM_BIN\" %s >/dev/null 2>'%s.err'\n",
-             tp("xdg-data"), tp("xdg-config"), tp("xdg-state"), log, args, log);
+             e2e_pathf("xdg-data"), e2e_pathf("xdg-config"), e2e_pathf("xdg-state"), log, args, log);
     e2e_write_file(script, cmd);
     snprintf(cmd, sizeof cmd, "bash '%s'", script);
     int st = system(cmd);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != want_status) {
-        char *err = e2e_read_text(tp("strace.log.err")), msg[600];
+        char *err = e2e_read_text(e2e_pathf("strace.log.err")), msg[600];
         snprintf(msg, sizeof msg, "%s", err);
         free(err);
         fail_msg("adem %s: exit %d, want %d: %s", args, WIFEXITED(st) ? WEXITSTATUS(st) : -1,
@@ -163,7 +148,7 @@ static void test_no_program_no_network(void **state)
     traced("show 478", 0);
     traced("show --json 478", 0);
     traced("list", 0);
-    snprintf(args, sizeof args, "render 478 --set cycles=1 -o '%s'", tp("x.ogg"));
+    snprintf(args, sizeof args, "render 478 --set cycles=1 -o '%s'", e2e_pathf("x.ogg"));
     traced(args, 0);
     traced("render 478 --set cycles=1 -o -", 0);
     traced("check nergens", 2);
@@ -176,13 +161,6 @@ static void test_no_program_no_network(void **state)
     e2e_result_free(&r);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,5 +168,5 @@ int main(void)
         cmocka_unit_test(test_voice_folder_only_on_command_line),
         cmocka_unit_test(test_no_program_no_network),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

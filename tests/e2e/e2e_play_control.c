@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "e2e.h"
+#include "live.h"
 #include "rt/engine.h"
 
 enum {
@@ -55,33 +56,6 @@ static void write_pedestal_cue(const char *id, int64_t frames, float base)
     free(s);
 }
 
-/* Asserts adem's stderr holds nothing but, at most, its own underflow note. */
-static void assert_quiet(const char *err)
-{
-    long under;
-    if (!e2e_quiet_stderr(err, &under))
-        fail_msg("unexpected stderr: %s", err);
-    if (under)
-        print_message("      (adem noted %ld underflows: the machine is loaded)\n", under);
-}
-
-/* Runs `adem render --voice PACK session -o - --format f32`; returns the
- * stereo frames (malloc'd in *out). */
-static int64_t render_f32(const char *session, float **out)
-{
-    const char *argv[] = {"adem", "render", "--voice", pack, session, "-o", "-",
-                          "--format", "f32", NULL};
-    e2e_result r;
-    e2e_run(argv, &r);
-    if (r.status != 0)
-        fail_msg("adem render failed (%d): %s", r.status, r.err);
-    *out = malloc(r.out_len + sizeof(float));
-    memcpy(*out, r.out, r.out_len);
-    int64_t frames = (int64_t)(r.out_len / (2 * sizeof(float)));
-    e2e_result_free(&r);
-    return frames;
-}
-
 /* A capture aligned on the render: cap[i] is the frame that render frame i
  * would be when nothing intervenes (the first sound of both at frame 0). */
 typedef struct aligned {
@@ -94,7 +68,7 @@ typedef struct aligned {
 /* Aligns live's capture on the render by their first sounds (the first
  * impulse, render frame LEAD) and checks both channels carry the same (mono)
  * signal. */
-static void align(const e2e_live *live, const float *ref, int64_t n, aligned *a)
+static void align(const live_run *live, const float *ref, int64_t n, aligned *a)
 {
     int64_t c0 = e2e_first_sound(live->cap, live->frames, 2);
     int64_t r0 = e2e_first_sound(ref, n, 2);
@@ -159,7 +133,7 @@ static int64_t zero_run(const aligned *a, int64_t c)
 /* Writes the script and the session, plays live with --script, returns the
  * render in *ref. */
 static int64_t play_script(const char *name, const char *session_text, const char *script_text,
-                           e2e_live *live, float **ref)
+                           live_run *live, float **ref)
 {
     char sname[64], pname[64];
     snprintf(sname, sizeof sname, "%s.adem", name);
@@ -169,10 +143,10 @@ static int64_t play_script(const char *name, const char *session_text, const cha
     snprintf(script, sizeof script, "%s", e2e_path(pname));
     e2e_write_file(session, session_text);
     e2e_write_file(script, script_text);
-    int64_t n = render_f32(session, ref);
+    int64_t n = e2e_render_f32(pack, session, ref);
     const char *argv[] = {"adem", "play", "--no-ui", "--device", "system", "--voice", pack,
                           "--script", script, session, NULL};
-    e2e_live_play(argv, 60000, live);
+    live_play(argv, 60000, live);
     return n;
 }
 
@@ -199,12 +173,12 @@ static void pause_and_resume(void **state)
 {
     (void)state;
     float *ref;
-    e2e_live live;
+    live_run live;
     int64_t n = play_script("pause", steady, "1.0 pause\n2.0 resume\n", &live, &ref);
     assert_int_equal(n, LEAD + 100 * BEAT);
     if (live.status != 0)
         fail_msg("adem play exited %d: %s", live.status, live.err);
-    assert_quiet(live.err);
+    live_assert_quiet(live.err);
     aligned a;
     align(&live, ref, n, &a);
 
@@ -268,7 +242,7 @@ static void pause_and_resume(void **state)
     assert_int_equal(found, want);
     assert_int_equal(want + in_fades, 100);
     free(ref);
-    e2e_live_free(&live);
+    live_free(&live);
 }
 
 /* Skips inside phase 2 (to phase 3) and inside phase 3 (to the mark): each
@@ -290,12 +264,12 @@ static void skip_to_phase_and_mark(void **state)
                                   "phase \"Vijf\" 1s cue=vijf\n";
     const int64_t drie = LEAD + 144000, vier = LEAD + 240000;
     float *ref;
-    e2e_live live;
+    live_run live;
     int64_t n = play_script("skip", session, "1.5 skip\n2.3 skip\n", &live, &ref);
     assert_int_equal(n, LEAD + 360000);
     if (live.status != 0)
         fail_msg("adem play exited %d: %s", live.status, live.err);
-    assert_quiet(live.err);
+    live_assert_quiet(live.err);
     aligned a;
     align(&live, ref, n, &a);
 
@@ -329,17 +303,17 @@ static void skip_to_phase_and_mark(void **state)
     assert_int_equal(vier + run2, n);
     assert_int_equal(zero_run(&a, J2 + run2), a.frames - (J2 + run2));
     free(ref);
-    e2e_live_free(&live);
+    live_free(&live);
 }
 
 /* Checks a stopped play: exit 130, nothing on stderr, the render exactly up
  * to the stop, a fade that only lowers the gain, then only zeros. Returns the
  * fade's length in frames (up to the first zero) and the stop frame in *at. */
-static int64_t check_stopped(const e2e_live *live, const float *ref, int64_t n, int64_t *at)
+static int64_t check_stopped(const live_run *live, const float *ref, int64_t n, int64_t *at)
 {
     if (live->status != 130)
         fail_msg("adem play exited %d, want 130; stderr: %s", live->status, live->err);
-    assert_quiet(live->err);
+    live_assert_quiet(live->err);
     assert_string_equal(live->out, "");
     aligned a;
     align(live, ref, n, &a);
@@ -357,7 +331,7 @@ static void stop_from_script(void **state)
 {
     (void)state;
     float *ref;
-    e2e_live live;
+    live_run live;
     int64_t n = play_script("stop", steady, "1.0 stop\n", &live, &ref);
     int64_t P;
     int64_t F = check_stopped(&live, ref, n, &P);
@@ -367,21 +341,21 @@ static void stop_from_script(void **state)
     assert_true(on_buffer(P));
     assert_true(F + 1 >= STOP_FADE - 1 && F + 1 <= STOP_FADE + 1);
     free(ref);
-    e2e_live_free(&live);
+    live_free(&live);
 }
 
 /* Starts the steady session live and waits until its stream plays. */
-static int64_t start_steady(e2e_live *live, float **ref)
+static int64_t start_steady(live_run *live, float **ref)
 {
     char session[700]; /* e2e_path's buffers rotate: keep a copy */
     snprintf(session, sizeof session, "%s", e2e_path("signal.adem"));
     e2e_write_file(session, steady);
-    int64_t n = render_f32(session, ref);
+    int64_t n = e2e_render_f32(pack, session, ref);
     const char *argv[] = {"adem", "play", "--no-ui", "--device", "system", "--voice", pack,
                           session, NULL};
     for (int attempt = 1;; attempt++) {
-        e2e_live_start(argv, NULL, live);
-        int playing = e2e_live_wait_playing(live, 10000);
+        live_start(argv, NULL, live);
+        int playing = live_wait_playing(live, 10000);
         if (playing == 1)
             return n;
         if (playing == 0 || attempt == 3)
@@ -389,7 +363,7 @@ static int64_t start_steady(e2e_live *live, float **ref)
                      live->err ? live->err : "");
         print_message("      (adem found no device while the JACK server runs: the machine is "
                       "overloaded; trying again)\n");
-        e2e_live_free(live);
+        live_free(live);
     }
 }
 
@@ -397,11 +371,11 @@ static int64_t start_steady(e2e_live *live, float **ref)
 static void stop_by_signal(int sig)
 {
     float *ref;
-    e2e_live live;
+    live_run live;
     int64_t n = start_steady(&live, &ref);
     e2e_sleep_ms(1000);
     kill(live.adem, sig);
-    e2e_live_finish(&live, 20000);
+    live_finish(&live, 20000);
     int64_t P;
     int64_t F = check_stopped(&live, ref, n, &P);
     print_message("      %s: stop at %lld (%.3f s), fade %lld frames\n",
@@ -410,7 +384,7 @@ static void stop_by_signal(int sig)
     assert_true(on_buffer(P));
     assert_true(F + 1 >= STOP_FADE - 1 && F + 1 <= STOP_FADE + 1);
     free(ref);
-    e2e_live_free(&live);
+    live_free(&live);
 }
 
 /* SIGINT stops with the fade. */
@@ -444,7 +418,7 @@ static void second_sigint_exits_at_once(void **state)
     snprintf(out, sizeof out, "%s", e2e_path("twice.out"));
     snprintf(err, sizeof err, "%s", e2e_path("twice.err"));
     pid_t pid = e2e_spawn_adem(argv, NULL, out, err);
-    if (!e2e_jack_wait_connected("PortAudio:out_0", 10000))
+    if (!live_jack_wait_connected("PortAudio:out_0", 10000))
         fail_msg("adem's stream did not start");
     e2e_sleep_ms(1000);
     kill(pid, SIGINT);
@@ -467,23 +441,12 @@ static void second_sigint_exits_at_once(void **state)
     free(e);
 }
 
-/* Kills whatever a failed test left running (not the server). */
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_kill_spawned();
-    return 0;
-}
-
 /* Starts the private JACK server and writes the voice pack. */
 static int group_setup(void **state)
 {
     (void)state;
     snprintf(pack, sizeof pack, "%s", e2e_path("pack"));
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", pack);
-    if (system(cmd) != 0)
-        return -1;
+    e2e_mkdir(pack);
     write_pedestal_cue("tik", BEAT, 0.10f);
     write_pedestal_cue("een", 48000, 0.05f);
     write_pedestal_cue("twee", 96000, 0.10f);
@@ -492,19 +455,19 @@ static int group_setup(void **state)
     write_pedestal_cue("vijf", 48000, 0.25f);
     e2e_write_file(e2e_path("pack/transcript.tsv"), "tik\ttik\neen\teen\ntwee\ttwee\n"
                                                     "drie\tdrie\nvier\tvier\nvijf\tvijf\n");
-    e2e_jack_start(RATE, PERIOD);
+    live_jack_start(RATE, PERIOD);
     return 0;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(pause_and_resume, teardown),
-        cmocka_unit_test_teardown(skip_to_phase_and_mark, teardown),
-        cmocka_unit_test_teardown(stop_from_script, teardown),
-        cmocka_unit_test_teardown(stop_by_sigint, teardown),
-        cmocka_unit_test_teardown(stop_by_sigterm, teardown),
-        cmocka_unit_test_teardown(second_sigint_exits_at_once, teardown),
+        cmocka_unit_test_teardown(pause_and_resume, e2e_teardown),
+        cmocka_unit_test_teardown(skip_to_phase_and_mark, e2e_teardown),
+        cmocka_unit_test_teardown(stop_from_script, e2e_teardown),
+        cmocka_unit_test_teardown(stop_by_sigint, e2e_teardown),
+        cmocka_unit_test_teardown(stop_by_sigterm, e2e_teardown),
+        cmocka_unit_test_teardown(second_sigint_exits_at_once, e2e_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "e2e.h"
+#include "live.h"
 #include "rt/engine.h"
 
 #define RATE 48000
@@ -26,14 +27,11 @@ static int group_setup(void **state)
 {
     (void)state;
     snprintf(pack, sizeof pack, "%s/pack", e2e_tmpdir());
-    char cmd[800];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", pack);
-    if (system(cmd) != 0)
-        return -1;
+    e2e_mkdir(pack);
     e2e_write_impulse_cue(pack, "tik", RATE, 1000, 0.5f);
     snprintf(session, sizeof session, "%s", e2e_path("kort.adem"));
     e2e_write_file(session, "session \"Kort\"\nspeak tik\nwait 1s\n");
-    e2e_jack_start(RATE, PERIOD);
+    live_jack_start(RATE, PERIOD);
     return 0;
 }
 
@@ -63,13 +61,13 @@ static void test_countdown(void **state)
     (void)state;
     const char *argv[] = {"adem",    "play", "--no-ui",   "--device", "system", "--voice",
                           pack,      "--countdown", "2s", session,    NULL};
-    e2e_live live;
-    e2e_live_play(argv, 30000, &live);
+    live_run live;
+    live_play(argv, 30000, &live);
     if (live.status != 0)
         fail_msg("play --countdown exited %d: %s", live.status, live.err);
     assert_int_equal(strlen(live.out), 0);
     long under;
-    assert_true(e2e_quiet_stderr(live.err, &under));
+    assert_true(live_quiet_stderr(live.err, &under));
     int64_t at[8];
     int n = onsets(live.cap, live.frames, RATE / 10, at, 8);
     /* beat 1, beat 2, the session's cue */
@@ -81,7 +79,7 @@ static void test_countdown(void **state)
     assert_true(live.cap[2 * at[2]] == 0.5f * g);
     int64_t start = at[2] - 2 * RATE; /* where the countdown began */
     assert_true(beat - start >= 0 && beat - start <= 2);
-    e2e_live_free(&live);
+    live_free(&live);
 }
 
 /* As from cron: --no-ui, stdout not a terminal: nothing written, exit 0. */
@@ -90,13 +88,13 @@ static void test_cron_silent(void **state)
     (void)state;
     const char *argv[] = {"adem", "play", "--no-ui", "--device", "system", "--voice", pack,
                           session, NULL};
-    e2e_live live;
-    e2e_live_play(argv, 30000, &live);
+    live_run live;
+    live_play(argv, 30000, &live);
     assert_int_equal(live.status, 0);
     assert_int_equal(strlen(live.out), 0);
     long under;
-    assert_true(e2e_quiet_stderr(live.err, &under));
-    e2e_live_free(&live);
+    assert_true(live_quiet_stderr(live.err, &under));
+    live_free(&live);
 }
 
 int main(void)

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "live.h"
 
 enum { RATE = 48000, PERIOD = 256 };
 
@@ -89,7 +90,7 @@ static pid_t start_long_play(const char *script, char *out, char *err, size_t n)
     const char *const *env = getenv("ADEM_SANITIZE") ? san : NULL;
     for (int attempt = 1;; attempt++) {
         pid_t pid = e2e_spawn_adem(argv, env, out, err);
-        if (e2e_jack_wait_connected("PortAudio:out_0", 15000))
+        if (live_jack_wait_connected("PortAudio:out_0", 15000))
             return pid;
         int st = e2e_stop(pid, SIGKILL, 2000);
         char *text = e2e_read_text(err);
@@ -112,7 +113,7 @@ static void lose_device(const char *script, const char *what)
     int st;
     assert_int_equal(e2e_wait(pid, 0, &st), 0); /* still playing */
     double t0 = e2e_now_ms();
-    e2e_jack_kill();
+    live_jack_kill();
     int exited = e2e_wait(pid, 10000, &st);
     double took = e2e_now_ms() - t0;
     if (!exited) {
@@ -190,7 +191,7 @@ static void devices_lists_jack(void **state)
 static int start_server(void **state)
 {
     (void)state;
-    e2e_jack_start(RATE, PERIOD);
+    live_jack_start(RATE, PERIOD);
     return 0;
 }
 
@@ -199,7 +200,7 @@ static int stop_server(void **state)
 {
     (void)state;
     e2e_kill_spawned();
-    e2e_jack_stop();
+    live_jack_stop();
     return 0;
 }
 
@@ -208,10 +209,7 @@ static int group_setup(void **state)
 {
     (void)state;
     snprintf(pack, sizeof pack, "%s", e2e_path("pack"));
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", pack);
-    if (system(cmd) != 0)
-        return -1;
+    e2e_mkdir(pack);
     e2e_write_impulse_cue(pack, "tik", RATE, 2400, 0.5f);
     e2e_write_file(e2e_path("pack/transcript.tsv"), "tik\ttik\n");
     snprintf(session20, sizeof session20, "%s", e2e_path("twintig.adem"));

@@ -26,58 +26,31 @@
 #include <string.h>
 
 #include "e2e.h"
+#include "live.h"
 #include "rt/engine.h"
 
 enum { RATE = 48000, PERIOD = 256, PAD_FRAMES = RATE / 5, LEAD = RATE / 10 };
 
 static char pack[600];
 
-/* Asserts adem's stderr holds nothing but, at most, its own underflow note. */
-static void assert_quiet(const char *err)
-{
-    long under;
-    if (!e2e_quiet_stderr(err, &under))
-        fail_msg("unexpected stderr: %s", err);
-    if (under)
-        print_message("      (adem noted %ld underflows: the machine is loaded)\n", under);
-}
-
-/* Runs `adem render --voice PACK session -o - --format f32` and returns its
- * stereo frames (malloc'd in *out). */
-static int64_t render_f32(const char *session, float **out)
-{
-    const char *argv[] = {"adem", "render", "--voice", pack, session, "-o", "-",
-                          "--format", "f32", NULL};
-    e2e_result r;
-    e2e_run(argv, &r);
-    if (r.status != 0)
-        fail_msg("adem render failed (%d): %s", r.status, r.err);
-    assert_int_equal(r.out_len % (2 * sizeof(float)), 0);
-    *out = malloc(r.out_len + sizeof(float));
-    memcpy(*out, r.out, r.out_len);
-    int64_t frames = (int64_t)(r.out_len / (2 * sizeof(float)));
-    e2e_result_free(&r);
-    return frames;
-}
-
 /* Plays session live and asserts that the capture, aligned on the first
  * sound, equals its render exactly, is silent after it, and took a plausible
  * wall time. Returns the render's length; *ref_out gets the render (malloc'd,
  * stereo), *live the play and its capture, *capture_at the capture frame of
  * render frame 0. */
-static int64_t play_equals_render(const char *session, float **ref_out, e2e_live *live,
+static int64_t play_equals_render(const char *session, float **ref_out, live_run *live,
                                   int64_t *capture_at)
 {
     float *ref;
-    int64_t n = render_f32(session, &ref);
+    int64_t n = e2e_render_f32(pack, session, &ref);
     assert_true(n > RATE);
     const char *argv[] = {"adem", "play", "--no-ui", "--device", "system", "--voice", pack,
                           session, NULL};
     double audio_ms = 1000.0 * (double)n / RATE;
-    e2e_live_play(argv, (int)(3 * audio_ms) + 20000, live);
+    live_play(argv, (int)(3 * audio_ms) + 20000, live);
     if (live->status != 0)
         fail_msg("adem play exited %d; stderr: %s", live->status, live->err);
-    assert_quiet(live->err);
+    live_assert_quiet(live->err);
     assert_string_equal(live->out, "");
     assert_int_equal(live->channels, 2);
     assert_int_equal(live->rate, RATE);
@@ -161,7 +134,7 @@ static void impulses_land_on_their_frames(void **state)
     t += 1200;
 
     float *ref;
-    e2e_live live;
+    live_run live;
     int64_t off;
     int64_t n = play_equals_render(session, &ref, &live, &off);
     /* the output ends on the session's last frame (nothing rings out) */
@@ -176,7 +149,7 @@ static void impulses_land_on_their_frames(void **state)
         assert_true(live.cap[(off + pos[i]) * 2 + 1] == amp[i]);
     }
     free(ref);
-    e2e_live_free(&live);
+    live_free(&live);
 }
 
 /* Tones, a bell, a pulse and a noise bed: the live output is bit for bit the
@@ -198,22 +171,14 @@ static void synth_session_equals_render(void **state)
                             "bed off\n"
                             "wait 500ms\n");
     float *ref;
-    e2e_live live;
+    live_run live;
     int64_t off;
     int64_t n = play_equals_render(session, &ref, &live, &off);
     /* the session is 6.8 s; the bell and the bed's fade ring out, at most 5 s */
     assert_true(n >= (int64_t)RATE * 68 / 10);
     assert_true(n <= (int64_t)RATE * 68 / 10 + 5 * RATE);
     free(ref);
-    e2e_live_free(&live);
-}
-
-/* Kills whatever a failed test left running (not the server). */
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_kill_spawned();
-    return 0;
+    live_free(&live);
 }
 
 /* Starts the private JACK server and writes the voice pack. */
@@ -221,23 +186,20 @@ static int group_setup(void **state)
 {
     (void)state;
     snprintf(pack, sizeof pack, "%s", e2e_path("pack"));
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", pack);
-    if (system(cmd) != 0)
-        return -1;
+    e2e_mkdir(pack);
     e2e_write_impulse_cue(pack, "kort", RATE, 1200, 0.5f);
     e2e_write_impulse_cue(pack, "mid", RATE, 4321, -0.375f);
     e2e_write_impulse_cue(pack, "lang", RATE, 30000, 0.25f);
     e2e_write_file(e2e_path("pack/transcript.tsv"), "kort\tkort\nmid\tmidden\nlang\tlang\n");
-    e2e_jack_start(RATE, PERIOD);
+    live_jack_start(RATE, PERIOD);
     return 0;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(impulses_land_on_their_frames, teardown),
-        cmocka_unit_test_teardown(synth_session_equals_render, teardown),
+        cmocka_unit_test_teardown(impulses_land_on_their_frames, e2e_teardown),
+        cmocka_unit_test_teardown(synth_session_equals_render, e2e_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }

@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 
 #include "e2e.h"
+#include "live.h"
 #include "rt/engine.h"
 
 enum { RATE = 48000, LEAD = RATE / 10, BEAT = 4800, BEATS = 40 };
@@ -393,7 +394,7 @@ static void probe_exact_with_no_options(void **state)
     if (c.status != 0)
         fail_msg("adem play exited %d: %s", c.status, c.err);
     long under;
-    if (!e2e_quiet_stderr(c.err, &under))
+    if (!live_quiet_stderr(c.err, &under))
         fail_msg("unexpected stderr: %s", c.err);
     assert_one_capture(&c, check_probe);
     capture_free(&c);
@@ -413,7 +414,7 @@ static void probe_exact_through_pulse(void **state)
     if (c.status != 0)
         fail_msg("adem play --device pulse exited %d: %s", c.status, c.err);
     long under;
-    if (!e2e_quiet_stderr(c.err, &under))
+    if (!live_quiet_stderr(c.err, &under))
         fail_msg("unexpected stderr: %s", c.err);
     assert_one_capture(&c, check_probe);
     capture_free(&c);

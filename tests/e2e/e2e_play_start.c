@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "e2e.h"
+#include "live.h"
 #include "rt/engine.h"
 
 enum { RATE = 48000, PERIOD = 256, PLAYS = 25 };
@@ -75,8 +76,8 @@ static void first_frames_are_not_lost(void **state)
     int bad = 0;
     char first_bad[300] = "";
     for (int k = 0; k < PLAYS; k++) {
-        e2e_live live;
-        e2e_live_play(argv, 30000, &live);
+        live_run live;
+        live_play(argv, 30000, &live);
         if (live.status != 0)
             fail_msg("adem play exited %d: %s", live.status, live.err);
         /* the first sound on each channel separately */
@@ -100,7 +101,7 @@ static void first_frames_are_not_lost(void **state)
                          first[1] >= 0 ? (double)live.cap[2 * first[1] + 1] : 0.0,
                          (double)ref[0]);
         }
-        e2e_live_free(&live);
+        live_free(&live);
     }
     e2e_stop(hog[0], SIGKILL, 1000);
     e2e_stop(hog[1], SIGKILL, 1000);
@@ -110,33 +111,22 @@ static void first_frames_are_not_lost(void **state)
     assert_int_equal(bad, 0);
 }
 
-/* Kills whatever a failed test left running (not the server). */
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_kill_spawned();
-    return 0;
-}
-
 /* Starts the private JACK server and writes the voice pack. */
 static int group_setup(void **state)
 {
     (void)state;
     snprintf(pack, sizeof pack, "%s", e2e_path("pack"));
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", pack);
-    if (system(cmd) != 0)
-        return -1;
+    e2e_mkdir(pack);
     write_pedestal_cue("tik", 2400);
     e2e_write_file(e2e_path("pack/transcript.tsv"), "tik\ttik\n");
-    e2e_jack_start(RATE, PERIOD);
+    live_jack_start(RATE, PERIOD);
     return 0;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(first_frames_are_not_lost, teardown),
+        cmocka_unit_test_teardown(first_frames_are_not_lost, e2e_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }

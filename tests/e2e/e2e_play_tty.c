@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "e2e.h"
+#include "live.h"
 
 enum { RATE = 48000, PERIOD = 256 };
 
@@ -221,7 +222,7 @@ static int group_setup(void **state)
              "phase \"Adem uit\" 20s tone=fall\n",
              title);
     e2e_write_file(session, text);
-    e2e_jack_start(RATE, PERIOD);
+    live_jack_start(RATE, PERIOD);
     return 0;
 }
 

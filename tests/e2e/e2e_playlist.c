@@ -83,10 +83,7 @@ static int setup(void **state)
 {
     (void)state;
     snprintf(pack, sizeof pack, "%s/imp", e2e_tmpdir());
-    char cmd[800];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", pack);
-    if (system(cmd) != 0)
-        return -1;
+    e2e_mkdir(pack);
     e2e_write_impulse_cue(pack, "a", RATE, 1000, 0.5f);
     e2e_write_impulse_cue(pack, "b", RATE, 2205, 0.25f);
     put("lists/a.adem", sess_a);
@@ -339,13 +336,6 @@ static void test_teacher_playlist(void **state)
     e2e_result_free(&r);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,5 +348,5 @@ int main(void)
         cmocka_unit_test(test_play_errors),
         cmocka_unit_test(test_teacher_playlist),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, e2e_group_teardown);
 }

@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "e2e.h"
+#include "live.h"
 #include "rt/engine.h"
 
 #ifndef M_PI
@@ -58,24 +59,6 @@ enum { RATE = 48000, PERIOD = 256, SIG_FRAMES = 48000, LEAD = 720, TAIL = 1920 }
 static char feed_pack[600], feed_sig[600], feed_beep[600];
 
 /* ---- helpers --------------------------------------------------------------- */
-
-/* The source tree (ADEM_SOURCE_DIR, set by ctest). */
-static const char *source_dir(void)
-{
-    const char *s = getenv("ADEM_SOURCE_DIR");
-    if (!s || !*s)
-        fail_msg("ADEM_SOURCE_DIR is not set; run this test through ctest");
-    return s;
-}
-
-/* Makes directory path (and fails the test when it cannot). */
-static void make_dir(const char *path)
-{
-    char cmd[1300];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", path);
-    if (system(cmd) != 0)
-        fail_msg("cannot create %s", path);
-}
 
 /* Number of times needle occurs in hay. */
 static int count_of(const char *hay, const char *needle)
@@ -137,7 +120,7 @@ static void connect_monitor(void)
     pid_t pid = e2e_spawn(argv, NULL, NULL, NULL);
     if (!e2e_wait(pid, 10000, &st) || st != 0)
         fail_msg("jack_connect system:monitor_1 %s failed (%d)", port, st);
-    if (!e2e_jack_wait_connected("system:monitor_1", 5000))
+    if (!live_jack_wait_connected("system:monitor_1", 5000))
         fail_msg("system:monitor_1 is not connected to %s", port);
 }
 
@@ -239,28 +222,11 @@ static void assert_has(const char *s, const char *needle)
         fail_msg("expected \"%s\" in:\n%s", needle, s);
 }
 
-/* Reads a whole binary file into *len bytes (malloc'd). */
-static unsigned char *read_bytes(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)n + 1);
-    if (fread(b, 1, (size_t)n, f) != (size_t)n)
-        fail_msg("cannot read %s", path);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 /* Copies the file at from to to. */
 static void copy_file(const char *from, const char *to)
 {
     size_t n;
-    unsigned char *b = read_bytes(from, &n);
+    unsigned char *b = (unsigned char *)e2e_read_file(from, &n);
     FILE *f = fopen(to, "wb");
     if (!f || fwrite(b, 1, n, f) != n || fclose(f) != 0)
         fail_msg("cannot write %s", to);
@@ -321,7 +287,7 @@ static void bad_input_is_refused(void **state)
     (void)state;
     char dir[600];
     snprintf(dir, sizeof dir, "%s", e2e_path("fout"));
-    make_dir(dir);
+    e2e_mkdir(dir);
     char tsv[700];
     snprintf(tsv, sizeof tsv, "%s/transcript.tsv", dir);
     e2e_write_file(tsv, "intro_478\tGoed.\nzonder tab\n");
@@ -375,7 +341,7 @@ static void records_a_known_signal(void **state)
     (void)state;
     char pack[600];
     snprintf(pack, sizeof pack, "%s", e2e_path("mijnstem"));
-    make_dir(pack);
+    e2e_mkdir(pack);
     char tsv[700], ogg[700], raw[700], part[700];
     snprintf(tsv, sizeof tsv, "%s/transcript.tsv", pack);
     snprintf(ogg, sizeof ogg, "%s/intro_478.ogg", pack);
@@ -390,6 +356,7 @@ static void records_a_known_signal(void **state)
                     "0.3 enter\n" /* keep? nothing to keep */
                     "0.3 r\n"     /* again */
                     "7.0 enter\n" /* 7 s with the signal in it */
+                    "0.3 p\n"     /* play it back (to its end: a script's keys wait) */
                     "0.3 enter\n" /* keep */
                     "0.3 q\n",    /* cue 2: stop */
               NULL, &r);
@@ -415,6 +382,9 @@ static void records_a_known_signal(void **state)
     assert_has(o, "luidheid -");
     assert_has(o, "Bewaard: intro_478.ogg");
     assert_int_equal(count_of(o, "Let op"), 0); /* the signal's take is not flagged */
+    /* the play-back went through the player on the output device */
+    assert_int_equal(count_of(o, "Afspelen... (enter of q stopt)"), 1);
+    assert_int_equal(count_of(o, "afspelen lukt niet"), 0);
     assert_has(o, "Cue 2 van 2: veilig_adem");
     assert_has(o, "Gestopt. 1 van 2 cues opgenomen.");
     assert_has(o, "gaat verder bij veilig_adem");
@@ -538,15 +508,15 @@ static void flagged_retake_is_not_kept(void **state)
     (void)state;
     char pack[600];
     snprintf(pack, sizeof pack, "%s", e2e_path("opnieuw"));
-    make_dir(pack);
+    e2e_mkdir(pack);
     char tsv[700], ogg[700], from[1200];
     snprintf(tsv, sizeof tsv, "%s/transcript.tsv", pack);
     snprintf(ogg, sizeof ogg, "%s/intro_478.ogg", pack);
-    snprintf(from, sizeof from, "%s/audio/voices/nl/intro_478.ogg", source_dir());
+    snprintf(from, sizeof from, "%s/audio/voices/nl/intro_478.ogg", e2e_source_dir());
     e2e_write_file(tsv, "intro_478\tWe beginnen rustig.\nveilig_adem\tAdem door.\n");
     copy_file(from, ogg);
     size_t n0, n1;
-    unsigned char *before = read_bytes(ogg, &n0);
+    unsigned char *before = (unsigned char *)e2e_read_file(ogg, &n0);
 
     const char *argv[] = {"adem", "--device", "system", pack, "intro_478", NULL};
     rec_run r;
@@ -574,7 +544,7 @@ static void flagged_retake_is_not_kept(void **state)
     assert_null(strstr(o, "Bewaard"));
     assert_has(o, "Voor nu klaar: 1 van 2 cues opgenomen.");
     rec_free(&r);
-    unsigned char *after = read_bytes(ogg, &n1);
+    unsigned char *after = (unsigned char *)e2e_read_file(ogg, &n1);
     assert_int_equal(n0, n1);
     assert_memory_equal(before, after, n0);
     char p[700];
@@ -602,7 +572,7 @@ static void new_pack_starts_from_nl(void **state)
     char dir[700], tsv[800], nl[1200];
     snprintf(dir, sizeof dir, "%s/xdg-data/adem/voices/nieuwestem", e2e_tmpdir());
     snprintf(tsv, sizeof tsv, "%s/transcript.tsv", dir);
-    snprintf(nl, sizeof nl, "%s/audio/voices/nl/transcript.tsv", source_dir());
+    snprintf(nl, sizeof nl, "%s/audio/voices/nl/transcript.tsv", e2e_source_dir());
     const char *o = r.out_text;
     assert_has(o, "Nieuw stempakket in ");
     assert_has(o, "xdg-data/adem/voices/nieuwestem");
@@ -613,7 +583,8 @@ static void new_pack_starts_from_nl(void **state)
                   "intro_478");
     rec_free(&r);
     size_t a, b;
-    unsigned char *mine = read_bytes(tsv, &a), *theirs = read_bytes(nl, &b);
+    unsigned char *mine = (unsigned char *)e2e_read_file(tsv, &a);
+    unsigned char *theirs = (unsigned char *)e2e_read_file(nl, &b);
     assert_int_equal(a, b);
     assert_memory_equal(mine, theirs, a);
     free(mine);
@@ -632,7 +603,7 @@ static void lost_device_ends_the_run(void **state)
     (void)state;
     char pack[600];
     snprintf(pack, sizeof pack, "%s", e2e_path("weg"));
-    make_dir(pack);
+    e2e_mkdir(pack);
     char tsv[700], raw[700];
     snprintf(tsv, sizeof tsv, "%s/transcript.tsv", pack);
     snprintf(raw, sizeof raw, "%s/.takes/intro_478.new.wav", pack);
@@ -646,7 +617,7 @@ static void lost_device_ends_the_run(void **state)
     }
     e2e_sleep_ms(500);
     assert_true(e2e_exists(raw));
-    pid_t server = e2e_jack_pid();
+    pid_t server = live_jack_pid();
     assert_true(server > 0);
     kill(server, SIGSTOP);
     double t0 = e2e_now_ms();
@@ -673,24 +644,13 @@ static void lost_device_ends_the_run(void **state)
 
 /* ---- setup ------------------------------------------------------------------ */
 
-/* Kills whatever a failed test left running (not the server). */
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_kill_spawned();
-    return 0;
-}
-
 /* Writes the feeder pack (a 1 s 440 Hz sine at -12 dBFS, a 100 ms beep) and
  * its sessions, and starts the private JACK server. */
 static int group_setup(void **state)
 {
     (void)state;
     snprintf(feed_pack, sizeof feed_pack, "%s", e2e_path("feed"));
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", feed_pack);
-    if (system(cmd) != 0)
-        return -1;
+    e2e_mkdir(feed_pack);
     static float sig[SIG_FRAMES], beep[RATE / 10];
     for (int i = 0; i < SIG_FRAMES; i++)
         sig[i] = (float)(0.25 * sin(2 * M_PI * 440.0 * i / RATE));
@@ -707,20 +667,20 @@ static int group_setup(void **state)
     e2e_write_file(feed_sig, "session \"Signaal\"\nwait 1s\nspeak sig\nwait 500ms\n");
     snprintf(feed_beep, sizeof feed_beep, "%s", e2e_path("feed_beep.adem"));
     e2e_write_file(feed_beep, "session \"Piep\"\nwait 1s\nspeak piep\nwait 500ms\n");
-    e2e_jack_start(RATE, PERIOD);
+    live_jack_start(RATE, PERIOD);
     return 0;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(refuses_without_a_terminal, teardown),
-        cmocka_unit_test_teardown(no_input_device, teardown),
-        cmocka_unit_test_teardown(bad_input_is_refused, teardown),
-        cmocka_unit_test_teardown(records_a_known_signal, teardown),
-        cmocka_unit_test_teardown(flagged_retake_is_not_kept, teardown),
-        cmocka_unit_test_teardown(new_pack_starts_from_nl, teardown),
-        cmocka_unit_test_teardown(lost_device_ends_the_run, teardown),
+        cmocka_unit_test_teardown(refuses_without_a_terminal, e2e_teardown),
+        cmocka_unit_test_teardown(no_input_device, e2e_teardown),
+        cmocka_unit_test_teardown(bad_input_is_refused, e2e_teardown),
+        cmocka_unit_test_teardown(records_a_known_signal, e2e_teardown),
+        cmocka_unit_test_teardown(flagged_retake_is_not_kept, e2e_teardown),
+        cmocka_unit_test_teardown(new_pack_starts_from_nl, e2e_teardown),
+        cmocka_unit_test_teardown(lost_device_ends_the_run, e2e_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }

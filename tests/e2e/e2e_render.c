@@ -37,9 +37,7 @@ static const char *make_pack(int rate)
     char sub[64];
     snprintf(sub, sizeof sub, "voices-%d", rate);
     snprintf(dir, sizeof dir, "%s/imp", e2e_path(sub));
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    e2e_mkdir(dir);
     e2e_write_impulse_cue(dir, "a", rate, 1000, 0.5f);
     e2e_write_impulse_cue(dir, "b", rate, 2205, 0.25f);
     e2e_write_impulse_cue(dir, "c", rate, 48000, 0.125f);
@@ -254,9 +252,7 @@ static void test_failures_leave_nothing(void **state)
     const char *pack = make_pack(48000);
     char dir[600];
     snprintf(dir, sizeof dir, "%s", e2e_path("outdir"));
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    e2e_mkdir(dir);
     const char *bad = e2e_path("bad.adem");
     e2e_write_file(bad, "session \"x\"\nvoice imp\nspeak a\nspeak bestaat_niet\n");
     char out[700];
@@ -327,13 +323,6 @@ static void test_usage(void **state)
     }
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,5 +334,5 @@ int main(void)
         cmocka_unit_test(test_failures_leave_nothing),
         cmocka_unit_test(test_usage),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

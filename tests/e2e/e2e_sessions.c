@@ -268,8 +268,7 @@ static void test_user_pack_fallback(void **state)
     (void)state;
     char dir[1024], cmd[1100];
     snprintf(dir, sizeof dir, "%s/xdg-data/adem/voices/nl", e2e_tmpdir());
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    e2e_mkdir(dir);
     /* the user's nl replaces only intro_478, by a 1000-frame impulse */
     e2e_write_impulse_cue(dir, "intro_478", RATE, 1000, 0.5f);
     json *j = show("478", NULL);
@@ -293,8 +292,7 @@ static void test_user_pack_fallback(void **state)
     /* a pack folder given with --voice that has one cue: the rest from nl */
     char mine[1024];
     snprintf(mine, sizeof mine, "%s/mijn", e2e_tmpdir());
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", mine);
-    assert_int_equal(system(cmd), 0);
+    e2e_mkdir(mine);
     e2e_write_impulse_cue(mine, "afsluiting", RATE, 2000, 0.25f);
     const char *argv2[] = {"adem", "show", "478", "--voice", mine, NULL};
     e2e_run(argv2, &r);
@@ -317,13 +315,6 @@ static void test_user_pack_fallback(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,5 +324,5 @@ int main(void)
         cmocka_unit_test(test_variants),
         cmocka_unit_test(test_user_pack_fallback),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -133,9 +133,7 @@ static void builtins_draw(void **state)
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
         char svg[1100], png[700], dir[700];
         snprintf(dir, sizeof dir, "%s/pic-%s", e2e_tmpdir(), builtins[i]);
-        char cmd[800];
-        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
-        assert_int_equal(system(cmd), 0);
+        e2e_mkdir(dir);
         snprintf(svg, sizeof svg, "%s/%s.svg", dir, builtins[i]);
         snprintf(png, sizeof png, "%s/%s.png", e2e_tmpdir(), builtins[i]);
         const char *argv[] = {"adem", "show", "--svg", svg, builtins[i], NULL};

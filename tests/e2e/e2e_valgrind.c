@@ -118,18 +118,11 @@ static void test_error_paths(void **state)
     memcheck("render 478 --set cycles=1 -o - >/dev/full", 1);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render_478),
         cmocka_unit_test(test_error_paths),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

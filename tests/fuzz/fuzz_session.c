@@ -231,12 +231,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.nsets = fz_sets(fs.text[0], fs.len[0], sets, setbuf);
     o.tempo_milli = tempos[(h >> 2) & 3];
     o.gap_ms = (h >> 4) & 1 ? 1500 : 0;
-    o.load = fz_load;
-    o.load_ctx = &fs;
+    tl_loader ld = {NULL, fz_load, &fs};
     const ast_session *top[2] = {fs.parsed[0], fs.parsed[0]};
     int ntop = (h >> 5) & 1 ? 2 : 1; /* the session twice, with a gap */
     timeline *tl = NULL;
-    if (timeline_build(top, ntop, &o, &tl, &d) != 0) {
+    if (timeline_build(top, ntop, &o, &ld, &tl, &d) != 0) {
         check_diag(&d);
     } else {
         int rate = rates[h & 3];

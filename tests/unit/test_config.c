@@ -259,14 +259,6 @@ static void test_load(void **state)
     assert_string_equal(d.msg, msg);
 }
 
-/* Removes the temp dir after the last test. */
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,5 +267,5 @@ int main(void)
         cmocka_unit_test(test_columns),        cmocka_unit_test(test_voice_folders),
         cmocka_unit_test(test_load),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

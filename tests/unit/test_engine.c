@@ -76,7 +76,7 @@ static void fx_build(fx *f, const char *text, int64_t cue_len, int dc)
     tl_options o;
     tl_options_init(&o);
     const ast_session *ss[1] = {f->s};
-    if (timeline_build(ss, 1, &o, &f->tl, &d) != 0)
+    if (timeline_build(ss, 1, &o, NULL, &f->tl, &d) != 0)
         fail_msg("build: %d:%d %s", d.line, d.col, d.msg);
     int n = timeline_ncues(f->tl);
     assert_true(n <= 32);
@@ -449,6 +449,86 @@ static void test_skip(void **state)
     fx_free(&f);
 }
 
+/* A skip over 172 800 repeats (a 24-hour session) lands on the next phase in
+ * the first callback after the fade, with the bed that the repeats set on the
+ * way; and the skip's work does not depend on what it passes over (the cursor
+ * jumps; test_cursor checks where). */
+static void test_skip_far(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f,
+             "session \"x\"\n"
+             "phase \"een\" 1s cue=a\n"
+             "repeat 172800\n"
+             "  bell\n"
+             "  bed brown -30dB\n"
+             "  wait 499ms\n"
+             "end\n"
+             "phase \"twee\" 1s cue=b\n",
+             100, 0);
+    engine *e = fx_engine(&f, NULL);
+    static float out[4096 * 2];
+    run(e, out, 256);
+    engine_command(e, ENGINE_SKIP, 0);
+    const int64_t fade = RATE * ENGINE_FADE_MS / 1000;
+    run(e, out, fade);
+    engine_status st;
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, RATE + (int64_t)172800 * 499 * (RATE / 1000));
+    run(e, out, 1);
+    engine_status_now(e, &st);
+    assert_string_equal(st.phase, "twee");
+    assert_true(out[0] != 0.0f); /* "twee"'s cue, with the bed under it */
+    /* the bed the repeats set sounds: after the cue, the output is not silent */
+    run(e, out, 2048);
+    int bed = 0;
+    for (int k = 0; k < 2048; k++)
+        bed |= out[2 * k] != 0.0f;
+    assert_true(bed);
+    engine_free(e);
+    fx_free(&f);
+}
+
+/* More than 64 events due on one frame: at most 64 start in a 64-frame cell,
+ * the rest in the next cells (counted as late), the same for any buffer size. */
+static void test_event_cap(void **state)
+{
+    (void)state;
+    char text[8192] = "session \"x\"\n";
+    for (int i = 0; i < 200; i++)
+        strcat(text, "mark \"m\"\n");
+    strcat(text, "speak a\nwait 1s\n");
+    fx f;
+    fx_build(&f, text, 100, 0);
+    int64_t ref_len;
+    float *ref = render(&f, NULL, 4096, &ref_len);
+    const int blocks[] = {1, 63, 64, 65, 256, -1};
+    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+        int64_t len;
+        float *out = render(&f, NULL, blocks[b], &len);
+        assert_int_equal(len, ref_len);
+        assert_memory_equal(out, ref, (size_t)len * 2 * sizeof(float));
+        free(out);
+    }
+    /* 201 events on frame 0 (200 marks and the cue): 64 per cell, so the
+     * cue starts in the fourth cell, on its first frame */
+    int64_t first = -1;
+    for (int64_t k = 0; k < ref_len && first < 0; k++)
+        if (ref[2 * k] != 0.0f)
+            first = k;
+    assert_int_equal(first, 3 * 64);
+    engine *e = fx_engine(&f, NULL);
+    static float out[256 * 2];
+    run(e, out, 256);
+    engine_status st;
+    engine_status_now(e, &st);
+    assert_int_equal(st.late, 3);
+    engine_free(e);
+    free(ref);
+    fx_free(&f);
+}
+
 /* Stop fades out over ENGINE_STOP_FADE_MS and ends the output. */
 static void test_stop(void **state)
 {
@@ -616,6 +696,8 @@ int main(void)
         cmocka_unit_test(test_no_allocation),
         cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_skip),
+        cmocka_unit_test(test_skip_far),
+        cmocka_unit_test(test_event_cap),
         cmocka_unit_test(test_stop),
         cmocka_unit_test(test_volume),
         cmocka_unit_test(test_channels),

@@ -820,14 +820,6 @@ static void test_cueprep_write_ogg(void **state)
     free(x);
 }
 
-/* Removes the temp dir. */
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -844,5 +836,5 @@ int main(void)
         cmocka_unit_test(test_cueprep_resamples),
         cmocka_unit_test(test_cueprep_write_ogg),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

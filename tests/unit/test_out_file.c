@@ -79,22 +79,6 @@ static float *long_signal(int64_t frames)
     return s;
 }
 
-/* Reads a whole file into a malloc'd, NUL-terminated buffer; *len is its size. */
-static unsigned char *read_bytes(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)n + 1);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    b[n] = '\0'; /* so text files can be compared as strings */
-    *len = (size_t)n;
-    return b;
-}
-
 /* Opens path, writes frames (stereo, in blocks of `block`) and closes; all
  * must succeed. */
 static void write_file(const char *path, int rate, out_format fmt, const float *s, int64_t frames,
@@ -297,7 +281,7 @@ static void test_raw_s16_bytes(void **state)
     const char *rep = join(dir, "report");
     raw_child(raw, OUT_DEFAULT, sig, SIG_N / 2, 3, rep);
     size_t len;
-    unsigned char *b = read_bytes(raw, &len);
+    unsigned char *b = (unsigned char *)e2e_read_file(raw, &len);
     assert_int_equal(len, SIG_N * 2);
     /* little-endian, by hand: 16384 = 00 40, -16384 = 00 c0, -32767 = 01 80 */
     static const unsigned char head[] = {0x00, 0x00, 0x00, 0x40, 0x00, 0xc0, 0xff,
@@ -308,7 +292,7 @@ static void test_raw_s16_bytes(void **state)
         assert_int_equal(v, sig_s16[i]);
     }
     free(b);
-    b = read_bytes(rep, &len);
+    b = (unsigned char *)e2e_read_file(rep, &len);
     assert_string_equal((char *)b, "0 0 2 ");
     free(b);
 }
@@ -322,7 +306,7 @@ static void test_raw_f32_bytes(void **state)
     const float s[] = {1.0f, -2.0f, 0.5f, 0.0f};
     raw_child(raw, OUT_F32, s, 2, 2, rep);
     size_t len;
-    unsigned char *b = read_bytes(raw, &len);
+    unsigned char *b = (unsigned char *)e2e_read_file(raw, &len);
     static const unsigned char want[] = {0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0,
                                          0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x00, 0x00};
     assert_int_equal(len, sizeof want);
@@ -346,8 +330,8 @@ static void test_raw_equals_wav_and_flac(void **state)
     write_file(wav, 48000, OUT_S16, s, frames, 512);
     write_file(flac, 48000, OUT_DEFAULT, s, frames, 65536);
     size_t rlen, wlen, dlen;
-    unsigned char *rb = read_bytes(raw, &rlen);
-    unsigned char *wb = read_bytes(wav, &wlen);
+    unsigned char *rb = (unsigned char *)e2e_read_file(raw, &rlen);
+    unsigned char *wb = (unsigned char *)e2e_read_file(wav, &wlen);
     const unsigned char *data = wav_data(wb, wlen, &dlen);
     assert_int_equal(rlen, (size_t)frames * 4);
     assert_int_equal(dlen, rlen);
@@ -374,7 +358,7 @@ static void test_raw_dev_full(void **state)
     float *s = long_signal(frames);
     raw_child("/dev/full", OUT_S16, s, frames, 4800, rep);
     size_t len;
-    char *b = (char *)read_bytes(rep, &len);
+    char *b = e2e_read_file(rep, &len);
     assert_string_equal(b, "-1 -1 1 writing to standard output failed: No space left on device; "
                            "check the program or file that receives it");
     free(b);
@@ -508,7 +492,7 @@ static void test_short_write(void **state)
         assert_true(WIFEXITED(st));
         assert_int_equal(WEXITSTATUS(st), 0);
         size_t len;
-        char *b = (char *)read_bytes(rep, &len);
+        char *b = e2e_read_file(rep, &len);
         char want[2048];
         snprintf(
             want, sizeof want,
@@ -559,7 +543,7 @@ static void test_close_time_failure(void **state)
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
     size_t len;
-    char *b = (char *)read_bytes(rep, &len);
+    char *b = e2e_read_file(rep, &len);
     char want[2048];
     snprintf(want, sizeof want,
              "0 -1 1|writing '%s' failed: File too large; check the disk and try again", path);
@@ -591,7 +575,7 @@ static void test_abort_keeps_old_target(void **state)
     out_file_abort(f);
     assert_int_equal(list_dir(dir, names, 4), 1);
     size_t len;
-    char *b = (char *)read_bytes(path, &len);
+    char *b = e2e_read_file(path, &len);
     assert_string_equal(b, "older file");
     free(b);
     out_file_abort(NULL);
@@ -609,7 +593,7 @@ static void test_close_replaces_target(void **state)
     assert_int_equal(out_file_open(path, 48000, 2, OUT_DEFAULT, &f, &d), 0);
     assert_int_equal(out_file_write(f, sig, SIG_N / 2, &d), 0);
     size_t len;
-    char *b = (char *)read_bytes(path, &len); /* still the old one while writing */
+    char *b = e2e_read_file(path, &len); /* still the old one while writing */
     assert_string_equal(b, "older file");
     free(b);
     assert_int_equal(out_file_close(f, &d), 0);
@@ -651,13 +635,6 @@ static void test_parse_format(void **state)
     assert_int_equal(f, OUT_DEFAULT);
 }
 
-static int teardown_all(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -679,5 +656,5 @@ int main(void)
         cmocka_unit_test(test_current_folder),
         cmocka_unit_test(test_parse_format),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown_all);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -18,6 +18,7 @@
 #include "e2e.h"
 #include "lang/session_lex.h"
 #include "lang/session_parse.h"
+#include "io/sessions.h"
 
 /* The first line most cases start with. */
 #define H "session \"T\"\n"
@@ -965,7 +966,7 @@ static void test_robustness(void **state)
     free(buf);
 }
 
-/* ---- session_parse_file -------------------------------------------------- */
+/* ---- sessions_parse_file -------------------------------------------------- */
 
 /* Reading files: success, errors naming the file, missing, a folder, too large. */
 static void test_parse_file(void **state)
@@ -975,7 +976,7 @@ static void test_parse_file(void **state)
     adem_diag d;
     const char *path = e2e_path("ok.adem");
     e2e_write_file(path, "session \"Uit een bestand\"\nwait 4s\n");
-    assert_int_equal(session_parse_file(path, &s, &d), 0);
+    assert_int_equal(sessions_parse_file(path, &s, &d), 0);
     assert_string_equal(s->title, "Uit een bestand");
     assert_string_equal(s->path, path);
     session_free(s);
@@ -983,7 +984,7 @@ static void test_parse_file(void **state)
     /* errors name the file */
     path = e2e_path("bad.adem");
     e2e_write_file(path, "session \"x\"\nwait 0s\n");
-    assert_int_equal(session_parse_file(path, &s, &d), -1);
+    assert_int_equal(sessions_parse_file(path, &s, &d), -1);
     assert_null(s);
     assert_string_equal(d.file, path);
     assert_int_equal(d.line, 2);
@@ -992,7 +993,7 @@ static void test_parse_file(void **state)
     /* a missing file */
     path = e2e_path("missing.adem");
     s = (ast_session *)1;
-    assert_int_equal(session_parse_file(path, &s, &d), -1);
+    assert_int_equal(sessions_parse_file(path, &s, &d), -1);
     assert_null(s);
     assert_int_equal(d.status, ADEM_EXIT_INPUT);
     assert_int_equal(d.line, 0);
@@ -1002,9 +1003,9 @@ static void test_parse_file(void **state)
     assert_string_equal(d.msg, want);
 
     /* a folder */
-    assert_int_equal(session_parse_file(e2e_tmpdir(), &s, &d), -1);
+    assert_int_equal(sessions_parse_file(e2e_tmpdir(), &s, &d), -1);
     assert_int_equal(d.status, ADEM_EXIT_INPUT);
-    assert_non_null(strstr(d.msg, "cannot read"));
+    assert_non_null(strstr(d.msg, "it is a folder, not a file"));
 
     /* a file over the limit is refused without reading it all */
     path = e2e_path("big.adem");
@@ -1016,7 +1017,7 @@ static void test_parse_file(void **state)
         assert_int_equal(fwrite(chunk, 1, sizeof chunk, f), sizeof chunk);
     fclose(f);
     double t0 = now_s();
-    assert_int_equal(session_parse_file(path, &s, &d), -1);
+    assert_int_equal(sessions_parse_file(path, &s, &d), -1);
     double dt = now_s() - t0;
     assert_null(s);
     assert_string_equal(d.file, path);
@@ -1031,7 +1032,7 @@ static void test_parse_file(void **state)
     for (int k = 0; k < ADEM_SESSION_MAX_BYTES - 12; k++)
         fputc(k % 64 == 63 ? '\n' : '#', f);
     fclose(f);
-    assert_int_equal(session_parse_file(path, &s, &d), 0);
+    assert_int_equal(sessions_parse_file(path, &s, &d), 0);
     assert_null(s->body);
     session_free(s);
 }
@@ -1112,14 +1113,6 @@ static void test_lexer_tokens(void **state)
     assert_int_equal(t.col, 1);
 }
 
-/* Removes the temporary files of test_parse_file. */
-static int teardown_all(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 /* Runs every test above. */
 int main(void)
 {
@@ -1145,5 +1138,5 @@ int main(void)
         cmocka_unit_test(test_valid_name),
         cmocka_unit_test(test_lexer_tokens),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown_all);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

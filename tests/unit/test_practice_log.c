@@ -175,6 +175,14 @@ static void test_append_errors(void **state)
     assert_non_null(strstr(d.msg, "cannot write the practice log"));
     assert_non_null(strstr(d.msg, path));
     assert_non_null(strstr(d.msg, "log = off"));
+    /* a FIFO (with no reader: opening it for writing would block for ever
+     * with fopen) is refused at once, and says what it is */
+    snprintf(path, sizeof path, "%s/fifo.tsv", e2e_tmpdir());
+    assert_int_equal(mkfifo(path, 0644), 0);
+    diag_clear(&d);
+    assert_int_equal(plog_append(path, &e, &d), -1);
+    assert_int_equal(d.status, ADEM_EXIT_RUNTIME);
+    assert_non_null(strstr(d.msg, "it is a FIFO, not a file"));
 }
 
 /* ---- Totals -------------------------------------------------------------------------- */
@@ -294,13 +302,6 @@ static void test_read_file(void **state)
     assert_null(t);
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,5 +310,5 @@ int main(void)
         cmocka_unit_test(test_append),       cmocka_unit_test(test_append_errors),
         cmocka_unit_test(test_totals),       cmocka_unit_test(test_read_file),
     };
-    return cmocka_run_group_tests(tests, NULL, group_teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -51,7 +51,7 @@ static void draw_n(pic_case *c, const char *const *texts, int n, int64_t cue_ms,
     c->n = n;
     tl_options to;
     tl_options_init(&to);
-    if (timeline_build((const ast_session *const *)c->s, n, &to, &c->tl, &d) != 0)
+    if (timeline_build((const ast_session *const *)c->s, n, &to, NULL, &c->tl, &d) != 0)
         fail_msg("build: %s", d.msg);
     int nc = timeline_ncues(c->tl);
     int64_t *f = calloc((size_t)nc + 1, sizeof *f);
@@ -415,7 +415,7 @@ static void test_write_error(void **state)
     tl_options to;
     tl_options_init(&to);
     const ast_session *ss[1] = {s};
-    assert_int_equal(timeline_build(ss, 1, &to, &tl, &d), 0);
+    assert_int_equal(timeline_build(ss, 1, &to, NULL, &tl, &d), 0);
     assert_int_equal(timeline_layout(tl, RATE, NULL, &d), 0);
     assert_int_equal(svg_write(full, tl, NULL, &d), -1);
     assert_int_equal(d.status, ADEM_EXIT_RUNTIME);
@@ -423,13 +423,6 @@ static void test_write_error(void **state)
     fclose(full);
     timeline_free(tl);
     session_free(s);
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
 }
 
 int main(void)
@@ -441,5 +434,5 @@ int main(void)
         cmocka_unit_test(test_day_long),       cmocka_unit_test(test_sound_and_marks),
         cmocka_unit_test(test_two_sessions),   cmocka_unit_test(test_write_error),
     };
-    return cmocka_run_group_tests(tests, NULL, group_teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "e2e.h"
-#include "rt/ring.h"
+#include "rt/spsc.h"
 #include "io/take_writer.h"
 
 /* 3 s at 48 kHz through a 4096-sample ring, in blocks of 480: the file holds
@@ -25,7 +25,7 @@ static void writes_every_sample_in_order(void **state)
     (void)state;
     const char *path = e2e_path("take.wav");
     const int64_t n = 3 * 48000;
-    ring *r = ring_new(4096);
+    spsc *r = spsc_new(sizeof(float), 4096);
     take_writer *w;
     adem_diag d;
     diag_clear(&d);
@@ -37,7 +37,7 @@ static void writes_every_sample_in_order(void **state)
             block[k] = (float)((sent + k) % 1000) / 1000.0f - 0.5f;
         size_t put = 0;
         while (put < 480) {
-            size_t p = ring_write(r, block + put, 480 - put);
+            size_t p = spsc_write(r, block + put, 480 - put);
             put += p;
             if (p == 0)
                 sched_yield();
@@ -58,7 +58,7 @@ static void writes_every_sample_in_order(void **state)
         if (x[i] != (float)(i % 1000) / 1000.0f - 0.5f)
             fail_msg("sample %lld is %.9g", (long long)i, (double)x[i]);
     free(x);
-    ring_free(r);
+    spsc_free(r);
 }
 
 /* Samples left in the ring when the take is finished are written too. */
@@ -66,7 +66,7 @@ static void finish_drains_the_ring(void **state)
 {
     (void)state;
     const char *path = e2e_path("rest.wav");
-    ring *r = ring_new(1 << 16);
+    spsc *r = spsc_new(sizeof(float), 1 << 16);
     float v[50000];
     for (int i = 0; i < 50000; i++)
         v[i] = (float)i / 50000.0f;
@@ -74,25 +74,25 @@ static void finish_drains_the_ring(void **state)
     adem_diag d;
     diag_clear(&d);
     assert_int_equal(take_writer_start(r, path, 44100, &w, &d), 0);
-    assert_int_equal(ring_write(r, v, 50000), 50000);
+    assert_int_equal(spsc_write(r, v, 50000), 50000);
     int64_t frames = 0;
     assert_int_equal(take_writer_finish(w, &frames, &d), 0);
     assert_int_equal(frames, 50000);
-    assert_int_equal(ring_read_available(r), 0);
+    assert_int_equal(spsc_read_available(r), 0);
     float *x;
     int ch, rate;
     assert_int_equal(e2e_read_audio(path, &x, &ch, &rate), 50000);
     assert_int_equal(rate, 44100);
     assert_memory_equal(x, v, sizeof v);
     free(x);
-    ring_free(r);
+    spsc_free(r);
 }
 
 /* A folder that does not exist: status 1, one line naming the path. */
 static void unwritable_path_is_an_error(void **state)
 {
     (void)state;
-    ring *r = ring_new(64);
+    spsc *r = spsc_new(sizeof(float), 64);
     take_writer *w = (take_writer *)1;
     adem_diag d;
     diag_clear(&d);
@@ -101,7 +101,7 @@ static void unwritable_path_is_an_error(void **state)
     assert_int_equal(d.status, ADEM_EXIT_RUNTIME);
     assert_non_null(strstr(d.msg, "nope/take.wav"));
     assert_null(strchr(d.msg, '\n'));
-    ring_free(r);
+    spsc_free(r);
 }
 
 /* A write that fails mid-take (a full disk, here a file-size limit of 64 KB
@@ -110,7 +110,7 @@ static void unwritable_path_is_an_error(void **state)
 static void full_disk_is_reported(void **state)
 {
     (void)state;
-    ring *r = ring_new(1 << 17);
+    spsc *r = spsc_new(sizeof(float), 1 << 17);
     take_writer *w;
     adem_diag d;
     diag_clear(&d);
@@ -122,10 +122,10 @@ static void full_disk_is_reported(void **state)
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
     assert_int_equal(take_writer_start(r, e2e_path("full.wav"), 48000, &w, &d), 0);
     static float v[100000]; /* 400 KB of samples */
-    assert_int_equal(ring_write(r, v, 100000), 100000);
-    for (int i = 0; i < 500 && (ring_read_available(r) > 0 || !take_writer_failed(w)); i++)
+    assert_int_equal(spsc_write(r, v, 100000), 100000);
+    for (int i = 0; i < 500 && (spsc_read_available(r) > 0 || !take_writer_failed(w)); i++)
         e2e_sleep_ms(10);
-    assert_int_equal(ring_read_available(r), 0);
+    assert_int_equal(spsc_read_available(r), 0);
     assert_int_equal(take_writer_failed(w), 1);
     assert_true(take_writer_frames(w) < 100000);
     assert_int_equal(take_writer_finish(w, NULL, &d), -1);
@@ -134,14 +134,7 @@ static void full_disk_is_reported(void **state)
     assert_int_equal(d.status, ADEM_EXIT_RUNTIME);
     assert_non_null(strstr(d.msg, "free some disk space"));
     assert_null(strchr(d.msg, '\n'));
-    ring_free(r);
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
+    spsc_free(r);
 }
 
 int main(void)
@@ -152,5 +145,5 @@ int main(void)
         cmocka_unit_test(unwritable_path_is_an_error),
         cmocka_unit_test(full_disk_is_reported),
     };
-    return cmocka_run_group_tests(tests, NULL, group_teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

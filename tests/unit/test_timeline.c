@@ -74,7 +74,7 @@ static int build(tc *t, const char *text, tl_options *o)
         o = &def;
     }
     const ast_session *ss[1] = {t->s};
-    return timeline_build(ss, 1, o, &t->tl, &t->d);
+    return timeline_build(ss, 1, o, NULL, &t->tl, &t->d);
 }
 
 /* Lays out at rate with every cue `cue_len` frames long (or lens[i]). */
@@ -363,7 +363,7 @@ static void test_gap_not_scaled(void **state)
     o.tempo_milli = 500;
     const ast_session *ss[2] = {a, b};
     timeline *tl;
-    assert_int_equal(timeline_build(ss, 2, &o, &tl, &d), 0);
+    assert_int_equal(timeline_build(ss, 2, &o, NULL, &tl, &d), 0);
     assert_int_equal(timeline_layout(tl, 48000, NULL, &d), 0);
     int64_t f[4];
     assert_int_equal(collect(tl, TL_EV_PHASE, f, 4), 2);
@@ -455,7 +455,8 @@ static void test_overrides(void **state)
                        "repeat for $minutes\n"
                        "  phase \"p\" 1m\n"
                        "end\n";
-    tl_override sets[] = {{"cycles", "2"}, {"hold", "3"}, {"minutes", "2"}, {"lvl", "-20dB"}};
+    tl_override sets[] = {{"cycles", "2", NULL}, {"hold", "3", NULL}, {"minutes", "2", NULL},
+                          {"lvl", "-20dB", NULL}};
     tl_options o;
     tl_options_init(&o);
     o.sets = sets;
@@ -477,11 +478,11 @@ static void test_overrides(void **state)
         tl_override set;
         const char *phrase;
     } bad[] = {
-        {{"cycles", "4s"}, "cycles"},
-        {{"hold", "-3dB"}, "hold"},
-        {{"lvl", "loud"}, "lvl"},
-        {{"lvl", "+9dB"}, "lvl"},
-        {{"nope", "1"}, "no session here has a parameter 'nope'"},
+        {{"cycles", "4s", "--set"}, "cycles"},
+        {{"hold", "-3dB", "--set"}, "hold"},
+        {{"lvl", "loud", "--set"}, "lvl"},
+        {{"lvl", "+9dB", "--set"}, "lvl"},
+        {{"nope", "1", "--set"}, "no session here has a parameter 'nope'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         tl_options_init(&o);
@@ -492,6 +493,16 @@ static void test_overrides(void **state)
         assert_non_null(strstr(t.d.msg, bad[i].phrase));
         assert_non_null(strstr(t.d.msg, "--set"));
         tc_free(&t);
+        /* given by no flag, the message names none: where it came from is
+         * the caller's to say */
+        tl_override plain = bad[i].set;
+        plain.from = NULL;
+        o.sets = &plain;
+        assert_int_equal(build(&t, text, &o), -1);
+        assert_non_null(strstr(t.d.msg, bad[i].phrase));
+        assert_null(strstr(t.d.msg, "--"));
+        assert_true(strncmp(t.d.msg, plain.name, strlen(plain.name)) == 0);
+        tc_free(&t);
     }
 }
 
@@ -499,7 +510,7 @@ static void test_overrides(void **state)
 static void test_zero_from_param(void **state)
 {
     (void)state;
-    tl_override set = {"n", "0"};
+    tl_override set = {"n", "0", NULL};
     tl_options o;
     tl_options_init(&o);
     o.sets = &set;
@@ -608,10 +619,9 @@ static void test_play(void **state)
     assert_int_equal(session_parse("t.adem", text, strlen(text), &t.s, &t.d), 0);
     tl_options o;
     tl_options_init(&o);
-    o.load = mem_load;
-    o.load_ctx = &t.loader;
+    tl_loader ld = {NULL, mem_load, &t.loader};
     const ast_session *ss[1] = {t.s};
-    assert_int_equal(timeline_build(ss, 1, &o, &t.tl, &t.d), 0);
+    assert_int_equal(timeline_build(ss, 1, &o, &ld, &t.tl, &t.d), 0);
     assert_int_equal(timeline_ncues(t.tl), 1);
     assert_string_equal(timeline_cue(t.tl, 0)->pack, "eigen"); /* b's own voice */
     int64_t len = 4800;
@@ -655,10 +665,9 @@ static void test_play_errors(void **state)
         assert_int_equal(session_parse("t.adem", cases[i].text, strlen(cases[i].text), &t.s, &t.d), 0);
         tl_options o;
         tl_options_init(&o);
-        o.load = mem_load;
-        o.load_ctx = &t.loader;
+        tl_loader ld = {NULL, mem_load, &t.loader};
         const ast_session *ss[1] = {t.s};
-        assert_int_equal(timeline_build(ss, 1, &o, &t.tl, &t.d), -1);
+        assert_int_equal(timeline_build(ss, 1, &o, &ld, &t.tl, &t.d), -1);
         assert_non_null(strstr(t.d.msg, cases[i].phrase));
         assert_int_equal(t.d.line, cases[i].line);
         assert_int_equal(t.d.col, cases[i].col);
@@ -673,10 +682,9 @@ static void test_play_errors(void **state)
     assert_int_equal(session_parse("t.adem", text, strlen(text), &t.s, &t.d), 0);
     tl_options o;
     tl_options_init(&o);
-    o.load = mem_load;
-    o.load_ctx = &t.loader;
+    tl_loader ld = {NULL, mem_load, &t.loader};
     const ast_session *ss[1] = {t.s};
-    assert_int_equal(timeline_build(ss, 1, &o, &t.tl, &t.d), 0);
+    assert_int_equal(timeline_build(ss, 1, &o, &ld, &t.tl, &t.d), 0);
     assert_int_equal(timeline_layout(t.tl, 48000, NULL, &t.d), 0);
     assert_int_equal(timeline_frames(t.tl), 5 * 48000);
     tc_free(&t);
@@ -725,6 +733,215 @@ static void test_event_fields(void **state)
     tc_free(&t);
 }
 
+/* ---- Options, the lead-in and the one-cue timeline ------------------------------ */
+
+/* The defaults live in tl_options_init; every range is checked by the
+ * setters and by timeline_build, with messages that name no flag. */
+static void test_options_defaults_and_ranges(void **state)
+{
+    (void)state;
+    tl_options o;
+    memset(&o, 0x5a, sizeof o);
+    tl_options_init(&o);
+    assert_null(o.sets);
+    assert_int_equal(o.nsets, 0);
+    assert_null(o.voice);
+    assert_int_equal(o.rate, 0);
+    assert_int_equal(o.gap_ms, 0);
+    assert_int_equal(o.tempo_milli, 1000);
+    assert_int_equal(o.countdown_ms, 0);
+    adem_diag d;
+    diag_clear(&d);
+    assert_int_equal(tl_options_check(&o, &d), 0);
+
+    char err[UNITS_ERR_MAX];
+    struct {
+        const char *text;
+        int ok, milli;
+    } tempos[] = {{"0.75", 1, 750}, {"2", 1, 2000}, {"0.5", 1, 500}, {"1.125", 1, 1125},
+                  {"3", 0, 0},      {"0.4", 0, 0},  {"2.001", 0, 0}, {"1.0001", 0, 0},
+                  {"abc", 0, 0},    {"1.", 0, 0},   {"", 0, 0},      {"-1", 0, 0}};
+    for (size_t i = 0; i < sizeof tempos / sizeof tempos[0]; i++) {
+        tl_options_init(&o);
+        err[0] = '\0';
+        int rc = tl_options_set_tempo(&o, tempos[i].text, err);
+        assert_int_equal(rc, tempos[i].ok ? 0 : -1);
+        assert_int_equal(o.tempo_milli, tempos[i].ok ? tempos[i].milli : 1000);
+        if (!tempos[i].ok) {
+            assert_non_null(strstr(err, "0.5 to 2.0"));
+            assert_null(strstr(err, "--"));
+        }
+    }
+    tl_options_init(&o);
+    assert_int_equal(tl_options_set_gap(&o, "1m30s", err), 0);
+    assert_int_equal(o.gap_ms, 90000);
+    assert_int_equal(tl_options_set_gap(&o, "24h", err), 0);
+    assert_int_equal(tl_options_set_gap(&o, "25h", err), -1);
+    assert_non_null(strstr(err, "24 hours"));
+    assert_int_equal(tl_options_set_gap(&o, "10sec", err), -1);
+    assert_non_null(strstr(err, "unknown unit"));
+    assert_int_equal(o.gap_ms, (int64_t)24 * 3600000);
+    assert_int_equal(tl_options_set_countdown(&o, "10m", err), 0);
+    assert_int_equal(o.countdown_ms, 600000);
+    assert_int_equal(tl_options_set_countdown(&o, "10m1ms", err), -1);
+    assert_non_null(strstr(err, "10m"));
+    assert_int_equal(tl_options_set_rate(&o, "44100", err), 0);
+    assert_int_equal(o.rate, 44100);
+    assert_int_equal(tl_options_set_rate(&o, "7999", err), -1);
+    assert_int_equal(tl_options_set_rate(&o, "384001", err), -1);
+    assert_int_equal(tl_options_set_rate(&o, "48k", err), -1);
+    assert_non_null(strstr(err, "8000 to 384000"));
+    assert_int_equal(o.rate, 44100);
+
+    /* fields set directly: timeline_build refuses them out of range, and a
+     * tempo of 0 is no longer taken to mean 1.0 */
+    struct {
+        int tempo;
+        int64_t gap, countdown;
+        int rate;
+        const char *phrase;
+    } bad[] = {{0, 0, 0, 0, "tempo of 0 "},
+               {2500, 0, 0, 0, "tempo of 2.5 "},
+               {1000, -1, 0, 0, "gap"},
+               {1000, (int64_t)24 * 3600000 + 1, 0, 0, "gap"},
+               {1000, 0, 600001, 0, "countdown"},
+               {1000, 0, 0, 100, "100 Hz"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tl_options_init(&o);
+        o.tempo_milli = bad[i].tempo;
+        o.gap_ms = bad[i].gap;
+        o.countdown_ms = bad[i].countdown;
+        o.rate = bad[i].rate;
+        tc t;
+        assert_int_equal(build(&t, "session \"x\"\nwait 1s\n", &o), -1);
+        assert_int_equal(t.d.status, 2);
+        assert_non_null(strstr(t.d.msg, bad[i].phrase));
+        assert_null(strstr(t.d.msg, "--"));
+        assert_null(t.tl);
+        tc_free(&t);
+    }
+}
+
+/* countdown_ms puts a lead-in before the sessions: a session "Aftellen" with
+ * one phase of that length and a beat a second; no gap after it, no
+ * overrides for it, and the title stays the first session's. */
+static void test_countdown_lead_in(void **state)
+{
+    (void)state;
+    const char *text = "session \"Echt\"\nparam n 2\nrepeat $n\n  phase \"p\" 1s\nend\n";
+    tl_override set = {"n", "3", NULL};
+    tl_options o;
+    tl_options_init(&o);
+    o.countdown_ms = 5000;
+    o.gap_ms = 7000; /* between sessions only: not after the lead-in */
+    o.sets = &set;
+    o.nsets = 1;
+    tc t;
+    assert_int_equal(build(&t, text, &o), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    assert_string_equal(timeline_title(t.tl), "Echt");
+    assert_int_equal(timeline_ncues(t.tl), 0);
+    /* 5 s lead-in + 3 x 1 s: the override reached the session */
+    assert_int_equal(timeline_frames(t.tl), (int64_t)8 * 48000);
+    tl_cursor c;
+    tl_event ev;
+    tl_cursor_init(&c, t.tl);
+    int sessions = 0, phases = 0;
+    while (tl_cursor_next(&c, &ev) && ev.kind != TL_EV_END) {
+        if (ev.kind == TL_EV_SESSION && ev.depth == 0) {
+            if (sessions == 0) {
+                assert_string_equal(ev.label, TL_COUNTDOWN_TITLE);
+                assert_int_equal(ev.frame, 0);
+                assert_int_equal(ev.frames, 5 * 48000);
+            } else {
+                assert_string_equal(ev.label, "Echt");
+                assert_int_equal(ev.frame, 5 * 48000);
+            }
+            sessions++;
+        }
+        if (ev.kind == TL_EV_PHASE) {
+            if (phases == 0) {
+                assert_string_equal(ev.label, TL_COUNTDOWN_LABEL);
+                assert_int_equal(ev.bpm, TL_COUNTDOWN_BPM);
+                assert_int_equal(ev.tone, ADEM_TONE_NONE);
+                assert_int_equal(ev.cue, -1);
+                assert_int_equal(ev.frames, 5 * 48000);
+            } else {
+                assert_int_equal(ev.bpm, 0);
+            }
+            phases++;
+        }
+    }
+    assert_int_equal(sessions, 2);
+    assert_int_equal(phases, 4);
+    tc_free(&t);
+
+    /* the session twice: the gap comes between them, not after the lead-in */
+    assert_int_equal(session_parse("t.adem", text, strlen(text), &t.s, &t.d), 0);
+    const ast_session *two[2] = {t.s, t.s};
+    tl_options_init(&o);
+    o.countdown_ms = 5000;
+    o.gap_ms = 7000;
+    assert_int_equal(timeline_build(two, 2, &o, NULL, &t.tl, &t.d), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    int64_t f[4];
+    assert_int_equal(collect(t.tl, TL_EV_SESSION, f, 4), 3);
+    assert_int_equal(f[1], (int64_t)5 * 48000);
+    assert_int_equal(f[2], (int64_t)(5 + 2 + 7) * 48000);
+    assert_int_equal(timeline_frames(t.tl), (int64_t)(5 + 2 + 7 + 2) * 48000);
+    tc_free(&t);
+
+    /* without countdown_ms nothing comes first */
+    tl_options_init(&o);
+    assert_int_equal(build(&t, text, &o), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    assert_int_equal(timeline_frames(t.tl), (int64_t)2 * 48000);
+    tc_free(&t);
+}
+
+/* timeline_one_cue: one session that speaks one cue, built from no text. */
+static void test_one_cue(void **state)
+{
+    (void)state;
+    timeline *tl = NULL;
+    adem_diag d;
+    diag_clear(&d);
+    assert_int_equal(timeline_one_cue("Afspelen", "nl", "opname", "afspelen", &tl, &d), 0);
+    assert_non_null(tl);
+    assert_string_equal(timeline_title(tl), "Afspelen");
+    assert_int_equal(timeline_ncues(tl), 1);
+    assert_string_equal(timeline_cue(tl, 0)->pack, "nl");
+    assert_string_equal(timeline_cue(tl, 0)->id, "opname");
+    assert_string_equal(timeline_cue(tl, 0)->file, "afspelen");
+    int64_t len = 12345;
+    assert_int_equal(timeline_layout(tl, 44100, &len, &d), 0);
+    assert_int_equal(timeline_rate(tl), 44100);
+    assert_int_equal(timeline_frames(tl), 12345);
+    tl_cursor c;
+    tl_event ev;
+    tl_cursor_init(&c, tl);
+    int cues = 0, sessions = 0;
+    while (tl_cursor_next(&c, &ev) && ev.kind != TL_EV_END) {
+        if (ev.kind == TL_EV_SESSION) {
+            assert_string_equal(ev.label, "Afspelen");
+            sessions++;
+        }
+        if (ev.kind == TL_EV_CUE) {
+            assert_int_equal(ev.cue, 0);
+            assert_int_equal(ev.frame, 0);
+            assert_int_equal(ev.frames, 12345);
+            cues++;
+        }
+    }
+    assert_int_equal(sessions, 1);
+    assert_int_equal(cues, 1);
+    /* laid out again at another length: still exact */
+    len = 7;
+    assert_int_equal(timeline_layout(tl, 48000, &len, &d), 0);
+    assert_int_equal(timeline_frames(tl), 7);
+    timeline_free(tl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -746,6 +963,9 @@ int main(void)
         cmocka_unit_test(test_play),
         cmocka_unit_test(test_play_errors),
         cmocka_unit_test(test_event_fields),
+        cmocka_unit_test(test_options_defaults_and_ranges),
+        cmocka_unit_test(test_countdown_lead_in),
+        cmocka_unit_test(test_one_cue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -195,7 +195,7 @@ static void test_files(void **state)
     assert_non_null(strstr(d.msg, "missing.tsv"));
     assert_int_equal(d.status, 2);
     assert_int_equal(transcript_read(e2e_tmpdir(), &t, &d), -1);
-    assert_non_null(strstr(d.msg, "cannot read the transcript"));
+    assert_non_null(strstr(d.msg, "it is a folder, not a file"));
 
     e2e_write_file(e2e_path("ok.tsv"), "x\tX\n");
     assert_int_equal(transcript_read(e2e_path("ok.tsv"), &t, &d), 0);
@@ -257,8 +257,7 @@ static void test_resolve_checks_transcript(void **state)
     adem_diag d;
     snprintf(pack, sizeof pack, "%s/pack", e2e_tmpdir());
     snprintf(tsv, sizeof tsv, "%s/transcript.tsv", pack);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", pack);
-    assert_int_equal(system(cmd), 0);
+    e2e_mkdir(pack);
     e2e_write_impulse_cue(pack, "a", 48000, 100, 0.5f);
     assert_int_equal(resolve(pack, "a", &d), 0); /* no transcript */
     e2e_write_file(tsv, "a\tA\n");
@@ -288,18 +287,11 @@ static void test_resolve_checks_transcript(void **state)
     snprintf(cmd, sizeof cmd, "mkdir '%s'", tsv);
     assert_int_equal(system(cmd), 0);
     assert_int_equal(resolve(pack, "a", &d), -1);
-    assert_non_null(strstr(d.msg, "is not a regular file"));
+    assert_non_null(strstr(d.msg, "it is a folder, not a file"));
     /* a dangling symlink counts as no transcript */
     assert_int_equal(rmdir(tsv), 0);
     assert_int_equal(symlink("/nonexistent/adem/transcript.tsv", tsv), 0);
     assert_int_equal(resolve(pack, "a", &d), 0);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    e2e_cleanup();
-    return 0;
 }
 
 int main(void)
@@ -310,5 +302,5 @@ int main(void)
         cmocka_unit_test(test_line_limit), cmocka_unit_test(test_files),
         cmocka_unit_test(test_nl_pack),   cmocka_unit_test(test_resolve_checks_transcript),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -363,6 +363,43 @@ static void test_db_to_gain(void **state)
 }
 
 /* Runs every test above. */
+/* units_parse_db: the gain syntax of the command line and the config file,
+ * "-6", "-6dB", "+3.5db", within a range; anything else is refused and the
+ * output left alone. */
+static void test_parse_db(void **state)
+{
+    (void)state;
+    struct {
+        const char *s;
+        double lo, hi;
+        int ok;
+        double v;
+    } cases[] = {
+        {"-6", -60, 12, 1, -6.0},      {"-6dB", -60, 12, 1, -6.0},  {"+3.5db", -60, 12, 1, 3.5},
+        {"0", -60, 0, 1, 0.0},         {"-0", -60, 0, 1, 0.0},      {"12DB", -60, 12, 1, 12.0},
+        {"-60", -60, 12, 1, -60.0},    {"-0.25dB", -60, 0, 1, -0.25},
+        {"12.01", -60, 12, 0, 0},      {"-61", -60, 12, 0, 0},      {"1", -60, 0, 0, 0},
+        {"", -60, 12, 0, 0},           {"dB", -60, 12, 0, 0},       {"-6 dB", -60, 12, 0, 0},
+        {" -6", -60, 12, 0, 0},        {"-6dBx", -60, 12, 0, 0},    {"-6d", -60, 12, 0, 0},
+        {".5", -60, 12, 0, 0},         {"1e1", -60, 12, 0, 0},      {"nan", -60, 12, 0, 0},
+        {"inf", -60, 12, 0, 0},        {"0x1", -60, 12, 0, 0},      {"--6", -60, 12, 0, 0},
+        {"-6.", -60, 12, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double v = 99.0;
+        int rc = units_parse_db(cases[i].s, cases[i].lo, cases[i].hi, &v);
+        if (rc != (cases[i].ok ? 0 : -1))
+            fail_msg("units_parse_db(\"%s\") returned %d", cases[i].s, rc);
+        if (cases[i].ok) {
+            assert_true(v == cases[i].v);
+            if (v == 0.0)
+                assert_false(signbit(v)); /* never -0 */
+        } else {
+            assert_true(v == 99.0);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_format_round_trip),
         cmocka_unit_test(test_format_clock),
         cmocka_unit_test(test_db_to_gain),
+        cmocka_unit_test(test_parse_db),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,29 +43,12 @@ static void mk(const char *rel)
     assert_int_equal(mkdir(P(rel), 0755), 0);
 }
 
-/* Writes interleaved float samples to path in the given libsndfile format. */
-static void write_audio(const char *path, int format, int rate, int channels, const float *s,
-                        int64_t frames)
-{
-    SF_INFO info;
-    memset(&info, 0, sizeof info);
-    info.samplerate = rate;
-    info.channels = channels;
-    info.format = format;
-    SNDFILE *f = sf_open(path, SFM_WRITE, &info);
-    if (!f)
-        fail_msg("cannot write %s: %s", path, sf_strerror(NULL));
-    if (frames > 0)
-        assert_int_equal(sf_writef_float(f, s, frames), frames);
-    sf_close(f);
-}
-
 /* Writes a mono cue of `frames` frames: amp on frame 0, then silence. */
 static void write_cue(const char *rel, int format, int rate, int64_t frames, float amp)
 {
     float *s = calloc((size_t)frames + 1, sizeof *s);
     s[0] = amp;
-    write_audio(P(rel), format, rate, 1, s, frames);
+    e2e_write_audio(P(rel), format, rate, 1, s, frames);
     free(s);
 }
 
@@ -135,13 +118,6 @@ static int setup_all(void **state)
     assert_int_equal(symlink("b.wav", P("user/nl/t.wav")), 0);
     assert_int_equal(symlink("../../outside.wav", P("user/nl/s.wav")), 0);
     mk("user/nl/dirx.wav");
-    return 0;
-}
-
-static int teardown_all(void **state)
-{
-    (void)state;
-    e2e_cleanup();
     return 0;
 }
 
@@ -329,7 +305,8 @@ static void test_symlink_outside_refused(void **state)
     expect_resolve_error(cue_at("nl", "s", 5, 3), &dirs, msg);
 
     snprintf(msg, sizeof msg,
-             "cue 'dirx': '%s/nl/dirx.wav' is not a regular file; replace it with a recording", U);
+             "cue 'dirx': '%s/nl/dirx.wav': it is a folder, not a file; replace it with a recording",
+             U);
     expect_resolve_error(cue_at("nl", "dirx", 6, 3), &dirs, msg);
 }
 
@@ -392,7 +369,7 @@ static void test_lengths_match_load(void **state)
         char rel[64];
         snprintf(rel, sizeof rel, "rates/%s.wav", t[i].id);
         float *s = sine(t[i].file_rate, t[i].frames, 440.0, 0.5);
-        write_audio(P(rel), WAV16, t[i].file_rate, 1, s, t[i].frames);
+        e2e_write_audio(P(rel), WAV16, t[i].file_rate, 1, s, t[i].frames);
         free(s);
     }
     for (int i = 0; i < N; i++) {
@@ -424,7 +401,7 @@ static void test_bit_identical(void **state)
     float *s = noise(n);
     s[5] = 1.75f; /* beyond full scale: still unchanged */
     s[6] = -3.0f;
-    write_audio(P("exact/x.wav"), WAVF, 44100, 1, s, n);
+    e2e_write_audio(P("exact/x.wav"), WAVF, 44100, 1, s, n);
     int64_t frames[1];
     adem_cue cues[1];
     voicepack *vp;
@@ -448,7 +425,7 @@ static void test_stereo_fold(void **state)
     }
     s[0] = 0.5f; /* by hand: (0.5 + 0.25) / 2 = 0.375 */
     s[1] = 0.25f;
-    write_audio(P("stereo/st.wav"), WAVF, 32000, 2, s, n);
+    e2e_write_audio(P("stereo/st.wav"), WAVF, 32000, 2, s, n);
     int64_t frames[1];
     adem_cue cues[1];
     voicepack *vp;
@@ -497,7 +474,7 @@ static void test_resampled_sine(void **state)
         char rel[64];
         snprintf(rel, sizeof rel, "sine/%s.flac", t[i].id);
         float *s = sine(t[i].file_rate, t[i].file_rate, 1000.0, 0.5); /* 1 s */
-        write_audio(P(rel), FLAC16, t[i].file_rate, 1, s, t[i].file_rate);
+        e2e_write_audio(P(rel), FLAC16, t[i].file_rate, 1, s, t[i].file_rate);
         free(s);
         int64_t frames[1];
         adem_cue cues[1];
@@ -528,9 +505,9 @@ static void test_formats_load(void **state)
     mk("fmt");
     const int64_t n = 24000;
     float *s = sine(48000, n, 440.0, 0.5);
-    write_audio(P("fmt/o.ogg"), OGGV, 48000, 1, s, n);
-    write_audio(P("fmt/fl.flac"), FLAC16, 48000, 1, s, n);
-    write_audio(P("fmt/w.wav"), WAVF, 48000, 1, s, n);
+    e2e_write_audio(P("fmt/o.ogg"), OGGV, 48000, 1, s, n);
+    e2e_write_audio(P("fmt/fl.flac"), FLAC16, 48000, 1, s, n);
+    e2e_write_audio(P("fmt/w.wav"), WAVF, 48000, 1, s, n);
     int64_t frames[3];
     adem_cue cues[3];
     voicepack *vp;
@@ -605,10 +582,10 @@ static void test_limits(void **state)
 {
     (void)state;
     float z[3 * 16] = {0};
-    write_audio(P("bad/zero.wav"), WAV16, 48000, 1, z, 0);
-    write_audio(P("bad/three.wav"), WAV16, 48000, 3, z, 16);
-    write_audio(P("bad/fast.wav"), WAV16, 384000, 1, z, 16);
-    write_audio(P("bad/slow.wav"), WAV16, 4000, 1, z, 16);
+    e2e_write_audio(P("bad/zero.wav"), WAV16, 48000, 1, z, 0);
+    e2e_write_audio(P("bad/three.wav"), WAV16, 48000, 3, z, 16);
+    e2e_write_audio(P("bad/fast.wav"), WAV16, 384000, 1, z, 16);
+    e2e_write_audio(P("bad/slow.wav"), WAV16, 4000, 1, z, 16);
     e2e_write_file(P("bad/text.wav"), "this is not a recording\n");
 
     /* 10:01 at 8000 Hz (16-bit mono: under 10 MB) */
@@ -664,11 +641,11 @@ static void test_damaged_files(void **state)
     (void)state;
     const int64_t n = 48000;
     float *s = noise(n);
-    write_audio(P("bad/cutw.wav"), WAV16, 48000, 1, s, n);
+    e2e_write_audio(P("bad/cutw.wav"), WAV16, 48000, 1, s, n);
     cut_tail(P("bad/cutw.wav"), 1000);
-    write_audio(P("bad/cutf.flac"), FLAC16, 48000, 1, s, n);
+    e2e_write_audio(P("bad/cutf.flac"), FLAC16, 48000, 1, s, n);
     cut_tail(P("bad/cutf.flac"), 20000);
-    write_audio(P("bad/cuto.ogg"), OGGV, 48000, 1, s, n);
+    e2e_write_audio(P("bad/cuto.ogg"), OGGV, 48000, 1, s, n);
     cut_tail(P("bad/cuto.ogg"), 3000);
     free(s);
 
@@ -736,5 +713,5 @@ int main(void)
         cmocka_unit_test(test_damaged_files),
         cmocka_unit_test(test_bad_rate),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    return cmocka_run_group_tests(tests, setup_all, e2e_group_teardown);
 }

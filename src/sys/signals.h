@@ -1,0 +1,29 @@
+/* signals: the stop signals of a command that runs until it is done (play,
+ * record, render). SIGINT, SIGTERM and SIGHUP (where the system has them)
+ * are counted, nothing more happens inside the handler; the control thread
+ * polls the count and stops in its own way (a fade, discarding a take,
+ * removing a half-written file). A second signal while the first is being
+ * handled exits at once with the terminal restored, when the caller asks for
+ * that; it never falls back to the default action, which would leave the
+ * terminal raw. One implementation per system: signals_posix.c (sigaction)
+ * and signals_win.c (signal, re-armed in the handler). Control thread only. */
+#ifndef ADEM_SIGNALS_H
+#define ADEM_SIGNALS_H
+
+/* Starts catching the stop signals and sets the count to 0. With
+ * exit_on_second > 0, a second signal runs console_raw_leave and exits with
+ * that status (_Exit: nothing else runs); with 0 it is only counted. */
+void signals_catch_stop(int exit_on_second);
+
+/* The number of stop signals since signals_catch_stop (0 when none). */
+int signals_stop_requested(void);
+
+/* Gives the stop signals their default actions back. */
+void signals_release_stop(void);
+
+/* on = 1: a write to a pipe whose reader has gone fails with an error
+ * instead of killing the process (SIGPIPE ignored, where there is one);
+ * on = 0: the default again. */
+void signals_ignore_pipe(int on);
+
+#endif

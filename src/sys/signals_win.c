@@ -1,0 +1,56 @@
+/* signals_win: signals.h with the C runtime's signal() (Windows). The
+ * runtime resets a handler to the default before calling it, so the handler
+ * arms itself again first; SIGINT and SIGBREAK come from Ctrl-C and
+ * Ctrl-Break, SIGTERM only from raise(). There is no SIGPIPE. */
+#include "sys/signals.h"
+
+#include <signal.h>
+#include <stdlib.h>
+
+#include "sys/console.h"
+
+#ifdef SIGBREAK
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGBREAK};
+#else
+static const int stop_signals[] = {SIGINT, SIGTERM};
+#endif
+enum { NSTOP = sizeof stop_signals / sizeof stop_signals[0] };
+
+static volatile sig_atomic_t requests;
+static volatile sig_atomic_t second_exit;
+
+/* Counts a stop signal; the second one exits when asked to (see signals.h). */
+static void on_stop(int sig)
+{
+    signal(sig, on_stop);
+    if (requests < 1000)
+        requests++;
+    if (requests > 1 && second_exit > 0) {
+        console_raw_leave();
+        _Exit(second_exit);
+    }
+}
+
+void signals_catch_stop(int exit_on_second)
+{
+    requests = 0;
+    second_exit = exit_on_second;
+    for (int i = 0; i < NSTOP; i++)
+        signal(stop_signals[i], on_stop);
+}
+
+int signals_stop_requested(void)
+{
+    return requests;
+}
+
+void signals_release_stop(void)
+{
+    for (int i = 0; i < NSTOP; i++)
+        signal(stop_signals[i], SIG_DFL);
+}
+
+void signals_ignore_pipe(int on)
+{
+    (void)on;
+}
