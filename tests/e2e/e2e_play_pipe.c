@@ -116,8 +116,16 @@ static void waits_for_a_reader(void **state)
     snprintf(err, sizeof err, "%s", e2e_path("lonely.err"));
     const char *argv[] = {"adem", "play", "--voice", pack, "--pipe", fifo_copy, session, NULL};
     pid_t pid = e2e_spawn_adem(argv, NULL, NULL, err);
-    e2e_sleep_ms(2000);
-    int st;
+    /* the note comes after a second of waiting (later on a loaded machine) */
+    int st, noted = 0;
+    for (double end = e2e_now_ms() + 20000; !noted && e2e_now_ms() < end; e2e_sleep_ms(50)) {
+        char *e = e2e_read_text(err);
+        noted = strchr(e, '\n') != NULL;
+        free(e);
+        if (!noted && e2e_wait(pid, 0, &st))
+            fail_msg("adem play --pipe ended (%d) with no reader", st);
+    }
+    assert_true(noted);
     assert_false(e2e_wait(pid, 0, &st)); /* still waiting */
     double t = e2e_now_ms();
     kill(pid, SIGINT);
