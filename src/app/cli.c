@@ -102,8 +102,9 @@ static const command_def commands[] = {
      "\n"
      "Pipe options (several rooms, e.g. through Snapcast):\n"
      "  --pipe FIFO         instead of a device, raw PCM into FIFO (e.g. snapserver's\n"
-     "                      pipe source), paced by its reader; keys and display as on\n"
-     "                      a device; waits for a reader; a regular file is refused\n"
+     "                      pipe source), paced by its reader; keys, display and\n"
+     "                      adem ctl as on a device; waits for a reader; a regular\n"
+     "                      file is refused (use adem render)\n"
      "  --format s16|f32    the pipe's samples: 16-bit (default) or 32-bit float,\n"
      "                      little-endian, interleaved; 48000 Hz and 2 channels unless\n"
      "                      --rate and --channels say otherwise\n"},
