@@ -191,7 +191,7 @@ _adem() {
         check)
             _adem_add_files "$cur" 'adem m3u'
             ;;
-        record) # PACKDIR: a pack name or a folder (then cue IDs: nothing offered)
+        record | voices) # PACKDIR / PACK: a pack name or a folder (then cue IDs: nothing offered)
             local n=0
             for ((i = 2; i < cword; i++)); do
                 [[ ${words[i]} == -* ]] && continue

@@ -120,8 +120,12 @@ static const command_def commands[] = {
      "                      (.wav and raw; .flac is 16-bit, .ogg is Vorbis)\n"},
     {"check", C_CHECK, cmd_check, "adem check [--voice PACK] [--set NAME=VALUE] [--tempo FACTOR] FILE...",
      "Validates session files, and that their voice cues exist and decode.\n"
-     "Prints nothing when every file is valid; otherwise one line per problem, as\n"
-     "FILE:LINE:COL: what is wrong; what to do. Exit status 2 when any is invalid.\n"},
+     "Prints nothing when every file is valid; otherwise every mistake it finds in\n"
+     "one run, one line each, as FILE:LINE:COL: what is wrong; what to do (at most\n"
+     "20 per file, then how many more). Exit status 2 when any is invalid.\n"
+     "Warnings (exit status 0) start with \"adem: warning:\": a voice cue that is\n"
+     "still speaking when the next cue starts, a label longer than the live\n"
+     "display shows. --set, --voice and --tempo check the session as played so.\n"},
     {"show", C_SHOW, cmd_show, "adem show [OPTIONS] SESSION",
      "Prints the timeline: start time, step, cue and tone of every step, then the\n"
      "total length.\n"
@@ -135,12 +139,15 @@ static const command_def commands[] = {
      "Lists the built-in sessions and your own ($XDG_DATA_HOME/adem/sessions), with\n"
      "title, length and description. Your own session with a built-in's name\n"
      "replaces the built-in; the list marks it.\n"},
-    {"voices", C_VOICES, cmd_voices, "adem voices",
+    {"voices", C_VOICES, cmd_voices, "adem voices [PACK]",
      "Lists the voice packs: the shipped ones and your own\n"
      "($XDG_DATA_HOME/adem/voices/NAME), with their number of cues and the cues of\n"
      "the built-in sessions each lacks. A pack's missing cues are spoken from nl;\n"
      "your own recordings in $XDG_DATA_HOME/adem/voices/nl replace the shipped ones\n"
-     "cue by cue.\n"},
+     "cue by cue.\n"
+     "With PACK (a pack name such as nl, or a pack's folder): every cue ID of that\n"
+     "pack with its words from transcript.tsv, to choose cues for `speak` and\n"
+     "`cue=` when you write a session.\n"},
     {"record", C_RECORD, cmd_record, "adem record [OPTIONS] PACKDIR [ID...]",
      "Records a voice pack in your own voice, cue by cue, from PACKDIR/transcript.tsv\n"
      "(a new folder starts with a copy of the nl pack's; edit the words as you like).\n"

@@ -1,6 +1,6 @@
-/* cmd_show: `adem show` (the timeline for people, or as JSON for tools),
- * `adem check` and `adem list`. All of them walk a laid-out timeline; none
- * decodes audio (cue lengths come from the files' headers). */
+/* cmd_show: `adem show` (the timeline for people, or as JSON for tools) and
+ * `adem list`. Both walk a laid-out timeline; neither decodes audio (cue
+ * lengths come from the files' headers). `adem check` is in cmd_check.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +44,7 @@ static void show_text(const timeline *tl)
     const int rate = timeline_rate(tl);
     tl_cursor c;
     tl_event ev;
-    char when[32], len[32], step[160], sound[96];
+    char when[32], len[32], step[160], sound[96], range[80];
     int sessions = 0;
     tl_cursor_init(&c, tl);
     printf("%s\n", timeline_title(tl));
@@ -56,6 +56,13 @@ static void show_text(const timeline *tl)
         const char *cue = ev.cue >= 0 ? timeline_cue(tl, ev.cue)->id : "";
         units_format_clock(ms_of(ev.frame, rate), when, sizeof when);
         units_format_duration(ms_of(ev.frames, rate), len, sizeof len);
+        range[0] = '\0';
+        if (ev.last_ms > 0) { /* a stepped duration: this cycle's, of FIRST..LAST */
+            char a[32], z[32];
+            units_format_duration(ev.first_ms, a, sizeof a);
+            units_format_duration(ev.last_ms, z, sizeof z);
+            snprintf(range, sizeof range, ", of %s..%s", a, z);
+        }
         sound[0] = '\0';
         switch (ev.kind) {
         case TL_EV_SESSION:
@@ -74,10 +81,10 @@ static void show_text(const timeline *tl)
                 snprintf(step, sizeof step, "speak");
             break;
         case TL_EV_WAIT:
-            snprintf(step, sizeof step, "wait %s", len);
+            snprintf(step, sizeof step, "wait %s%s", len, range);
             break;
         case TL_EV_PHASE:
-            snprintf(step, sizeof step, "%s (%s)", ev.label, len);
+            snprintf(step, sizeof step, "%s (%s%s)", ev.label, len, range);
             phase_sound(&ev, sound, sizeof sound);
             break;
         case TL_EV_BELL:
@@ -184,30 +191,6 @@ int cmd_show(const cli_opts *o)
         return ADEM_EXIT_RUNTIME;
     }
     return 0;
-}
-
-int cmd_check(const cli_opts *o)
-{
-    if (o->nargs == 0) {
-        fprintf(stderr, "adem: check needs a FILE; e.g. adem check mijn-sessie.adem\n");
-        return ADEM_EXIT_INPUT;
-    }
-    int worst = 0;
-    for (int i = 0; i < o->nargs; i++) {
-        adem_diag d;
-        diag_clear(&d);
-        prep_options po;
-        /* decode the cues too: a cue damaged after its header is found now,
-         * not in front of a class */
-        cli_prep_options(o, SHOW_RATE, 1, &po);
-        prep *p = NULL;
-        if (prep_new(&o->args[i], 1, &po, &p, &d) != 0) {
-            int st = cli_report(&d);
-            worst = st > worst ? st : worst;
-        }
-        prep_free(p);
-    }
-    return worst;
 }
 
 typedef struct list_ctx {

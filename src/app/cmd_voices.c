@@ -1,6 +1,7 @@
 /* cmd_voices: `adem voices` — the installed voice packs (shipped and the
  * user's), how many cues each has, and which cues of the built-in sessions
- * each lacks (those are spoken from the nl pack instead). */
+ * each lacks (those are spoken from the nl pack instead); `adem voices PACK`
+ * — every cue of one pack with its words, for writing sessions. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 #include "sys/platform.h"
 #include "lang/session_parse.h"
 #include "io/sessions.h"
+#include "io/transcript.h"
+#include "base/textdist.h"
 #include "timeline/timeline.h"
 
 enum { PATH_LEN = 4096, MAX_IDS = 4096 };
@@ -140,9 +143,108 @@ static int collect_dir(const char *name, void *ctx)
     return 0;
 }
 
+/* Orders C strings (for qsort). */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Offers a pack folder's name as a suggestion (a textdist_near ctx). */
+static int near_pack(const char *name, void *ctx)
+{
+    textdist_near_try(ctx, name);
+    return 0;
+}
+
+/* `adem voices PACK`: each cue ID of the pack (the user's folder and the
+ * shipped one by that name, or the folder PACK) with its words from
+ * transcript.tsv, sorted by ID; a cue without a recording or without words
+ * says so. Returns the exit status. */
+static int list_pack(const char *pack)
+{
+    char dirs[2][PATH_LEN], path[PATH_LEN];
+    int nd = 0;
+    const char *data = paths_data_dir(), *home = paths_user_dir();
+    char shipped[PATH_LEN] = "", user[PATH_LEN] = "";
+    if (home)
+        paths_join(user, sizeof user, home, "voices");
+    if (data)
+        paths_join(shipped, sizeof shipped, data, "voices");
+    if (!session_valid_name(pack, strlen(pack))) { /* a folder */
+        if (platform_is_dir(pack))
+            snprintf(dirs[nd++], PATH_LEN, "%s", pack);
+    } else {
+        if (user[0] && paths_join(dirs[nd], PATH_LEN, user, pack) == 0 && platform_is_dir(dirs[nd]))
+            nd++;
+        if (shipped[0] && paths_join(dirs[nd], PATH_LEN, shipped, pack) == 0 && platform_is_dir(dirs[nd]))
+            nd++;
+    }
+    if (nd == 0) {
+        textdist_near near;
+        textdist_near_init(&near, pack, strlen(pack));
+        if (user[0])
+            platform_list_dir(user, near_pack, &near);
+        if (shipped[0])
+            platform_list_dir(shipped, near_pack, &near);
+        if (textdist_near_best(&near))
+            fprintf(stderr, "adem: no voice pack '%s'; did you mean '%s'? (adem voices lists the packs)\n", pack,
+                    textdist_near_best(&near));
+        else
+            fprintf(stderr, "adem: no voice pack '%s'; adem voices lists the packs, or give a pack's folder\n",
+                    pack);
+        return ADEM_EXIT_INPUT;
+    }
+    static idset ids, recorded;
+    transcript *tr[2] = {NULL, NULL};
+    for (int i = 0; i < nd; i++) {
+        platform_list_dir(dirs[i], collect_file, &recorded);
+        adem_diag d;
+        diag_clear(&d);
+        if (paths_join(path, sizeof path, dirs[i], "transcript.tsv") == 0 && platform_is_file(path) &&
+            transcript_read(path, &tr[i], &d) != 0) {
+            cli_report(&d);
+            transcript_free(tr[0]);
+            idset_free(&recorded);
+            return d.status;
+        }
+        for (int k = 0; tr[i] && k < transcript_count(tr[i]); k++)
+            idset_add(&ids, transcript_id(tr[i], k), strlen(transcript_id(tr[i], k)));
+    }
+    for (int i = 0; i < recorded.n; i++)
+        idset_add(&ids, recorded.v[i], strlen(recorded.v[i]));
+    qsort(ids.v, (size_t)ids.n, sizeof ids.v[0], cmp_str);
+    int width = 8;
+    for (int i = 0; i < ids.n; i++)
+        if ((int)strlen(ids.v[i]) > width)
+            width = (int)strlen(ids.v[i]);
+    printf("%s: %d cue%s (%s%s%s)\n", pack, ids.n, ids.n == 1 ? "" : "s", dirs[0], nd > 1 ? ", then " : "",
+           nd > 1 ? dirs[1] : "");
+    for (int i = 0; i < ids.n; i++) {
+        const char *words = NULL;
+        for (int k = 0; k < nd && !words; k++)
+            words = tr[k] ? transcript_lookup(tr[k], ids.v[i]) : NULL;
+        printf("%-*s  %s%s\n", width, ids.v[i], words ? words : "(no words in transcript.tsv)",
+               has(&recorded, ids.v[i]) ? "" : "  [not recorded]");
+    }
+    transcript_free(tr[0]);
+    transcript_free(tr[1]);
+    idset_free(&ids);
+    idset_free(&recorded);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "adem: writing to standard output failed\n");
+        return ADEM_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
 int cmd_voices(const cli_opts *o)
 {
-    (void)o;
+    if (o->nargs > 1) {
+        fprintf(stderr, "adem: voices takes at most one PACK; e.g. adem voices nl\n");
+        return ADEM_EXIT_INPUT;
+    }
+    if (o->nargs == 1)
+        return list_pack(o->args[0]);
     static idset needed, user_names;
     char shipped[PATH_LEN] = "", user[PATH_LEN] = "";
     const char *data = paths_data_dir(), *home = paths_user_dir();

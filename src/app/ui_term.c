@@ -125,7 +125,7 @@ void ui_format(const engine_status *st, int rate, int width, int unicode, char l
         snprintf(secs, sizeof secs, "%3lld s", (long long)((phase_left + rate - 1) / rate));
     else
         secs[0] = '\0';
-    int label_cols = 18;
+    int label_cols = UI_LABEL_COLS;
     int cells = usable - 2 - label_cols - 1 - 2 - 6;
     fit(st->phase ? st->phase : "", label_cols, label, sizeof label);
     pad(label, sizeof label, label_cols);

@@ -33,6 +33,10 @@ void ui_free(ui *u);
 
 /* ---- Layout (pure functions, unit-tested) ---- */
 
+/* Columns the live display gives a phase's or mark's label; a longer label is
+ * cut there with "..." (`adem check` warns about such labels). */
+#define UI_LABEL_COLS 18
+
 /* How full the breathing bar is, 0..1, for a step of `tone` at progress p
  * (0..1): rising -> p, falling -> 1-p, steady -> 1, no tone -> p. */
 double ui_bar_fill(adem_tone tone, double p);

@@ -32,30 +32,34 @@ static void set_file(adem_diag *d, const char *file)
     }
 }
 
-int diag_set(adem_diag *d, const char *file, int line, int col, const char *fmt, ...)
+/* Fills d: position, status and the formatted message (one line). */
+static int vset(adem_diag *d, const char *file, int line, int col, int status, const char *fmt,
+                va_list ap)
 {
-    va_list ap;
     set_file(d, file);
     d->line = line;
     d->col = col;
-    d->status = ADEM_EXIT_INPUT;
-    va_start(ap, fmt);
+    d->status = status;
     vsnprintf(d->msg, sizeof d->msg, fmt, ap);
-    va_end(ap);
     one_line(d->msg);
+    return -1;
+}
+
+int diag_set(adem_diag *d, const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(d, file, line, col, ADEM_EXIT_INPUT, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
 int diag_runtime(adem_diag *d, const char *fmt, ...)
 {
     va_list ap;
-    d->file[0] = '\0';
-    d->line = d->col = 0;
-    d->status = ADEM_EXIT_RUNTIME;
     va_start(ap, fmt);
-    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    vset(d, NULL, 0, 0, ADEM_EXIT_RUNTIME, fmt, ap);
     va_end(ap);
-    one_line(d->msg);
     return -1;
 }
 
@@ -76,4 +80,27 @@ void diag_print(const adem_diag *d, FILE *f)
     char buf[ADEM_DIAG_FILE_MAX + ADEM_DIAG_MSG_MAX + 64];
     diag_format(d, buf, sizeof buf);
     fprintf(f, "%s\n", buf);
+}
+
+void diag_list_clear(adem_diag_list *l)
+{
+    l->n = 0;
+    l->more = 0;
+}
+
+int diag_list_add(adem_diag_list *l, const adem_diag *d)
+{
+    for (int i = 0; i < l->n; i++)
+        if (d->line > 0 && l->item[i].line == d->line && strcmp(l->item[i].file, d->file) == 0)
+            return 0;
+    if (l->n < ADEM_DIAG_LIST_MAX)
+        l->item[l->n++] = *d;
+    else
+        l->more++;
+    return 1;
+}
+
+int diag_list_count(const adem_diag_list *l)
+{
+    return l->n + l->more;
 }

@@ -58,6 +58,28 @@ int diag_runtime(adem_diag *d, const char *fmt, ...)
 #endif
     ;
 
+/* ---- Lists: every independent mistake of a file (adem check) ---------------- */
+
+/* How many diagnostics a list keeps; the rest are only counted. */
+enum { ADEM_DIAG_LIST_MAX = 20 };
+
+typedef struct adem_diag_list {
+    adem_diag item[ADEM_DIAG_LIST_MAX]; /* in the order they were added */
+    int n;                              /* kept: 0..ADEM_DIAG_LIST_MAX */
+    int more;                           /* added after the list was full */
+} adem_diag_list;
+
+/* Empties l. */
+void diag_list_clear(adem_diag_list *l);
+
+/* Adds a copy of d to l, unless l already holds one for the same file and
+ * line (one line per source line: a second complaint about a line is most
+ * often a consequence of the first). Returns 1 when it was counted, else 0. */
+int diag_list_add(adem_diag_list *l, const adem_diag *d);
+
+/* The number of diagnostics counted in l (kept and more). */
+int diag_list_count(const adem_diag_list *l);
+
 /* Writes the one-line form of d ("adem: ...\n") to f. */
 void diag_print(const adem_diag *d, FILE *f);
 

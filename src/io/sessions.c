@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/dupstr.h"
+#include "base/textdist.h"
 #include "io/paths.h"
 #include "sys/platform.h"
 #include "lang/session_lex.h" /* ADEM_SESSION_MAX_LINE */
@@ -68,6 +69,13 @@ typedef struct names_ctx {
     size_t n, used;
 } names_ctx;
 
+/* Offers a session's name (built-in or the user's) as a suggestion. */
+static int near_name(const session_entry *e, void *ctx)
+{
+    textdist_near_try(ctx, e->name);
+    return 0;
+}
+
 static int add_name(const session_entry *e, void *ctx)
 {
     names_ctx *c = ctx;
@@ -96,6 +104,14 @@ int sessions_resolve(const char *target, const char *from, char *buf, size_t n, 
             char names[512] = "";
             names_ctx c = {names, sizeof names, 0};
             sessions_each(add_name, &c);
+            textdist_near near;
+            textdist_near_init(&near, target, strlen(target));
+            sessions_each(near_name, &near);
+            if (textdist_near_best(&near))
+                return diag_set(d, NULL, 0, 0,
+                                "no session named '%s'; did you mean '%s'? (the built-in sessions are %s; "
+                                "see `adem list`)",
+                                target, textdist_near_best(&near), names);
             return diag_set(d, NULL, 0, 0,
                             "no session named '%s'; the built-in sessions are %s (see `adem list`), "
                             "or give the path to a .adem file",
@@ -161,12 +177,13 @@ static size_t read_line(FILE *f, char *buf, size_t n, int *nul)
     return len;
 }
 
-/* Reads at most ADEM_SESSION_MAX_BYTES (+ one chunk) of a regular file, then
- * parses it (see sessions.h). */
-int sessions_parse_file(const char *path, ast_session **out, adem_diag *d)
+/* Reads at most ADEM_SESSION_MAX_BYTES (+ one chunk) of a regular file into a
+ * new buffer *text (*size bytes; the caller frees it). Returns 0, or -1 with
+ * d set. */
+static int read_session_text(const char *path, char **text, size_t *size, adem_diag *d)
 {
     enum { CHUNK = 64 * 1024 };
-    *out = NULL;
+    *text = NULL;
     diag_clear(d);
     if (!path || !*path)
         return diag_set(d, NULL, 0, 0, "no session file named; give the path of a .adem file");
@@ -214,8 +231,38 @@ int sessions_parse_file(const char *path, ast_session **out, adem_diag *d)
         }
     }
     fclose(f);
-    int rc = session_parse(path, buf, len, out, d);
-    free(buf);
+    *text = buf;
+    *size = len;
+    return 0;
+}
+
+/* Reads a session file and parses it, stopping at the first mistake (see
+ * sessions.h). */
+int sessions_parse_file(const char *path, ast_session **out, adem_diag *d)
+{
+    char *text;
+    size_t len;
+    *out = NULL;
+    if (read_session_text(path, &text, &len, d) != 0)
+        return -1;
+    int rc = session_parse(path, text, len, out, d);
+    free(text);
+    return rc;
+}
+
+/* Reads a session file and parses it, reporting every mistake (sessions.h). */
+int sessions_parse_file_collect(const char *path, ast_session **out, adem_diag_list *errs)
+{
+    adem_diag d;
+    char *text;
+    size_t len;
+    *out = NULL;
+    if (read_session_text(path, &text, &len, &d) != 0) {
+        diag_list_add(errs, &d);
+        return -1;
+    }
+    int rc = session_parse_collect(path, text, len, out, errs);
+    free(text);
     return rc;
 }
 

@@ -26,6 +26,12 @@ typedef struct session_set session_set;
  * error naming the path (status ADEM_EXIT_INPUT). */
 int sessions_parse_file(const char *path, ast_session **out, adem_diag *d);
 
+/* sessions_parse_file for `adem check`: every mistake goes to errs, as
+ * session_parse_collect does it (also a file that cannot be read). Returns 0
+ * and *out when there was none; else -1 with *out what could be read, or
+ * NULL. */
+int sessions_parse_file_collect(const char *path, ast_session **out, adem_diag_list *errs);
+
 /* Creates an empty set. NULL when out of memory. */
 session_set *sessions_new(void);
 

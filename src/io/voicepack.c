@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/textdist.h"
 #include "sys/platform.h"
 #include "io/resample.h"
 #include "io/transcript.h"
@@ -204,6 +205,23 @@ static int vp_check_transcript(voicepack *vp, const char *dir, adem_diag *d)
     return 0;
 }
 
+/* Offers the cue ID of a pack's file name (ID.ogg, .flac, .wav) as a
+ * suggestion to the textdist_near ctx. */
+static int vp_near_cue(const char *name, void *ctx)
+{
+    char id[TEXTDIST_MAX + 1];
+    const char *dot = strrchr(name, '.');
+    if (!dot || (size_t)(dot - name) > TEXTDIST_MAX)
+        return 0;
+    for (int k = 0; k < VP_NEXTS; k++)
+        if (strcmp(dot, vp_exts[k]) == 0) {
+            memcpy(id, name, (size_t)(dot - name));
+            id[dot - name] = '\0';
+            textdist_near_try(ctx, id);
+        }
+    return 0;
+}
+
 /* Looks for the cue's file in the folders of its pack (see voicepack.h), sets
  * e->path and checks the transcript of the folder it is in. Returns 0, or -1
  * with d set. */
@@ -271,8 +289,17 @@ static int vp_find(voicepack *vp, vp_entry *e, const vp_dirs *dirs, adem_diag *d
         }
     }
     vp_list_dirs(list, sizeof list, cand, nc);
-    vp_err(d, e, "cue '%s' is not in voice pack '%s' (%s); add %s.ogg to the pack or fix the name",
-           e->id, e->pack, list, e->id);
+    textdist_near near;
+    textdist_near_init(&near, e->id, strlen(e->id));
+    for (int i = 0; i < nc; i++)
+        if (platform_is_dir(cand[i]))
+            platform_list_dir(cand[i], vp_near_cue, &near);
+    if (textdist_near_best(&near))
+        vp_err(d, e, "cue '%s' is not in voice pack '%s' (%s); did you mean '%s'? Else add %s.ogg to the pack",
+               e->id, e->pack, list, textdist_near_best(&near), e->id);
+    else
+        vp_err(d, e, "cue '%s' is not in voice pack '%s' (%s); add %s.ogg to the pack or fix the name",
+               e->id, e->pack, list, e->id);
     goto done;
 oom:
     vp_oom(d, e);

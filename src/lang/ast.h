@@ -69,7 +69,9 @@ struct ast_node {
             ast_loc cue_loc;
         } speak;
         struct {
-            ast_value dur; /* AST_DURATION */
+            ast_value dur;  /* AST_DURATION; with `stepped`, the first cycle's */
+            int stepped;    /* written FIRST..LAST (see `last`) */
+            ast_value last; /* AST_DURATION: the last cycle's, when stepped */
         } wait;
         struct {
             int has_level;
@@ -77,7 +79,9 @@ struct ast_node {
         } bell;
         struct {
             const char *label;
-            ast_value dur;   /* AST_DURATION */
+            ast_value dur;   /* AST_DURATION; with `stepped`, the first cycle's */
+            int stepped;     /* written FIRST..LAST: a stepped duration */
+            ast_value last;  /* AST_DURATION: the last cycle's, when stepped */
             const char *cue; /* cue=ID, or NULL */
             ast_loc cue_loc;
             adem_tone tone;   /* tone=..., ADEM_TONE_NONE when absent or tone=none */
@@ -125,6 +129,7 @@ typedef struct ast_session {
     const char *description; /* or NULL */
     const char *voice;       /* `voice PACK`, or NULL */
     ast_loc voice_loc;
+    int voice_bad;           /* session_parse_collect: the voice line had a mistake */
     int nparams;
     ast_param *params;       /* in declaration order */
     ast_node *body;          /* first timed statement, or NULL for none */

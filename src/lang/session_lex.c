@@ -225,6 +225,31 @@ int lex_next(lex_state *ls, lex_token *t)
     return lex_word(ls, t);
 }
 
+/* Skips to the start of the next line (see session_lex.h): the line's end
+ * is known once it was checked; else it is the next line feed. */
+void lex_skip_line(lex_state *ls)
+{
+    const unsigned char *p;
+    int newline;
+    if (ls->in_line) {
+        p = ls->next;
+        newline = ls->next > ls->line_end;
+    } else {
+        p = ls->pos;
+        while (p < ls->end && *p != '\n')
+            p++;
+        newline = p < ls->end;
+        if (newline)
+            p++;
+    }
+    if (newline) {
+        ls->line++;
+        ls->col = 1;
+    }
+    ls->pos = p;
+    ls->in_line = 0;
+}
+
 /* Decodes a STRING token's escapes (backslash-quote, backslash-backslash) into dst. */
 size_t lex_unescape(const lex_token *t, char *dst)
 {

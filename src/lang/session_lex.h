@@ -65,8 +65,13 @@ int lex_init(lex_state *ls, const char *path, const char *text, size_t len, adem
 
 /* Reads the next token into t. Returns 0, or -1 with ls->d set (file:line:col
  * and a one-line message) when the text breaks a lexical rule; after an error
- * the state must not be used again. */
+ * the state must not be used again, except for lex_skip_line. */
 int lex_next(lex_state *ls, lex_token *t);
+
+/* Moves past the rest of the current line (also after an error of lex_next),
+ * so the next lex_next starts at the beginning of the next line. Lets a
+ * checker go on after a mistake and report the next one. */
+void lex_skip_line(lex_state *ls);
 
 /* Writes the decoded contents of a STRING token to dst (which has room for
  * t->n + 1 bytes), NUL-terminated; returns its length (<= t->n). */

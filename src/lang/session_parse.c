@@ -13,6 +13,7 @@
 
 #include "lang/session_lex.h"
 #include "lang/units.h"
+#include "base/textdist.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -46,12 +47,22 @@ typedef struct parser {
     ast_session *s;
     arena *a;
     int depth;            /* repeats open around the current line */
+    int rep_kind;         /* the innermost open repeat: AST_REPEAT, AST_REPEAT_FOR, or 0 */
     int desc_line, voice_line;
     ast_param *params;    /* malloc'd while parsing; copied to the arena at the end */
     int nparams, cap;
     int *slots;           /* hash of params by name: index + 1, 0 = empty */
     size_t nslots;        /* a power of two, > 2 * nparams */
     param_ref *refs, **refs_tail;
+    adem_diag_list *errs; /* collect mode (adem check): every mistake goes
+                             here and parsing goes on at the next line;
+                             NULL: stop at the first */
+    int nerrs;            /* mistakes found in collect mode */
+    int lex_failed;       /* the lexer refused the current line */
+    int end_typos;        /* unknown statements inside a repeat that looked
+                             like `end` (its missing `end` is not reported again) */
+    int refused_repeats;  /* repeats refused for nesting too deep: their `end`
+                             lines are not reported again */
 } parser;
 
 /* Reports an input error at line:col; evaluates to -1. */
@@ -108,7 +119,38 @@ static int advance(parser *P)
 {
     if (P->tok.raw)
         P->prev_end = P->tok.raw + P->tok.raw_n;
-    return lex_next(&P->ls, &P->tok);
+    if (lex_next(&P->ls, &P->tok) != 0) {
+        P->lex_failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* After a mistake (P->d set): in collect mode, records it and moves to the
+ * end of its line (the current token becomes that line's end, or the end
+ * of the file), returning 0 so parsing goes on; otherwise returns -1. Out
+ * of memory always stops. */
+static int recover(parser *P)
+{
+    if (!P->errs || P->d->status != ADEM_EXIT_INPUT)
+        return -1;
+    diag_list_add(P->errs, P->d);
+    P->nerrs++;
+    if (P->lex_failed && !P->ls.in_line)
+        return -1; /* the text itself (encoding, control characters, a line too
+                      long): one mistake for the file, not one per line */
+    for (;;) {
+        if (P->lex_failed) {
+            P->lex_failed = 0;
+            lex_skip_line(&P->ls);
+            memset(&P->tok, 0, sizeof P->tok);
+            P->tok.kind = LEX_EOL;
+            return 0;
+        }
+        if (P->tok.kind == LEX_EOL || P->tok.kind == LEX_EOF)
+            return 0;
+        (void)advance(P); /* a lexical error is handled on the next turn */
+    }
 }
 
 /* 1 if token t is the word w. */
@@ -164,37 +206,6 @@ static int is_blank(const char *s, size_t n)
 static int lower(int c)
 {
     return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* The edit distance (insertions, deletions, substitutions and swaps of two
- * neighbours; ASCII case ignored) between a[0..n) and the string b, or a
- * large number when either is longer than 32 bytes. */
-static int edit_distance(const char *a, size_t n, const char *b)
-{
-    enum { MAXW = 32 };
-    size_t m = strlen(b);
-    int row[3][MAXW + 1]; /* rows i-2, i-1, i of the table, cyclically */
-    if (n > MAXW || m > MAXW)
-        return 1000;
-    for (size_t j = 0; j <= m; j++)
-        row[0][j] = (int)j;
-    for (size_t i = 1; i <= n; i++) {
-        int *cur = row[i % 3], *prev = row[(i - 1) % 3], *prev2 = row[(i + 1) % 3];
-        cur[0] = (int)i;
-        for (size_t j = 1; j <= m; j++) {
-            int cost = lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]);
-            int v = prev[j] + 1;
-            if (cur[j - 1] + 1 < v)
-                v = cur[j - 1] + 1;
-            if (prev[j - 1] + cost < v)
-                v = prev[j - 1] + cost;
-            if (i > 1 && j > 1 && lower((unsigned char)a[i - 1]) == lower((unsigned char)b[j - 2]) &&
-                lower((unsigned char)a[i - 2]) == lower((unsigned char)b[j - 1]) && prev2[j - 2] + 1 < v)
-                v = prev2[j - 2] + 1;
-            cur[j] = v;
-        }
-    }
-    return row[n % 3][m];
 }
 
 /* Describes a type for messages: "an integer", "a duration", "a level". */
@@ -285,7 +296,7 @@ static const char *similar_param(const parser *P, const char *s, size_t n)
     const char *best = NULL;
     int bestd = 3;
     for (int k = 0; k < P->nparams; k++) {
-        int dist = edit_distance(s, n, P->params[k].name);
+        int dist = textdist(s, n, P->params[k].name);
         if (dist < bestd && (size_t)dist < n) {
             bestd = dist;
             best = P->params[k].name;
@@ -337,26 +348,90 @@ static int need_value(parser *P, const char *what, const char *usage)
     return ERR_AT(P, &P->tok, "%s is missing; write %s", what, usage);
 }
 
-/* duration := DURATION | ref
- * Reads the current token as a duration (> 0) into v and advances. what
- * names the place ("wait"), usage shows it written out ("wait 4s"). */
-static int parse_duration(parser *P, ast_value *v, const char *what, const char *usage)
+/* Reads the word t (a whole token, or a part of one) as a duration (> 0)
+ * into v: a literal or a `$param`. Does not advance. what/usage as for
+ * parse_duration. */
+static int duration_word(parser *P, const lex_token *t, ast_value *v, const char *what, const char *usage)
 {
-    char err[UNITS_ERR_MAX];
+    char err[UNITS_ERR_MAX], buf[SHOW_BUF];
+    if (t->n > 0 && t->s[0] == '$')
+        return parse_ref(P, t, v, AST_DURATION, what);
+    v->loc = loc_of(t);
+    v->type = AST_DURATION;
+    if (units_parse_duration(t->s, t->n, &v->ms, err) != 0) {
+        show(t->s, t->n, buf);
+        if (find_param(P, t->s, t->n) >= 0)
+            return ERR_AT(P, t, "'%s' is not a duration; to use the parameter %s write $%s", buf, buf, buf);
+        return ERR_AT(P, t, "%s", err);
+    }
+    if (v->ms == 0)
+        return ERR_AT(P, t, "%s cannot last 0s; give it a length of at least 1ms, as in %s", what, usage);
+    return 0;
+}
+
+/* Splits the word t at its first "..": *a and *b become the parts as
+ * tokens of their own (b's column after the dots). Returns 1 when t has
+ * "..", else 0. */
+static int split_range(const lex_token *t, lex_token *a, lex_token *b)
+{
+    for (size_t i = 0; i + 1 < t->n; i++) {
+        if (t->s[i] != '.' || t->s[i + 1] != '.')
+            continue;
+        *a = *b = *t;
+        a->n = a->raw_n = i;
+        b->s = b->raw = t->s + i + 2;
+        b->n = b->raw_n = t->n - i - 2;
+        b->col = t->col + lex_columns(t->s, i + 2);
+        return 1;
+    }
+    return 0;
+}
+
+/* duration := DURATION | ref
+ * stepped  := ( DURATION | ref ) '..' ( DURATION | ref )   (where last != NULL)
+ * Reads the current token as a duration (> 0) into v and advances. what
+ * names the place ("wait"), usage shows it written out ("wait 4s"). Where
+ * last is not NULL a stepped duration FIRST..LAST is allowed too: then v
+ * gets FIRST, *last LAST and *stepped 1. It is only valid inside a counted
+ * repeat (the innermost one is the one it steps with). */
+static int parse_duration(parser *P, ast_value *v, const char *what, const char *usage, ast_value *last,
+                          int *stepped)
+{
+    char buf[SHOW_BUF];
     if (need_value(P, "the duration", usage) != 0)
         return -1;
     const lex_token *t = &P->tok;
-    if (t->s[0] == '$') {
-        if (parse_ref(P, t, v, AST_DURATION, what) != 0)
+    lex_token a, b;
+    if (!split_range(t, &a, &b)) {
+        if (duration_word(P, t, v, what, usage) != 0)
             return -1;
         return advance(P);
     }
-    v->loc = loc_of(t);
-    v->type = AST_DURATION;
-    if (units_parse_duration(t->s, t->n, &v->ms, err) != 0)
-        return ERR_AT(P, t, "%s", err);
-    if (v->ms == 0)
-        return ERR_AT(P, t, "%s cannot last 0s; give it a length of at least 1ms, as in %s", what, usage);
+    show(t->raw, t->raw_n, buf);
+    if (!last)
+        return ERR_AT(P, t, "%s takes one duration, not the range '%s'; write e.g. %s", what, buf, usage);
+    if (a.n == 0 || b.n == 0)
+        return ERR_AT(P, t,
+                      "the stepped duration '%s' needs a first and a last value; write FIRST..LAST, "
+                      "e.g. 4s..7s",
+                      buf);
+    if (split_range(&b, &a, &a))
+        return ERR_AT(P, t, "'%s' has more than one '..'; a stepped duration is FIRST..LAST, e.g. 4s..7s",
+                      buf);
+    split_range(t, &a, &b);
+    if (P->rep_kind == 0)
+        return ERR_AT(P, t,
+                      "the stepped duration '%s' changes from cycle to cycle, so it belongs inside "
+                      "repeat COUNT; put this line in a repeat, or write one duration",
+                      buf);
+    if (P->rep_kind == AST_REPEAT_FOR)
+        return ERR_AT(P, t,
+                      "the stepped duration '%s' steps with the repeat around it, but `repeat for` has no "
+                      "fixed count; use repeat COUNT (e.g. repeat 4), or write one duration",
+                      buf);
+    if (duration_word(P, &a, v, what, usage) != 0 || duration_word(P, &b, last, what, usage) != 0)
+        return -1;
+    *stepped = 1;
     return advance(P);
 }
 
@@ -486,19 +561,41 @@ static int stmt_voice(parser *P, ast_node **out)
                       "a second voice line (the first is on line %d); a session has one voice, remove one",
                       P->voice_line);
     P->voice_line = P->tok.line;
-    if (advance(P) != 0)
+    P->s->voice_bad = 1; /* until it is read */
+    if (advance(P) != 0 || parse_name(P, &P->s->voice, &P->s->voice_loc, "pack name", "voice nl") != 0)
         return -1;
-    return parse_name(P, &P->s->voice, &P->s->voice_loc, "pack name", "voice nl");
+    P->s->voice_bad = 0;
+    return 0;
 }
 
+static int param_rule(parser *P, ast_param *pp);
+
 /* param   := 'param' NAME literal   (each NAME once, at the top level)
- * literal := INTEGER | DURATION | LEVEL   (its form gives the param's type) */
+ * literal := INTEGER | DURATION | LEVEL   (its form gives the param's type)
+ * In collect mode a parameter whose default is wrong is still declared
+ * (without a type), so its uses are not reported as unknown as well. */
 static int stmt_param(parser *P, ast_node **out)
 {
-    char buf[SHOW_BUF], err[UNITS_ERR_MAX];
     ast_param p;
     (void)out;
     memset(&p, 0, sizeof p);
+    if (param_rule(P, &p) == 0)
+        return 0;
+    if (P->errs && p.name && find_param(P, p.name, strlen(p.name)) < 0 && P->d->status == ADEM_EXIT_INPUT) {
+        adem_diag keep = *P->d;
+        p.def.type = 0; /* poisoned: no type */
+        if (add_param(P, &p) != 0)
+            return -1;
+        *P->d = keep;
+    }
+    return -1;
+}
+
+/* The rule of stmt_param; fills *pp (its name as soon as it is known). */
+static int param_rule(parser *P, ast_param *pp)
+{
+    char buf[SHOW_BUF], err[UNITS_ERR_MAX];
+    ast_param p = *pp;
     p.loc = loc_of(&P->tok);
     if (advance(P) != 0)
         return -1;
@@ -520,6 +617,7 @@ static int stmt_param(parser *P, ast_node **out)
                       P->params[prev].loc.line);
     }
     p.name = dup_text(P, t->s, t->n);
+    pp->name = p.name;
     if (!p.name || advance(P) != 0)
         return -1;
     t = &P->tok;
@@ -581,7 +679,7 @@ static int stmt_wait(parser *P, ast_node **out)
     if (!n)
         return -1;
     *out = n;
-    return parse_duration(P, &n->u.wait.dur, "wait", "wait 4s");
+    return parse_duration(P, &n->u.wait.dur, "wait", "wait 4s", &n->u.wait.last, &n->u.wait.stepped);
 }
 
 /* bell := 'bell' [ level ] */
@@ -808,7 +906,8 @@ static int stmt_phase(parser *P, ast_node **out)
         return ERR_AT(P, &P->tok, "phase needs a label and a length; write phase \"Adem in\" 4s");
     if (parse_label(P, &n->u.phase.label, "phase label", "phase \"Adem in\" 4s", 0) != 0)
         return -1;
-    if (parse_duration(P, &n->u.phase.dur, "a phase", "phase \"Adem in\" 4s") != 0)
+    if (parse_duration(P, &n->u.phase.dur, "a phase", "phase \"Adem in\" 4s", &n->u.phase.last,
+                       &n->u.phase.stepped) != 0)
         return -1;
     while (!at_end(P))
         if (parse_attribute(P, n, &seen) != 0)
@@ -818,22 +917,60 @@ static int stmt_phase(parser *P, ast_node **out)
 
 /* repeat := 'repeat' ( count | 'for' duration ) EOL block 'end'
  * count  := INTEGER | ref   (at least 1) */
+static int repeat_header(parser *P, ast_node *n);
+
 static int stmt_repeat(parser *P, ast_node **out)
 {
-    char err[UNITS_ERR_MAX], buf[SHOW_BUF];
-    if (P->depth >= ADEM_SESSION_MAX_DEPTH)
+    if (P->depth >= ADEM_SESSION_MAX_DEPTH) {
+        P->refused_repeats++;
+        if (P->refused_repeats > 1 && P->errs) { /* said once: skip its line */
+            while (!at_end(P))
+                if (advance(P) != 0)
+                    return -1;
+            return 0;
+        }
         return ERR_AT(P, &P->tok,
                       "repeats are nested more than %d deep here; flatten them or move the inner part "
                       "into its own session and play it",
                       ADEM_SESSION_MAX_DEPTH);
+    }
     ast_node *n = new_node(P, AST_REPEAT);
     if (!n)
         return -1;
     *out = n;
+    if (repeat_header(P, n) != 0) {
+        /* a wrong count: reported, and its body is still read up to its
+         * `end`, so that `end` is not reported as well */
+        if (recover(P) != 0)
+            return -1;
+        n->u.repeat.count.type = AST_INT;
+        n->u.repeat.count.i = 1;
+    }
+    int outer_kind = P->rep_kind, errs_before = P->nerrs;
+    P->depth++;
+    P->rep_kind = (int)n->kind;
+    int rc = parse_block(P, n, &n->u.repeat.body);
+    P->depth--;
+    P->rep_kind = outer_kind;
+    if (rc != 0)
+        return -1;
+    if (!n->u.repeat.body && P->nerrs > errs_before)
+        return 0; /* its lines had mistakes, reported already */
+    if (!n->u.repeat.body)
+        return ERR(P, n->loc.line, n->loc.col,
+                   "this repeat has nothing to repeat; put statements between repeat and end, or remove it");
+    return 0;
+}
+
+/* The header of a repeat after its keyword: ( count | 'for' duration ) and
+ * nothing more on the line. */
+static int repeat_header(parser *P, ast_node *n)
+{
+    char err[UNITS_ERR_MAX], buf[SHOW_BUF];
     ast_value *v = &n->u.repeat.count;
     if (is_word(&P->tok, "for")) {
         n->kind = AST_REPEAT_FOR;
-        if (advance(P) != 0 || parse_duration(P, v, "repeat for", "repeat for 10m") != 0)
+        if (advance(P) != 0 || parse_duration(P, v, "repeat for", "repeat for 10m", NULL, NULL) != 0)
             return -1;
     } else {
         if (need_value(P, "the repeat count", "repeat 4 (or repeat for 10m)") != 0)
@@ -857,6 +994,11 @@ static int stmt_repeat(parser *P, ast_node **out)
                     k++;
                 if (k == t->n) /* only digits: too large */
                     return ERR_AT(P, t, "%s", err);
+                if (find_param(P, t->s, t->n) >= 0)
+                    return ERR_AT(P, t,
+                                  "'%s' is not a repeat count; did you mean the parameter $%s? "
+                                  "(write repeat $%s)",
+                                  buf, buf, buf);
                 return ERR_AT(P, t,
                               "'%s' is not a repeat count; write a whole number, as in repeat 4, or a length "
                               "of time, as in repeat for 10m",
@@ -875,13 +1017,6 @@ static int stmt_repeat(parser *P, ast_node **out)
         show(P->tok.raw, P->tok.raw_n, word);
         return ERR_AT(P, &P->tok, "unexpected '%s' after %s; one statement per line", word, stmt);
     }
-    P->depth++;
-    if (parse_block(P, n, &n->u.repeat.body) != 0)
-        return -1;
-    P->depth--;
-    if (!n->u.repeat.body)
-        return ERR(P, n->loc.line, n->loc.col,
-                   "this repeat has nothing to repeat; put statements between repeat and end, or remove it");
     return 0;
 }
 
@@ -1041,13 +1176,22 @@ static const char *similar_keyword(const char *s, size_t n)
     int bestd = 3;
     for (size_t k = 0; k <= sizeof STATEMENTS / sizeof STATEMENTS[0]; k++) {
         const char *name = k < sizeof STATEMENTS / sizeof STATEMENTS[0] ? STATEMENTS[k].name : "end";
-        int dist = edit_distance(s, n, name);
+        int dist = textdist(s, n, name);
         if (dist < bestd && (size_t)dist < n) {
             bestd = dist;
             best = name;
         }
     }
     return best;
+}
+
+/* The index in STATEMENTS of the keyword token t, or -1. */
+static int statement_index(const lex_token *t)
+{
+    for (size_t k = 0; k < sizeof STATEMENTS / sizeof STATEMENTS[0]; k++)
+        if (is_word(t, STATEMENTS[k].name))
+            return (int)k;
+    return -1;
 }
 
 /* statement := description | param | voice | speak | wait | bell | phase
@@ -1069,6 +1213,10 @@ static int parse_statement(parser *P, ast_node **out)
     }
     show(t->raw, t->raw_n, buf);
     const char *near = similar_keyword(t->s, t->n);
+    if (near && P->depth > 0 && textdist(t->s, t->n, "end") <= textdist(t->s, t->n, near))
+        near = "end"; /* inside a repeat, an `end` is the likelier one */
+    if (near && strcmp(near, "end") == 0 && P->depth > 0)
+        P->end_typos++;
     if (near)
         return ERR_AT(P, t, "unknown statement '%s'; did you mean '%s'? (statements: " STATEMENT_LIST ")", buf,
                       near);
@@ -1101,41 +1249,73 @@ static int parse_block(parser *P, ast_node *rep, ast_node **head)
     for (;;) {
         const lex_token *t = &P->tok;
         if (t->kind == LEX_EOL) {
-            if (advance(P) != 0)
+            if (advance(P) != 0 && recover(P) != 0)
                 return -1;
             continue;
         }
         if (t->kind == LEX_EOF) {
+            if (rep && P->end_typos > 0) { /* its `end` was misspelt: said already */
+                P->end_typos--;
+                return 0;
+            }
             if (rep)
                 return ERR(P, rep->loc.line, rep->loc.col, "this repeat has no `end`; add `end` after its last line");
             return 0;
         }
         if (t->kind == LEX_STRING) {
             show(t->raw, t->raw_n, buf);
-            return ERR_AT(P, t, "a line starts with a statement, not with the string %s; e.g. mark %s", buf, buf);
+            ERR_AT(P, t, "a line starts with a statement, not with the string %s; e.g. mark %s", buf, buf);
+            if (recover(P) != 0)
+                return -1;
+            continue;
         }
         if (is_word(t, "end")) {
-            if (!rep)
-                return ERR_AT(P, t, "`end` without a repeat; remove it, or add the repeat it closes");
+            if (!rep && P->refused_repeats > 0) { /* closes a refused repeat */
+                P->refused_repeats--;
+                P->stmt = t->raw;
+                if ((advance(P) != 0 || end_line(P) != 0) && recover(P) != 0)
+                    return -1;
+                continue;
+            }
+            if (!rep) {
+                ERR_AT(P, t, "`end` without a repeat; remove it, or add the repeat it closes");
+                if (recover(P) != 0)
+                    return -1;
+                continue;
+            }
             rep->u.repeat.end_loc = loc_of(t);
             P->stmt = t->raw;
             return advance(P); /* the caller's line ends after `end` */
         }
         ast_node *n = NULL;
-        if (parse_statement(P, &n) != 0 || end_line(P) != 0)
-            return -1;
-        if (n) {
+        int rc = parse_statement(P, &n);
+        if (rc == 0 && n) { /* a complete statement, even with words after it */
             *tail = n;
             tail = &n->next;
         }
+        if ((rc != 0 || end_line(P) != 0) && recover(P) != 0)
+            return -1;
     }
 }
 
+static int ref_error(parser *P, const param_ref *r);
+
 /* Checks every `$name` against the declared params: it must exist and have
- * the type its place needs. */
+ * the type its place needs (in collect mode: each one). */
 static int resolve_refs(parser *P)
 {
     for (param_ref *r = P->refs; r; r = r->next) {
+        if (ref_error(P, r) != 0 && recover(P) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Checks one `$name` (see resolve_refs). A parameter whose declaration had
+ * a mistake (no type) matches any use. */
+static int ref_error(parser *P, const param_ref *r)
+{
+    {
         const ast_value *v = r->v;
         size_t n = strlen(v->param);
         int k = find_param(P, v->param, n);
@@ -1149,7 +1329,7 @@ static int resolve_refs(parser *P)
                        v->param, v->param, type_example(v->type));
         }
         const ast_param *p = &P->params[k];
-        if (p->def.type != v->type)
+        if (p->def.type != 0 && p->def.type != v->type)
             return ERR(P, v->loc.line, v->loc.col,
                        "'$%s' is %s parameter (line %d), but %s needs %s; give it %s default (param %s %s) "
                        "or use another parameter",
@@ -1159,47 +1339,68 @@ static int resolve_refs(parser *P)
     return 0;
 }
 
-/* file := { EOL } session EOL block EOF */
+/* file := { EOL } session EOL block EOF
+ * In collect mode a missing or wrong session line is reported and the rest
+ * is still read. Returns 0, or -1 (in collect mode: when any mistake was
+ * found; P->s then holds the statements without one). */
 static int parse_file(parser *P)
 {
     char buf[SHOW_BUF];
-    if (advance(P) != 0)
-        return -1;
-    while (P->tok.kind == LEX_EOL)
-        if (advance(P) != 0)
+    P->s->title = "";
+    while (advance(P) != 0 || P->tok.kind == LEX_EOL)
+        if (P->lex_failed && recover(P) != 0)
             return -1;
     const lex_token *t = &P->tok;
-    if (t->kind == LEX_EOF)
-        return ERR_AT(P, t, "this file has no statements; a session starts with session \"Title\"");
-    if (!is_word(t, "session")) {
-        show(t->raw, t->raw_n, buf);
-        if (t->kind == LEX_WORD && edit_distance(t->s, t->n, "session") <= 2)
-            return ERR_AT(P, t,
-                          "unknown statement '%s'; did you mean 'session'? A session starts with session \"Title\"",
-                          buf);
-        return ERR_AT(P, t, "a session starts with session \"Title\"; add that line before '%s'", buf);
+    if (t->kind == LEX_EOF && P->nerrs > 0)
+        return -1; /* its first line had a mistake, said already */
+    if (t->kind == LEX_EOF) {
+        ERR_AT(P, t, "this file has no statements; a session starts with session \"Title\"");
+        return recover(P) == 0 ? -1 : -1;
     }
-    P->stmt = t->raw;
-    if (parse_session(P) != 0 || end_line(P) != 0)
-        return -1;
+    if (!is_word(t, "session") && P->nerrs > 0) {
+        /* the session line had a mistake, said already: read on from here */
+    } else if (!is_word(t, "session")) {
+        show(t->raw, t->raw_n, buf);
+        if (t->kind == LEX_WORD && textdist(t->s, t->n, "session") <= 2)
+            ERR_AT(P, t, "unknown statement '%s'; did you mean 'session'? A session starts with session \"Title\"",
+                   buf);
+        else
+            ERR_AT(P, t, "a session starts with session \"Title\"; add that line before '%s'", buf);
+        if (!P->errs)
+            return -1;
+        if (statement_index(t) >= 0) {
+            diag_list_add(P->errs, P->d); /* read this line as a statement */
+            P->nerrs++;
+        } else if (recover(P) != 0) {
+            return -1;
+        }
+    } else {
+        P->stmt = t->raw;
+        if ((parse_session(P) != 0 || end_line(P) != 0) && recover(P) != 0)
+            return -1;
+    }
     if (parse_block(P, NULL, &P->s->body) != 0)
         return -1;
     if (resolve_refs(P) != 0)
         return -1;
-    if (P->nparams > 0) {
-        P->s->params = alloc(P, (size_t)P->nparams * sizeof *P->s->params);
+    int typed = 0;
+    for (int k = 0; k < P->nparams; k++)
+        typed += P->params[k].def.type != 0;
+    if (typed > 0) {
+        P->s->params = alloc(P, (size_t)typed * sizeof *P->s->params);
         if (!P->s->params)
             return -1;
-        memcpy(P->s->params, P->params, (size_t)P->nparams * sizeof *P->s->params);
-        P->s->nparams = P->nparams;
+        for (int k = 0; k < P->nparams; k++)
+            if (P->params[k].def.type != 0)
+                P->s->params[P->s->nparams++] = P->params[k];
     }
-    return 0;
+    return P->nerrs > 0 ? -1 : 0;
 }
 
-/* ---- public ------------------------------------------------------------- */
-
-/* Text -> a new session, or -1 with d set and nothing leaked (see session_parse.h). */
-int session_parse(const char *path, const char *text, size_t len, ast_session **out, adem_diag *d)
+/* Parses text into a new session (see session_parse.h): stops at the first
+ * mistake (d), or, with errs, reports each (errs) and keeps what it read. */
+static int parse_text(const char *path, const char *text, size_t len, ast_session **out, adem_diag *d,
+                      adem_diag_list *errs)
 {
     parser P;
     int rc = -1;
@@ -1208,12 +1409,20 @@ int session_parse(const char *path, const char *text, size_t len, ast_session **
     memset(&P, 0, sizeof P);
     P.path = path ? path : "<string>";
     P.d = d;
+    P.errs = errs;
     P.refs_tail = &P.refs;
-    if (lex_init(&P.ls, P.path, text, len, d) != 0)
+    if (lex_init(&P.ls, P.path, text, len, d) != 0) {
+        if (errs)
+            diag_list_add(errs, d);
         return -1;
+    }
     P.a = arena_new();
-    if (!P.a)
-        return oom(&P);
+    if (!P.a) {
+        oom(&P);
+        if (errs)
+            diag_list_add(errs, d);
+        return -1;
+    }
     P.s = alloc(&P, sizeof *P.s);
     if (P.s) {
         P.s->arena = P.a;
@@ -1223,12 +1432,30 @@ int session_parse(const char *path, const char *text, size_t len, ast_session **
     }
     free(P.params);
     free(P.slots);
-    if (rc != 0) {
+    if (errs && P.nerrs == 0 && rc != 0) /* stopped: out of memory */
+        diag_list_add(errs, d);
+    if (rc != 0 && (!errs || P.nerrs == 0 || !P.s || !P.s->path)) {
         arena_free(P.a);
         return -1;
     }
     *out = P.s;
-    return 0;
+    return rc;
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+/* Text -> a new session, or -1 with d set and nothing leaked (see session_parse.h). */
+int session_parse(const char *path, const char *text, size_t len, ast_session **out, adem_diag *d)
+{
+    return parse_text(path, text, len, out, d, NULL);
+}
+
+/* Text -> a session and every mistake in it (see session_parse.h). */
+int session_parse_collect(const char *path, const char *text, size_t len, ast_session **out,
+                          adem_diag_list *errs)
+{
+    adem_diag d;
+    return parse_text(path, text, len, out, &d, errs);
 }
 
 /* Frees a session and everything in its arena; NULL is a no-op. */

@@ -30,6 +30,26 @@ static void ev_init(tl_event *ev, tl_event_kind kind, const item *it, int64_t fr
     ev->cue = -1;
 }
 
+/* The exact start of child `it` of frame f's block in f's current
+ * iteration: the iteration's start plus the child's offset, which grows by
+ * off_step per iteration when stepped durations come before it. */
+static xtime child_start(const struct tl_frame *f, const item *it)
+{
+    xtime t = {f->ms + it->off.ms + f->iter * it->off_step, f->cf + it->off.cf};
+    return t;
+}
+
+/* Moves frame f to the start of the next iteration of its block blk:
+ * iteration f->iter lasted body + f->iter*body_step (exact integers, so the
+ * start of iteration i is i*body + body_step*i*(i-1)/2 after the block's). */
+static void next_iteration(struct tl_frame *f, const item *blk)
+{
+    f->ms += blk->u.block.body.ms + f->iter * blk->u.block.body_step;
+    f->cf += blk->u.block.body.cf;
+    f->iter++;
+    f->child = blk->u.block.first;
+}
+
 /* Enters block it, which starts at `start`, unless it is empty or the stack
  * is full: pushes a frame at its first child. The caller has already moved
  * its own frame past it. Returns 1 when entered. */
@@ -56,10 +76,8 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
         const item *blk = &tl->items[top->block];
         if (top->child < 0) {
             /* end of an iteration: the next one, or leave the block */
-            if (++top->iter < blk->u.block.count) {
-                top->ms += blk->u.block.body.ms;
-                top->cf += blk->u.block.body.cf;
-                top->child = blk->u.block.first;
+            if (top->iter + 1 < blk->u.block.count) {
+                next_iteration(top, blk);
                 continue;
             }
             if (--c->depth == 0) {
@@ -71,7 +89,8 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
             continue;
         }
         const item *it = &tl->items[top->child];
-        xtime start = {top->ms + it->off.ms, top->cf + it->off.cf};
+        xtime start = child_start(top, it);
+        int64_t len_ms = it->len.ms + top->iter * it->len_step; /* this iteration's */
         int64_t frame = tl_to_frame(tl, start);
         int depth = c->depth - 1;
         switch (it->kind) {
@@ -91,8 +110,12 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
             enter(c, it, start);
             continue;
         case IT_PHASE: {
-            xtime endt = {start.ms + it->len.ms, start.cf};
+            xtime endt = {start.ms + len_ms, start.cf};
             int64_t end = tl_to_frame(tl, endt);
+            /* count=down: the whole seconds of this iteration's length */
+            int ncount = it->u.phase.ncount;
+            if (len_ms / tl->tempo_milli < ncount)
+                ncount = (int)(len_ms / tl->tempo_milli);
             if (c->sub == 0) {
                 ev_init(ev, TL_EV_PHASE, it, frame, depth);
                 ev->frames = end - frame;
@@ -103,14 +126,18 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
                 ev->f_from = it->u.phase.f_from;
                 ev->f_to = it->u.phase.f_to;
                 ev->bpm = it->u.phase.bpm;
-                ev->count_down = it->u.phase.ncount;
+                ev->count_down = ncount;
+                if (it->u.phase.last_ms > 0) {
+                    ev->first_ms = it->u.phase.ms;
+                    ev->last_ms = it->u.phase.last_ms;
+                }
                 c->sub = 1;
                 return 1;
             }
             /* count=down: number k on end - k seconds, for the whole seconds
              * after the phase's own cue has ended */
-            while (c->sub <= it->u.phase.ncount) {
-                int k = it->u.phase.ncount - c->sub + 1;
+            while (c->sub <= ncount) {
+                int k = ncount - c->sub + 1;
                 int64_t at = end - (int64_t)k * tl->rate;
                 c->sub++;
                 if (at < frame + it->u.phase.cue_frames)
@@ -132,9 +159,13 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
             ev->cue_frames = it->len.cf;
             break;
         case IT_WAIT: {
-            xtime end = {start.ms + it->len.ms, start.cf + it->len.cf};
+            xtime end = {start.ms + len_ms, start.cf + it->len.cf};
             ev_init(ev, TL_EV_WAIT, it, frame, depth);
             ev->frames = tl_to_frame(tl, end) - frame;
+            if (it->u.wait.last_ms > 0) {
+                ev->first_ms = it->u.wait.ms;
+                ev->last_ms = it->u.wait.last_ms;
+            }
             break;
         }
         case IT_BELL:
@@ -177,10 +208,8 @@ void tl_cursor_skip(tl_cursor *c)
         const item *it = &tl->items[top->child];
         c->sub = 0;
         top->child = it->next;
-        if (it->kind == IT_BLOCK) {
-            xtime start = {top->ms + it->off.ms, top->cf + it->off.cf};
-            enter(c, it, start);
-        }
+        if (it->kind == IT_BLOCK)
+            enter(c, it, child_start(top, it));
     }
     /* Up: find the level whose rest holds a stop (the rest of this
      * iteration, or a later iteration); then down into it. Each level is
@@ -196,7 +225,7 @@ void tl_cursor_skip(tl_cursor *c)
             if (stop_here(it))
                 return; /* tl_cursor_next returns the stop's event next */
             /* a repeat that holds a stop: go in, past its REPEAT event */
-            xtime start = {top->ms + it->off.ms, top->cf + it->off.cf};
+            xtime start = child_start(top, it);
             top->child = it->next;
             enter(c, it, start);
             continue;
@@ -204,10 +233,7 @@ void tl_cursor_skip(tl_cursor *c)
         int first = blk->u.block.first;
         if (first >= 0 && tl->items[first].nav_next >= 0 && top->iter + 1 < blk->u.block.count) {
             /* the next iteration holds one */
-            top->iter++;
-            top->ms += blk->u.block.body.ms;
-            top->cf += blk->u.block.body.cf;
-            top->child = first;
+            next_iteration(top, blk);
             continue;
         }
         if (c->depth == 1) {

@@ -43,6 +43,9 @@ typedef struct tl_event {
     float f_from, f_to;/* PHASE with a tone: Hz */
     int bpm;           /* PHASE with pulse=; else 0 */
     int count_down;    /* PHASE with count=down: the most numbers it may speak */
+    int64_t first_ms, last_ms; /* PHASE, WAIT with a stepped duration
+                          (FIRST..LAST): the first and last cycle's length in
+                          ms as written (before --tempo); else 0 */
     int64_t repeat_count; /* REPEAT: the number of cycles (after layout) */
     int for_cycles;    /* REPEAT: 1 if it was `repeat for` */
     adem_noise noise;   /* BED */

@@ -35,7 +35,21 @@ typedef struct builder {
     const tl_options *o;
     const tl_loader *ld; /* never NULL */
     adem_diag *d;
+    adem_diag_list *errs; /* timeline_check: every mistake goes here */
+    int nerrs;
 } builder;
+
+/* After a mistake (b->d set): with a list (timeline_check), records it and
+ * returns 0 so building goes on with the next statement; else -1. Running
+ * out of memory always stops. */
+static int mistake(builder *b)
+{
+    if (!b->errs || b->d->status != ADEM_EXIT_INPUT)
+        return -1;
+    diag_list_add(b->errs, b->d);
+    b->nerrs++;
+    return 0;
+}
 
 /* Returns a duration in ms for the integer `n` written without a unit for a
  * duration parameter whose default is def_ms: the largest of h, m, s that
@@ -225,15 +239,103 @@ typedef struct scope {
     const chain *ch;
 } scope;
 
-static int build_list(builder *b, const scope *sc, const ast_node *n, int depth, int *first);
+static int build_list(builder *b, const scope *sc, const ast_node *n, int depth, int64_t rep, int *first);
 
-/* Builds the count=down cue list of a phase lasting ms (scaled by the tempo):
- * tel_1 .. tel_K for the whole seconds it lasts, at most TL_COUNT_MAX. */
+/* Writes ms/k milliseconds (k > 0) for people, with up to 3 decimals:
+ * "428.571ms", "-250ms". */
+static void format_step(int64_t ms, int64_t k, char *buf, size_t n)
+{
+    int64_t a = ms < 0 ? -ms : ms;
+    int64_t milli = a % k * 1000 / k; /* thousandths of a millisecond */
+    if (milli)
+        snprintf(buf, n, "%s%lld.%03lldms", ms < 0 ? "-" : "", (long long)(a / k), (long long)milli);
+    else
+        snprintf(buf, n, "%s%lldms", ms < 0 ? "-" : "", (long long)(a / k));
+}
+
+/* Reports a phase or wait (what) whose value v, written as `as`, is 0 ms. */
+static int zero_len(builder *b, const char *file, const ast_value *v, const ast_value *as, const char *what)
+{
+    if (strcmp(what, "wait") == 0)
+        return diag_set(b->d, file, v->loc.line, v->loc.col,
+                        "wait must last longer than 0 ms; give it a duration or remove it");
+    return diag_set(b->d, file, v->loc.line, v->loc.col,
+                    "%s must last longer than 0 ms (it is %s here); give it a duration", what,
+                    as->param ? as->param : "0");
+}
+
+/* The length of a phase or wait: one duration (dur), or a stepped one
+ * (dur..last, stepped) that steps with the innermost counted repeat around
+ * it, of rep cycles (0: none; -1: `repeat for`). Sets *ms to the first
+ * cycle's length, *last_ms to the last's (0 when not stepped) and *step to
+ * the exact change per cycle. Returns 0, or -1 with d set: a length of 0, a
+ * stepped duration outside a counted repeat, or a step that is not a whole
+ * number of milliseconds (with the values that would be). */
+static int span_len(builder *b, const scope *sc, const ast_value *dur, const ast_value *last, int stepped,
+                    int64_t rep, const char *what, int64_t *ms, int64_t *last_ms, int64_t *step)
+{
+    ast_value v, w;
+    const char *file = sc->s->path;
+    if (eval(b, sc->s, sc->pv, dur, &v) != 0)
+        return -1;
+    if (v.ms <= 0)
+        return zero_len(b, file, &v, dur, what);
+    *ms = v.ms;
+    *last_ms = 0;
+    *step = 0;
+    if (!stepped)
+        return 0;
+    if (eval(b, sc->s, sc->pv, last, &w) != 0)
+        return -1;
+    if (w.ms <= 0)
+        return zero_len(b, file, &w, last, what);
+    if (rep <= 0)
+        return diag_set(b->d, file, v.loc.line, v.loc.col,
+                        "a stepped duration belongs inside repeat COUNT (it steps with that repeat); "
+                        "put it in one, or write one duration");
+    *last_ms = w.ms;
+    if (rep == 1)
+        return 0; /* one cycle: FIRST */
+    int64_t diff = w.ms - v.ms, k = rep - 1;
+    if (diff % k == 0) {
+        *step = diff / k;
+        return 0;
+    }
+    /* not whole milliseconds: say what the step would be, and what works */
+    char a[32], z[32], st[48], lo[32], hi[32], counts[96] = "";
+    units_format_duration(v.ms, a, sizeof a);
+    units_format_duration(w.ms, z, sizeof z);
+    format_step(diff, k, st, sizeof st);
+    int64_t down = v.ms + diff / k * k;           /* towards FIRST */
+    int64_t up = down + (diff < 0 ? -k : k);      /* away from FIRST */
+    units_format_duration(down > 0 ? down : up, lo, sizeof lo);
+    units_format_duration(up > 0 ? up : down, hi, sizeof hi);
+    int64_t below = 0, above = 0, adiff = diff < 0 ? -diff : diff;
+    for (int64_t c = rep - 1; c >= 2 && !below; c--)
+        if (adiff % (c - 1) == 0)
+            below = c;
+    for (int64_t c = rep + 1; c <= rep + 1000 && !above; c++)
+        if (adiff % (c - 1) == 0)
+            above = c;
+    if (below && above)
+        snprintf(counts, sizeof counts, ", or repeat %lld or %lld times", (long long)below, (long long)above);
+    else if (below || above)
+        snprintf(counts, sizeof counts, ", or repeat %lld times", (long long)(below ? below : above));
+    return diag_set(b->d, file, v.loc.line, v.loc.col,
+                    "%s..%s over %lld cycles would step %s per cycle, not a whole number of "
+                    "milliseconds; end it at %s..%s or %s..%s%s",
+                    a, z, (long long)rep, st, a, lo, a, hi, counts);
+}
+
+/* Builds the count=down cue list of a phase lasting ms (scaled by the tempo;
+ * a stepped phase: its longest cycle): tel_1 .. tel_K for the whole seconds
+ * it lasts, at most TL_COUNT_MAX. */
 static int build_count(builder *b, const scope *sc, item *it, const ast_node *n)
 {
     static const char *const ids[TL_COUNT_MAX] = {"tel_1", "tel_2", "tel_3", "tel_4", "tel_5",
                                                   "tel_6", "tel_7", "tel_8", "tel_9", "tel_10"};
-    int64_t real_s = it->u.phase.ms / b->o->tempo_milli; /* ms*1000/tempo_milli/1000 */
+    int64_t longest = it->u.phase.last_ms > it->u.phase.ms ? it->u.phase.last_ms : it->u.phase.ms;
+    int64_t real_s = longest / b->o->tempo_milli; /* ms*1000/tempo_milli/1000 */
     int k = real_s > TL_COUNT_MAX ? TL_COUNT_MAX : (int)real_s;
     for (int i = 0; i < k; i++) {
         int c = intern_cue(b, sc->voice, ids[i], sc->s->path, n->u.phase.count_loc);
@@ -246,18 +348,14 @@ static int build_count(builder *b, const scope *sc, item *it, const ast_node *n)
 }
 
 /* phase "Label" DURATION [cue=ID] [tone=KIND[:LO-HI]] [pulse=BPM] [count=down] */
-static int build_phase(builder *b, const scope *sc, const ast_node *n, int idx)
+static int build_phase(builder *b, const scope *sc, const ast_node *n, int idx, int64_t rep)
 {
     ast_value v;
     item *it = &b->tl->items[idx];
     it->u.phase.label = n->u.phase.label;
-    if (eval(b, sc->s, sc->pv, &n->u.phase.dur, &v) != 0)
+    if (span_len(b, sc, &n->u.phase.dur, &n->u.phase.last, n->u.phase.stepped, rep, "a phase",
+                 &it->u.phase.ms, &it->u.phase.last_ms, &it->len_step) != 0)
         return -1;
-    if (v.ms <= 0)
-        return diag_set(b->d, sc->s->path, v.loc.line, v.loc.col,
-                        "a phase must last longer than 0 ms (it is %s here); give it a duration",
-                        n->u.phase.dur.param ? n->u.phase.dur.param : "0");
-    it->u.phase.ms = v.ms;
     it->u.phase.cue = -1;
     if (n->u.phase.cue) {
         int c = intern_cue(b, sc->voice, n->u.phase.cue, sc->s->path, n->u.phase.cue_loc);
@@ -389,7 +487,7 @@ static int build_play(builder *b, const scope *sc, const ast_node *n, int depth,
 
 /* One statement -> one item (a block for repeat and play). Returns the item
  * index, or -1 with d set. */
-static int build_node(builder *b, const scope *sc, const ast_node *n, int depth)
+static int build_node(builder *b, const scope *sc, const ast_node *n, int depth, int64_t rep)
 {
     ast_value v;
     int idx;
@@ -402,20 +500,22 @@ static int build_node(builder *b, const scope *sc, const ast_node *n, int depth)
         b->tl->items[idx].u.speak.cue = c;
         return idx;
     }
-    case AST_WAIT:
-        if (eval(b, sc->s, sc->pv, &n->u.wait.dur, &v) != 0)
+    case AST_WAIT: {
+        int64_t ms, last_ms, step;
+        if (span_len(b, sc, &n->u.wait.dur, &n->u.wait.last, n->u.wait.stepped, rep, "wait", &ms, &last_ms,
+                     &step) != 0)
             return -1;
-        if (v.ms <= 0)
-            return diag_set(b->d, file, v.loc.line, v.loc.col,
-                            "wait must last longer than 0 ms; give it a duration or remove it");
         if ((idx = new_item(b, IT_WAIT, file, n->loc, depth)) < 0)
             return -1;
-        b->tl->items[idx].u.wait.ms = v.ms;
+        b->tl->items[idx].u.wait.ms = ms;
+        b->tl->items[idx].u.wait.last_ms = last_ms;
+        b->tl->items[idx].len_step = step;
         return idx;
+    }
     case AST_PHASE:
         if ((idx = new_item(b, IT_PHASE, file, n->loc, depth)) < 0)
             return -1;
-        return build_phase(b, sc, n, idx) == 0 ? idx : -1;
+        return build_phase(b, sc, n, idx, rep) == 0 ? idx : -1;
     case AST_BELL: {
         double db = 0;
         if (n->u.bell.has_level) {
@@ -462,7 +562,7 @@ static int build_node(builder *b, const scope *sc, const ast_node *n, int depth)
         b->tl->items[idx].u.block.count = is_for ? 1 : v.i;
         b->tl->items[idx].u.block.for_ms = is_for ? v.ms : 0;
         int first;
-        if (build_list(b, sc, n->u.repeat.body, depth + 1, &first) != 0)
+        if (build_list(b, sc, n->u.repeat.body, depth + 1, is_for ? -1 : v.i, &first) != 0)
             return -1;
         b->tl->items[idx].u.block.first = first;
         return idx;
@@ -476,15 +576,19 @@ static int build_node(builder *b, const scope *sc, const ast_node *n, int depth)
 }
 
 /* Builds the statements from n on as siblings; *first is the first one's
- * item index (or -1 when there are none). */
-static int build_list(builder *b, const scope *sc, const ast_node *n, int depth, int *first)
+ * item index (or -1 when there are none). rep is the count of the innermost
+ * counted repeat around them in their session (0: none, -1: `repeat for`). */
+static int build_list(builder *b, const scope *sc, const ast_node *n, int depth, int64_t rep, int *first)
 {
     int prev = -1;
     *first = -1;
     for (; n; n = n->next) {
-        int idx = build_node(b, sc, n, depth);
-        if (idx < 0)
-            return -1;
+        int idx = build_node(b, sc, n, depth, rep);
+        if (idx < 0) {
+            if (mistake(b) != 0)
+                return -1;
+            continue; /* left out */
+        }
         if (prev < 0)
             *first = idx;
         else
@@ -507,7 +611,7 @@ static int build_session(builder *b, const ast_session *s, const pval *given, co
     b->tl->items[idx].u.block.title = s->title;
     scope sc = {s, given, voice, up};
     int first;
-    if (build_list(b, &sc, s->body, depth + 1, &first) != 0)
+    if (build_list(b, &sc, s->body, depth + 1, 0, &first) != 0)
         return -1;
     b->tl->items[idx].u.block.first = first;
     return idx;
@@ -535,12 +639,15 @@ static int apply_sets(builder *b, const ast_session *s, pval *vals, int *used)
                 continue;
             char err[UNITS_ERR_MAX], def[64];
             format_default(&s->params[j], def, sizeof def);
-            if (parse_typed(&s->params[j], ov->value, &vals[j].v, err) != 0)
-                return diag_set(b->d, NULL, 0, 0, "%s%s%s=%s: %s (parameter '%s' of %s is %s, "
-                                "default %s)", ov->from ? ov->from : "", ov->from ? " " : "",
-                                ov->name, ov->value, err, ov->name, s->path,
-                                type_name(s->params[j].def.type), def);
             used[i] = 1;
+            if (parse_typed(&s->params[j], ov->value, &vals[j].v, err) != 0) {
+                diag_set(b->d, NULL, 0, 0, "%s%s%s=%s: %s (parameter '%s' of %s is %s, default %s)",
+                         ov->from ? ov->from : "", ov->from ? " " : "", ov->name, ov->value, err, ov->name,
+                         s->path, type_name(s->params[j].def.type), def);
+                vals[j].v = s->params[j].def; /* go on with the default */
+                if (mistake(b) != 0)
+                    return -1;
+            }
         }
     }
     return 0;
@@ -635,8 +742,30 @@ static void link_top(timeline *tl, int root, int prev, int idx)
         tl->items[prev].next = idx;
 }
 
+static int build_all(const ast_session *const *sessions, int n, const tl_options *o, const tl_loader *ld,
+                     timeline **out, adem_diag *d, adem_diag_list *errs);
+
 int timeline_build(const ast_session *const *sessions, int n, const tl_options *o,
                    const tl_loader *ld, timeline **out, adem_diag *d)
+{
+    return build_all(sessions, n, o, ld, out, d, NULL);
+}
+
+int timeline_check(const ast_session *const *sessions, int n, const tl_options *o, const tl_loader *ld,
+                   timeline **out, adem_diag_list *errs)
+{
+    adem_diag d;
+    diag_clear(&d);
+    int before = diag_list_count(errs);
+    int rc = build_all(sessions, n, o, ld, out, &d, errs);
+    if (rc != 0 && diag_list_count(errs) == before)
+        diag_list_add(errs, &d); /* it stopped at once: a wrong option, no memory */
+    return rc;
+}
+
+/* timeline_build, or with errs timeline_check: the one builder. */
+static int build_all(const ast_session *const *sessions, int n, const tl_options *o, const tl_loader *ld,
+                     timeline **out, adem_diag *d, adem_diag_list *errs)
 {
     static const tl_loader no_loader = {NULL, NULL, NULL};
     *out = NULL;
@@ -646,7 +775,7 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
     if (!tl)
         return diag_runtime(d, "out of memory while compiling the session");
     tl->tempo_milli = o->tempo_milli;
-    builder b = {tl, o, ld ? ld : &no_loader, d};
+    builder b = {tl, o, ld ? ld : &no_loader, d, errs, 0};
     int *used = calloc((size_t)(o->nsets ? o->nsets : 1), sizeof *used);
     ast_loc top = {0, 0};
     int rc = used ? 0 : diag_runtime(d, "out of memory while compiling the session");
@@ -704,13 +833,15 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
         prev = idx;
     }
     for (int i = 0; rc == 0 && i < o->nsets; i++)
-        if (!used[i])
-            rc = diag_set(d, NULL, 0, 0, "%s%s%s: no session here has a parameter '%s'; "
-                          "see `adem show` or the session file for its parameters",
-                          o->sets[i].from ? o->sets[i].from : "", o->sets[i].from ? " " : "",
-                          o->sets[i].name, o->sets[i].name);
+        if (!used[i]) {
+            diag_set(d, NULL, 0, 0, "%s%s%s: no session here has a parameter '%s'; "
+                     "see `adem show` or the session file for its parameters",
+                     o->sets[i].from ? o->sets[i].from : "", o->sets[i].from ? " " : "",
+                     o->sets[i].name, o->sets[i].name);
+            rc = mistake(&b) == 0 ? 0 : -1;
+        }
     free(used);
-    if (rc != 0) {
+    if (rc != 0 && !(errs && b.nerrs > 0 && d->status == ADEM_EXIT_INPUT)) {
         timeline_free(tl);
         return -1;
     }
@@ -721,7 +852,7 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
     }
     tl->title = n > 0 ? sessions[0]->title : "";
     *out = tl;
-    return 0;
+    return b.nerrs > 0 || rc != 0 ? -1 : 0;
 }
 
 int timeline_one_cue(const char *title, const char *pack, const char *id, const char *file,
@@ -734,7 +865,7 @@ int timeline_one_cue(const char *title, const char *pack, const char *id, const 
     if (!tl)
         return diag_runtime(d, "out of memory while compiling the session");
     tl->tempo_milli = TL_TEMPO_DEFAULT;
-    builder b = {tl, &defaults, &no_loader, d};
+    builder b = {tl, &defaults, &no_loader, d, NULL, 0};
     ast_loc top = {0, 0}, at = {1, 1};
     int root = new_item(&b, IT_BLOCK, NULL, top, 0);
     int blk = root < 0 ? -1 : new_item(&b, IT_BLOCK, file, at, 1);
@@ -863,14 +994,23 @@ static int layout_item(layout_ctx *c, int i)
     case IT_MARK:
         return 0;
     case IT_BLOCK: {
-        xtime body = zero;
+        /* body: the first iteration; step: its change per iteration; the
+         * last iteration (count known here for a counted repeat; a `repeat
+         * for` has no steps) is body + step*(count-1), where step*(count-1)
+         * is the sum of the children's LAST-FIRST: small, exact */
+        xtime body = zero, last;
+        int64_t step = 0, span = it->u.block.count - 1;
         for (int k = it->u.block.first; k >= 0; k = tl->items[k].next) {
             if (layout_item(c, k) != 0)
                 return -1;
             it = &tl->items[i];
             tl->items[k].off = body;
+            tl->items[k].off_step = step;
             body.ms += tl->items[k].len.ms;
             body.cf += tl->items[k].len.cf;
+            step += tl->items[k].len_step;
+            last.ms = body.ms + step * span;
+            last.cf = body.cf;
             if (tl_to_frame(tl, body) > c->max_frames && i == tl->root)
                 return too_long_run(c, tl_to_frame(tl, body));
             if (tl_to_frame(tl, body) > c->max_frames) {
@@ -880,8 +1020,11 @@ static int layout_item(layout_ctx *c, int i)
                 int play = kid->kind == IT_BLOCK && kid->u.block.is_session;
                 return too_long(c, play ? it : kid, tl_to_frame(tl, body));
             }
+            if (tl_to_frame(tl, last) > c->max_frames) /* a stepped repeat's last cycle */
+                return too_long(c, &tl->items[k], tl_to_frame(tl, last));
         }
         it->u.block.body = body;
+        it->u.block.body_step = step;
         int64_t body_frames = tl_to_frame(tl, body);
         if (it->u.block.is_repeat && body_frames <= 0)
             return diag_set(c->d, it->file, it->loc.line, it->loc.col,
@@ -896,9 +1039,13 @@ static int layout_item(layout_ctx *c, int i)
             it->u.block.count = count < 1 ? 1 : count;
         }
         int64_t count = it->u.block.count;
-        if (body_frames > 0 && count > c->max_frames / body_frames + 1)
+        /* the shortest iteration is the first or the last */
+        xtime lastb = {body.ms + step * (count - 1), body.cf};
+        int64_t min_frames = tl_to_frame(tl, lastb) < body_frames ? tl_to_frame(tl, lastb) : body_frames;
+        if (min_frames > 0 && count > c->max_frames / min_frames + 1)
             return too_long(c, it, -1);
-        it->len.ms = body.ms * count;
+        /* count*body + step*count*(count-1)/2, with step*(count-1) small */
+        it->len.ms = body.ms * count + step * (count - 1) * count / 2;
         it->len.cf = body.cf * count;
         break;
     }

@@ -17,7 +17,10 @@
  * milliseconds, scaled by the tempo) and cue_frames the sum of the lengths of
  * the spoken cues before it (`speak` advances the clock by its cue's length).
  * Never by adding rounded steps: the last frame of a 10-hour session is what
- * the arithmetic says.
+ * the arithmetic says. A stepped duration (FIRST..LAST in `repeat COUNT`)
+ * lasts FIRST + i*(LAST-FIRST)/(COUNT-1) ms in cycle i, a whole number of
+ * milliseconds (else timeline_build refuses it, saying what would work), so
+ * every start is still exact (timeline/tl_repr.h).
  *
  * Plain C11, no POSIX. Everything here allocates or may: never call it from
  * the audio thread. */
@@ -91,6 +94,15 @@ int timeline_build(const ast_session *const *sessions, int n, const tl_options *
  * (out of memory). The strings must outlive the timeline. */
 int timeline_one_cue(const char *title, const char *pack, const char *id, const char *file,
                      timeline **out, adem_diag *d);
+
+/* Like timeline_build, for `adem check`: every mistake (one per statement,
+ * and each wrong --set) goes to errs and building goes on without that
+ * statement. Returns 0 and *out when there was none; else -1 with *out the
+ * timeline of the statements without a mistake (its cues can still be
+ * checked; never lay it out or play it), or NULL when nothing could be built
+ * (out of memory, a wrong --tempo or --gap: then errs holds that). */
+int timeline_check(const ast_session *const *sessions, int n, const tl_options *o, const tl_loader *ld,
+                   timeline **out, adem_diag_list *errs);
 
 /* Frees a timeline. NULL is a no-op. Not for the audio thread. */
 void timeline_free(timeline *tl);

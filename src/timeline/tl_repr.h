@@ -8,6 +8,15 @@
  * and a length inside its parent's iteration, kept as an exact pair
  * (milliseconds of phases/waits, frames of spoken cues), so a start is always
  * floor(ms * rate / tempo_milli) + cue_frames of exact integers.
+ *
+ * A stepped duration (FIRST..LAST inside `repeat COUNT`) is no exception: the
+ * phase or wait keeps its first cycle's length in `len` and the exact change
+ * per cycle of its repeat in `len_step` (whole milliseconds, may be negative).
+ * So in iteration i (0-based) of a repeat, a child lasts len + i*len_step and
+ * starts at off + i*off_step (off_step: the steps of the siblings before it);
+ * the body lasts body + i*body_step; the whole block lasts
+ * count*body + body_step*count*(count-1)/2. All integers: nothing is rounded
+ * before tl_to_frame. Without stepped durations every step is 0.
  * Plain C11, no POSIX. */
 #ifndef ADEM_TL_REPR_H
 #define ADEM_TL_REPR_H
@@ -30,7 +39,13 @@ typedef struct item {
     const char *file; /* statement's file (NULL for a --gap) */
     ast_loc loc;
     xtime off;        /* start within the parent's iteration (layout) */
-    xtime len;        /* whole length: for a block, count * body (layout) */
+    xtime len;        /* whole length: for a block, its total over all
+                         iterations; for a stepped phase or wait, the length
+                         in its repeat's first iteration (layout) */
+    int64_t len_step; /* ms added to len per iteration of the parent (a
+                         stepped phase or wait; else 0) */
+    int64_t off_step; /* ms added to off per iteration of the parent: the sum
+                         of the len_step of the siblings before it (layout) */
     /* Navigation, so that the real-time cursor can skip in O(depth) (built
      * with the timeline, see timeline.c: index_block). A "stop" is where a
      * skip lands: a phase, a mark, a session's start. */
@@ -41,10 +56,15 @@ typedef struct item {
                          subtrees (in one iteration of the parent), or -1 */
     union {
         struct { int cue; } speak;
-        struct { int64_t ms; int unscaled; } wait; /* unscaled: a --gap */
+        struct {
+            int64_t ms;     /* the first cycle's length */
+            int unscaled;   /* a --gap: real time */
+            int64_t last_ms;/* stepped: the last cycle's length; else 0 */
+        } wait;
         struct {
             const char *label;
-            int64_t ms;
+            int64_t ms;               /* the first cycle's length */
+            int64_t last_ms;          /* stepped: the last cycle's length; else 0 */
             int cue;                  /* -1 for none */
             int64_t cue_frames;       /* length of cue (layout) */
             adem_tone tone;
@@ -63,7 +83,8 @@ typedef struct item {
             int is_session;           /* a session (top level or play) */
             int is_repeat;
             const char *title;        /* session title */
-            xtime body;               /* one iteration (layout) */
+            xtime body;               /* the first iteration (layout) */
+            int64_t body_step;        /* ms added to body per iteration (layout) */
             int bed_last;             /* the last BED item in one iteration, or -1 */
         } block;
     } u;

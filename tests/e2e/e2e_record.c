@@ -576,10 +576,10 @@ static void new_pack_starts_from_nl(void **state)
     const char *o = r.out_text;
     assert_has(o, "Nieuw stempakket in ");
     assert_has(o, "xdg-data/adem/voices/nieuwestem");
-    assert_has(o, "Cue 1 van 65: intro_478\n");
-    assert_has(o, "Cue 2 van 65: veilig_adem\n");
-    assert_has(o, "Cue 3 van 65: hand_op_buik\n");
-    assert_has(o, "Gestopt. 0 van 65 cues opgenomen. `adem record nieuwestem` gaat verder bij "
+    assert_has(o, "Cue 1 van 104: intro_478\n");
+    assert_has(o, "Cue 2 van 104: veilig_adem\n");
+    assert_has(o, "Cue 3 van 104: hand_op_buik\n");
+    assert_has(o, "Gestopt. 0 van 104 cues opgenomen. `adem record nieuwestem` gaat verder bij "
                   "intro_478");
     rec_free(&r);
     size_t a, b;

@@ -181,7 +181,7 @@ static void svg_to_stdout(void **state)
     assert_int_equal(strncmp(r.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg ", 44), 0);
     assert_non_null(strstr(r.out, "<title>4-7-8 ademhaling</title>"));
     assert_non_null(strstr(r.out, ">In door je neus.</text>"));
-    assert_non_null(strstr(r.out, ">Vasthouden.</text>"));
+    assert_non_null(strstr(r.out, ">Houd je adem zachtjes vast.</text>"));
     assert_non_null(strstr(r.out, "</svg>\n"));
     e2e_result_free(&r);
 }

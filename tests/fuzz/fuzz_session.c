@@ -219,11 +219,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char setbuf[MAX_SETS][128];
     memset(&fs, 0, sizeof fs);
     fz_split(&fs, (const char *)data, size);
+    /* collect mode (adem check): the same verdict and first mistake, each
+     * mistake well formed, and what it read is freed */
+    static adem_diag_list errs;
+    ast_session *all = NULL;
+    diag_list_clear(&errs);
+    int crc = session_parse_collect(names[0], fs.text[0], fs.len[0], &all, &errs);
+    for (int i = 0; i < errs.n; i++)
+        check_diag(&errs.item[i]);
+    session_free(all);
     if (session_parse(names[0], fs.text[0], fs.len[0], &fs.parsed[0], &d) != 0) {
         check_diag(&d);
         check(d.line <= 1 + (int)fs.len[0]);
+        check(crc == -1 && errs.n >= 1 && errs.item[0].line == d.line && errs.item[0].col == d.col);
         return 0;
     }
+    check(crc == 0 && errs.n == 0);
     uint32_t h = fz_hash(data, size);
     tl_options o;
     tl_options_init(&o);

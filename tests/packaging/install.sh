@@ -14,7 +14,7 @@ unset ADEM_DATA_DIR
 export XDG_DATA_HOME=$tmp/data XDG_CONFIG_HOME=$tmp/config
 failures=0
 fail() { printf 'FAIL: %s\n' "$*"; failures=$((failures + 1)); }
-builtins="478 niksdoen pmr rustig schudden slapen vuist"
+builtins="478 bodyscan les niksdoen opbouw pmr rustig schud-staand schudden slapen uitleg vuist"
 
 out=$(cmake --install "$build" --prefix "$tmp/prefix" 2>&1) || { echo "$out"; fail "cmake --install failed"; exit 1; }
 p=$tmp/prefix
@@ -23,7 +23,7 @@ for s in $builtins; do
     [ -f "$p/share/adem/sessions/$s.adem" ] || fail "share/adem/sessions/$s.adem is missing"
 done
 n=$(find "$p/share/adem/sessions" -type f | wc -l)
-[ "$n" -eq 7 ] || fail "share/adem/sessions holds $n files, want the 7 built-ins"
+[ "$n" -eq 12 ] || fail "share/adem/sessions holds $n files, want the 12 built-ins"
 nl=$p/share/adem/voices/nl
 [ -f "$nl/transcript.tsv" ] || fail "the nl voice pack has no transcript.tsv"
 while IFS=$'\t' read -r id _; do

@@ -182,6 +182,13 @@ static const char *const sessions[] = {
     /* plays: a session start is a stop, and the title comes back after it */
     "session \"Lijst\"\nbed pink -22dB\nwait 1s\nplay inner\nwait 1s\nbell\nplay inner\n"
     "repeat 2\n  play inner\n  wait 300ms\nend\nwait 2s\n",
+    /* stepped durations: each cycle's stops on their exact frames, also
+     * when the skip jumps into a later cycle (its start is the sum of the
+     * cycles before it) */
+    "session \"Opbouw\"\nwait 1s\nrepeat 4\n  wait 1s..2500ms\n  phase \"In\" 4s\n"
+    "  phase \"Vast\" 4s..7s count=down\n  wait 10ms..13ms\n  bell\nend\nmark \"Na\"\nwait 1s\n",
+    "session \"Trap\"\nrepeat 3\n  wait 1s..3s\n  bell\n  repeat 2\n    wait 100ms..300ms\n"
+    "    phase \"P\" 1s..2s\n    wait 7ms..5ms\n  end\n  wait 2s..1s\nend\nwait 1s\n",
     /* no stop after the first: skips go to the end */
     "session \"Leeg\"\nbell\nrepeat 4\n  wait 1s\n  bell\nend\n",
 };

@@ -945,14 +945,33 @@ static void test_robustness(void **state)
                     buf[i] = subst[k];
                 else
                     continue;
-                ast_session *s = (ast_session *)1;
+                ast_session *s = (ast_session *)1, *c = NULL;
                 adem_diag d;
+                /* collect mode: the same verdict, the same first mistake,
+                 * and every mistake in the general form */
+                static adem_diag_list errs;
+                diag_list_clear(&errs);
+                int crc = session_parse_collect("t.adem", buf, len, &c, &errs);
+                for (int e = 0; e < errs.n; e++) {
+                    assert_true(errs.item[e].line >= 1 && errs.item[e].col >= 1);
+                    assert_non_null(strchr(errs.item[e].msg, ';'));
+                }
+                if (crc == 0)
+                    assert_non_null(c);
+                session_free(c);
                 if (session_parse("t.adem", buf, len, &s, &d) == 0) {
+                    assert_int_equal(crc, 0);
+                    assert_int_equal(errs.n, 0);
                     assert_non_null(s);
                     assert_non_null(s->title);
                     session_free(s);
                     ok++;
                 } else {
+                    assert_int_equal(crc, -1);
+                    assert_true(errs.n >= 1);
+                    assert_int_equal(errs.item[0].line, d.line);
+                    assert_int_equal(errs.item[0].col, d.col);
+                    assert_string_equal(errs.item[0].msg, d.msg);
                     assert_null(s);
                     assert_true(d.line >= 1 && d.col >= 1);
                     assert_true(d.msg[0] != '\0');
@@ -1114,6 +1133,173 @@ static void test_lexer_tokens(void **state)
 }
 
 /* Runs every test above. */
+
+/* ---- stepped durations ------------------------------------------------- */
+
+/* FIRST..LAST inside repeat COUNT: a phase's and a wait's, literal or $param
+ * on either side; the innermost repeat counts (also inside a repeat for). */
+static void test_stepped(void **state)
+{
+    (void)state;
+    ast_session *s = parse_ok(H "param kort 4s\nparam lang 7s\nrepeat 4\n"
+                                "  phase \"Vasthouden\" 4s..7s tone=steady\n"
+                                "  phase \"b\" $kort..$lang\n"
+                                "  wait 1s..$lang\n"
+                                "  wait 2s\n"
+                                "end\n"
+                                "repeat for 10m\n  repeat 3\n    phase \"c\" 1.5s..500ms\n  end\nend\n");
+    const ast_node *r = s->body;
+    assert_int_equal(r->kind, AST_REPEAT);
+    const ast_node *p = r->u.repeat.body;
+    assert_int_equal(p->kind, AST_PHASE);
+    assert_int_equal(p->u.phase.stepped, 1);
+    assert_int_equal(p->u.phase.dur.ms, 4000);
+    assert_int_equal(p->u.phase.last.ms, 7000);
+    assert_int_equal(p->u.phase.dur.loc.col, 22);
+    assert_int_equal(p->u.phase.last.loc.col, 26);
+    assert_int_equal(p->u.phase.tone, ADEM_TONE_STEADY);
+    p = p->next;
+    assert_string_equal(p->u.phase.dur.param, "kort");
+    assert_string_equal(p->u.phase.last.param, "lang");
+    assert_int_equal(p->u.phase.last.type, AST_DURATION);
+    assert_int_equal(p->u.phase.last.loc.col, 20);
+    p = p->next;
+    assert_int_equal(p->kind, AST_WAIT);
+    assert_int_equal(p->u.wait.stepped, 1);
+    assert_int_equal(p->u.wait.dur.ms, 1000);
+    assert_string_equal(p->u.wait.last.param, "lang");
+    p = p->next;
+    assert_int_equal(p->u.wait.stepped, 0);
+    assert_int_equal(p->u.wait.dur.ms, 2000);
+    const ast_node *c = r->next->u.repeat.body->u.repeat.body;
+    assert_int_equal(c->u.phase.dur.ms, 1500);
+    assert_int_equal(c->u.phase.last.ms, 500);
+    session_free(s);
+}
+
+/* Where a stepped duration is not allowed, and how it is mistyped. */
+static void test_stepped_errors(void **state)
+{
+    (void)state;
+    expect_error(H "phase \"a\" 4s..7s\n", 2, 11, "belongs inside repeat COUNT");
+    expect_error(H "wait 4s..7s\n", 2, 6, "belongs inside repeat COUNT");
+    expect_error(H "repeat for 10m\n  phase \"a\" 4s..7s\nend\n", 3, 13, "`repeat for` has no fixed count");
+    expect_error(H "repeat 3\n  repeat for 1m\n    wait 1s..2s\n  end\nend\n", 4, 10, "repeat COUNT");
+    expect_error(H "repeat for 4s..7s\n  wait 1s\nend\n", 2, 12, "repeat for takes one duration");
+    expect_error(H "repeat 2\n  wait 4s..\nend\n", 3, 8, "needs a first and a last value");
+    expect_error(H "repeat 2\n  wait ..7s\nend\n", 3, 8, "needs a first and a last value");
+    expect_error(H "repeat 2\n  wait 1s..2s..3s\nend\n", 3, 8, "more than one '..'");
+    expect_error(H "repeat 2\n  wait 1s..7x\nend\n", 3, 12, "7x");
+    expect_error(H "repeat 2\n  wait 1s..0s\nend\n", 3, 12, "cannot last 0s");
+    expect_error(H "repeat 2\n  wait $a..2s\nend\n", 3, 8, "unknown parameter '$a'");
+    expect_error(H "param n 3\nrepeat 2\n  wait 1s..$n\nend\n", 4, 12, "is an integer parameter");
+    /* a parameter's name without $ where a duration or count goes */
+    expect_error(H "param pauze 2s\nwait pauze\n", 3, 6, "write $pauze");
+    expect_error(H "param rondes 4\nrepeat rondes\n  wait 1s\nend\n", 3, 8, "did you mean the parameter $rondes");
+}
+
+
+/* ---- every mistake in one run (adem check) ----------------------------- */
+
+/* Collects the mistakes of text; checks their lines (want[], n of them, in
+ * order) and that each has the general form. Returns the session read. */
+static ast_session *collect_lines(const char *text, const int *want, int n)
+{
+    adem_diag_list errs;
+    ast_session *s = NULL;
+    diag_list_clear(&errs);
+    int rc = session_parse_collect("t.adem", text, strlen(text), &s, &errs);
+    int ok = rc == (n ? -1 : 0) && errs.n == n && errs.more == 0;
+    for (int i = 0; ok && i < n; i++)
+        ok = errs.item[i].line == want[i] && strcmp(errs.item[i].file, "t.adem") == 0 &&
+             errs.item[i].col > 0 && strchr(errs.item[i].msg, ';') != NULL;
+    if (!ok) {
+        for (int i = 0; i < errs.n; i++)
+            print_error("  got %d:%d %s\n", errs.item[i].line, errs.item[i].col, errs.item[i].msg);
+        fail_msg("rc %d, %d mistakes (+%d), want %d\n--- text:\n%s", rc, errs.n, errs.more, n, text);
+    }
+    return s;
+}
+
+/* Five independent mistakes: five lines, nothing that only follows from
+ * them; the statements without a mistake are kept. */
+static void test_collect_five(void **state)
+{
+    (void)state;
+    static const char text[] = H "param rondes 4\nvoice nl\n"
+                                 "speek intro_478\n"                                   /* 4 */
+                                 "repeat rondes\n"                                     /* 5 */
+                                 "  phase \"Adem in\" 4 cue=adem_in_neus tone=rise\n"  /* 6 */
+                                 "  phase \"Vasthouden\" 7s tone=stedy\n"              /* 7 */
+                                 "  phase \"Adem uit\" 8s cue=adem_uit_mond\n"
+                                 "end\n"
+                                 "wait $pauze\n"                                       /* 10 */
+                                 "speak afsluiting\n";
+    const int want[] = {4, 5, 6, 7, 10};
+    ast_session *s = collect_lines(text, want, 5);
+    assert_non_null(s);
+    assert_string_equal(s->title, "T");
+    assert_int_equal(s->nparams, 1);
+    /* kept: the repeat (with its good phase), the wait, the last speak */
+    const ast_node *r = s->body;
+    assert_int_equal(r->kind, AST_REPEAT);
+    assert_int_equal(r->u.repeat.body->kind, AST_PHASE);
+    assert_string_equal(r->u.repeat.body->u.phase.cue, "adem_uit_mond");
+    assert_int_equal(r->next->kind, AST_WAIT);
+    assert_string_equal(r->next->next->u.speak.cue, "afsluiting");
+    session_free(s);
+    /* the same file stops at the first for session_parse */
+    expect_error(text, 4, 1, "did you mean 'speak'");
+}
+
+/* Mistakes that would cascade are reported once; lexical mistakes are
+ * passed over to the next line; more than 20 are counted. */
+static void test_collect_no_cascade(void **state)
+{
+    (void)state;
+    /* a misspelt `end`: one mistake, not also "no end" */
+    const int a[] = {4};
+    session_free(collect_lines(H "repeat 2\n  wait 1s\nned\n", a, 1));
+    /* a missing `end`: one mistake */
+    const int b[] = {2};
+    session_free(collect_lines(H "repeat 2\n  wait 1s\nwait 2s\n", b, 1));
+    /* a wrong count: its `end` is still its own */
+    const int c[] = {2, 5};
+    session_free(collect_lines(H "repeat x\n  wait 1s\nend\nwait 0s\n", c, 2));
+    /* a parameter with a wrong default: its uses are not unknown */
+    const int d[] = {2};
+    session_free(collect_lines(H "param p 4x\nwait $p\nrepeat $p\n  wait 1s\nend\n", d, 1));
+    /* lexical mistakes: an open string and a quote in a word are passed
+     * over; text that is not valid UTF-8 text ends the list (one mistake
+     * for the file, not one per line) */
+    const int e[] = {2, 3, 5, 6};
+    session_free(collect_lines(H "mark \"open\nwait 1\"s\nwait 1s\n`end`\nmark \"\xff\"\nwait\x01 1s\n", e, 4));
+    /* two mistakes on one line: one line */
+    const int f[] = {2};
+    session_free(collect_lines(H "phase \"a\" 0s tone=x\n", f, 1));
+    /* no session line: said once, the statements are still read */
+    const int g[] = {1, 2};
+    session_free(collect_lines("wait 1s\nwait 0s\n", g, 2));
+    /* all of a repeat's lines wrong: not also "nothing to repeat" */
+    const int h[] = {3};
+    session_free(collect_lines(H "repeat 2\n  wiat 1s\nend\n", h, 1));
+    /* 25 mistakes: 20 kept, 5 counted */
+    char big[2048] = H;
+    for (int i = 0; i < 25; i++)
+        strcat(big, "wait 0s\n");
+    adem_diag_list errs;
+    ast_session *s = NULL;
+    diag_list_clear(&errs);
+    assert_int_equal(session_parse_collect("t.adem", big, strlen(big), &s, &errs), -1);
+    assert_int_equal(errs.n, 20);
+    assert_int_equal(errs.more, 5);
+    assert_int_equal(diag_list_count(&errs), 25);
+    assert_int_equal(errs.item[19].line, 21);
+    session_free(s);
+    /* a valid file: 0, no mistakes */
+    session_free(collect_lines(EXAMPLE, NULL, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1137,6 +1323,10 @@ int main(void)
         cmocka_unit_test(test_parse_file),
         cmocka_unit_test(test_valid_name),
         cmocka_unit_test(test_lexer_tokens),
+        cmocka_unit_test(test_stepped),
+        cmocka_unit_test(test_stepped_errors),
+        cmocka_unit_test(test_collect_five),
+        cmocka_unit_test(test_collect_no_cascade),
     };
     return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

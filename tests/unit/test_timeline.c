@@ -600,6 +600,333 @@ static void test_long_session_small(void **state)
     tc_free(&u);
 }
 
+
+/* ---- Stepped durations (FIRST..LAST inside repeat COUNT) ------------------ */
+
+/* A reference for one cycle list: walks cycles i = 0..n-1 of a body of
+ * speak a (cue frames cf), phase in 4s, phase vast F..L count=down,
+ * phase uit 8s, wait W0..W1, adding exact milliseconds, and checks the
+ * cursor's every phase, wait and count=down start and length against
+ * floor(ms * rate / tempo) + cue frames. */
+static void check_stepped(int rate, int tempo, int64_t n, int64_t f, int64_t l, int64_t w0, int64_t w1)
+{
+    char text[512];
+    char fs[32], ls[32], w0s[32], w1s[32];
+    snprintf(fs, sizeof fs, "%lldms", (long long)f);
+    snprintf(ls, sizeof ls, "%lldms", (long long)l);
+    snprintf(w0s, sizeof w0s, "%lldms", (long long)w0);
+    snprintf(w1s, sizeof w1s, "%lldms", (long long)w1);
+    snprintf(text, sizeof text,
+             "session \"x\"\nrepeat %lld\n  speak a\n  phase \"in\" 4s\n"
+             "  phase \"vast\" %s..%s count=down\n  phase \"uit\" 8s\n  wait %s..%s\nend\n",
+             (long long)n, fs, ls, w0s, w1s);
+    tl_options o;
+    tl_options_init(&o);
+    o.tempo_milli = tempo;
+    tc t;
+    assert_int_equal(build(&t, text, &o), 0);
+    const int64_t cf = 1234; /* the cue's frames */
+    assert_int_equal(layout(&t, rate, cf, NULL), 0);
+    int64_t ms = 0, cfs = 0; /* exact time at the start of the cycle */
+    tl_cursor c;
+    tl_event ev;
+    tl_cursor_init(&c, t.tl);
+    int64_t hstep = n > 1 ? (l - f) / (n - 1) : 0, wstep = n > 1 ? (w1 - w0) / (n - 1) : 0;
+#define FR(m, k) ((m) * rate / tempo + (k))
+    for (int64_t i = 0; i < n; i++) {
+        int64_t hold = f + i * hstep, wait = w0 + i * wstep;
+        cfs += cf; /* speak a */
+        int64_t in = ms, vast = ms + 4000, uit = vast + hold, w = uit + 8000;
+        int64_t phases[3][2] = {{in, 4000}, {vast, hold}, {uit, 8000}};
+        int k = 0, counts = -1;
+        for (;;) { /* up to this cycle's wait */
+            assert_int_equal(tl_cursor_next(&c, &ev), 1);
+            if (ev.kind == TL_EV_PHASE) {
+                assert_true(k < 3);
+                assert_int_equal(ev.frame, FR(phases[k][0], cfs));
+                assert_int_equal(ev.frames, FR(phases[k][0] + phases[k][1], cfs) - FR(phases[k][0], cfs));
+                if (k == 1) {
+                    assert_int_equal(ev.first_ms, f);
+                    assert_int_equal(ev.last_ms, l);
+                    int64_t secs = hold / tempo;
+                    assert_int_equal(ev.count_down, secs > 10 ? 10 : secs);
+                    counts = ev.count_down;
+                } else {
+                    assert_int_equal(ev.last_ms, 0);
+                }
+                k++;
+            } else if (ev.kind == TL_EV_CUE && ev.count_number) {
+                /* number k on the phase's end minus k seconds */
+                assert_int_equal(ev.count_number, counts);
+                assert_int_equal(ev.frame, FR(uit, cfs) - (int64_t)ev.count_number * rate);
+                counts--;
+            } else if (ev.kind == TL_EV_WAIT) {
+                assert_int_equal(k, 3);
+                assert_int_equal(counts, 0); /* every number was spoken */
+                assert_int_equal(ev.frame, FR(w, cfs));
+                assert_int_equal(ev.frames, FR(w + wait, cfs) - FR(w, cfs));
+                assert_int_equal(ev.first_ms, w0);
+                assert_int_equal(ev.last_ms, w1);
+                break;
+            }
+        }
+        ms = w + wait;
+    }
+    /* the whole: count*body + step*count*(count-1)/2 */
+    int64_t body0 = 4000 + f + 8000 + w0, bstep = hstep + wstep;
+    assert_int_equal(ms, n * body0 + bstep * n * (n - 1) / 2);
+    assert_int_equal(timeline_frames(t.tl), FR(ms, cfs));
+    do
+        assert_int_equal(tl_cursor_next(&c, &ev), 1);
+    while (ev.kind != TL_EV_END);
+    assert_int_equal(ev.frame, FR(ms, cfs));
+#undef FR
+    tc_free(&t);
+}
+
+/* Every cycle of a stepped hold and wait starts and lasts exactly what the
+ * arithmetic says, at 44.1 and 48 kHz and every tempo; up and down. */
+static void test_stepped_exact(void **state)
+{
+    (void)state;
+    const int rates[] = {44100, 48000};
+    const int tempos[] = {500, 750, 1000, 1333, 2000};
+    for (size_t r = 0; r < 2; r++)
+        for (size_t k = 0; k < sizeof tempos / sizeof tempos[0]; k++) {
+            check_stepped(rates[r], tempos[k], 4, 4000, 7000, 1000, 2500); /* 4,5,6,7 s */
+            check_stepped(rates[r], tempos[k], 7, 7000, 4000, 13, 1);      /* down, odd ms */
+            check_stepped(rates[r], tempos[k], 1, 4000, 7000, 5, 9);       /* one cycle: FIRST */
+            check_stepped(rates[r], tempos[k], 301, 1000, 13000, 7, 307);  /* 40 ms, 1 ms steps */
+        }
+}
+
+/* The 4-7-8 that grows (the opbouw built-in's shape): holds 4, 5, 6, 7 s. */
+static void test_stepped_holds(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t,
+                           "session \"x\"\nparam rondes 4\nparam kort 4s\nrepeat $rondes\n"
+                           "  phase \"in\" 4s\n  phase \"vast\" $kort..7s\n  phase \"uit\" 8s\nend\n",
+                           NULL),
+                     0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    tl_cursor c;
+    tl_event ev;
+    int64_t holds[8];
+    int n = 0;
+    tl_cursor_init(&c, t.tl);
+    while (tl_cursor_next(&c, &ev))
+        if (ev.kind == TL_EV_PHASE && strcmp(ev.label, "vast") == 0 && n < 8)
+            holds[n++] = ev.frames;
+    assert_int_equal(n, 4);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(holds[i], (int64_t)(4 + i) * 48000);
+    assert_int_equal(timeline_frames(t.tl), (int64_t)(4 * 12 + 4 + 5 + 6 + 7) * 48000);
+    /* the timeline does not grow with the count: one node per statement */
+    int size = timeline_size(t.tl);
+    tc_free(&t);
+    tl_override set = {"rondes", "7", NULL};
+    tl_options o;
+    tl_options_init(&o);
+    o.sets = &set;
+    o.nsets = 1;
+    assert_int_equal(build(&t,
+                           "session \"x\"\nparam rondes 4\nparam kort 4s\nrepeat $rondes\n"
+                           "  phase \"in\" 4s\n  phase \"vast\" $kort..7s\n  phase \"uit\" 8s\nend\n",
+                           &o),
+                     0);
+    assert_int_equal(timeline_size(t.tl), size);
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    /* 7 rounds: 4, 4.5, ..., 7 s */
+    assert_int_equal(timeline_frames(t.tl), (int64_t)(7 * 12000 + 7 * 4000 + 500 * 21) * 48);
+    tc_free(&t);
+}
+
+/* Nested repeats: a stepped duration steps with its innermost repeat; the
+ * inner repeat's length is the same in every outer cycle. */
+static void test_stepped_nested(void **state)
+{
+    (void)state;
+    const int rates[] = {44100, 48000};
+    for (size_t r = 0; r < 2; r++) {
+        int rate = rates[r];
+        tc t;
+        assert_int_equal(build(&t,
+                               "session \"x\"\nwait 7ms\n"
+                               "repeat 3\n"
+                               "  phase \"a\" 1s..3s\n"
+                               "  repeat 5\n"
+                               "    phase \"b\" 100ms..300ms\n"
+                               "    wait 10ms\n"
+                               "  end\n"
+                               "  phase \"c\" 2s\n"
+                               "end\n",
+                               NULL),
+                         0);
+        assert_int_equal(layout(&t, rate, 1, NULL), 0);
+        int64_t want[3 * 7], len[3 * 7], got[3 * 7], ms = 7;
+        int k = 0;
+        for (int i = 0; i < 3; i++) {
+            want[k] = ms;
+            len[k++] = 1000 + (int64_t)i * 1000;
+            ms += 1000 + (int64_t)i * 1000;
+            for (int j = 0; j < 5; j++) {
+                want[k] = ms;
+                len[k++] = 100 + (int64_t)j * 50;
+                ms += 100 + (int64_t)j * 50 + 10;
+            }
+            want[k] = ms;
+            len[k++] = 2000;
+            ms += 2000;
+        }
+        assert_int_equal(collect(t.tl, TL_EV_PHASE, got, 21), 21);
+        tl_cursor c;
+        tl_event ev;
+        int i = 0;
+        tl_cursor_init(&c, t.tl);
+        while (tl_cursor_next(&c, &ev))
+            if (ev.kind == TL_EV_PHASE) {
+                assert_int_equal(ev.frame, want[i] * rate / 1000);
+                assert_int_equal(ev.frames, (want[i] + len[i]) * rate / 1000 - want[i] * rate / 1000);
+                i++;
+            }
+        assert_int_equal(timeline_frames(t.tl), ms * rate / 1000);
+        tc_free(&t);
+    }
+}
+
+/* A step that is not a whole number of milliseconds is an error at the
+ * value, saying the step and what would work; also when the count comes
+ * from --set. A count of 1 is FIRST. */
+static void test_stepped_not_whole(void **state)
+{
+    (void)state;
+    tc t;
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 8\n  phase \"p\" 4s..7s\nend\n", NULL), -1);
+    assert_int_equal(t.d.line, 3);
+    assert_int_equal(t.d.col, 13);
+    assert_non_null(strstr(t.d.msg, "428.571ms"));
+    assert_non_null(strstr(t.d.msg, "4s..6.996s"));
+    assert_non_null(strstr(t.d.msg, "4s..7.003s"));
+    assert_non_null(strstr(t.d.msg, "repeat 7 or 9 times"));
+    tc_free(&t);
+    tl_override set = {"n", "8", NULL};
+    tl_options o;
+    tl_options_init(&o);
+    o.sets = &set;
+    o.nsets = 1;
+    assert_int_equal(build(&t, "session \"x\"\nparam n 4\nrepeat $n\n  wait 4s..7s\nend\n", &o), -1);
+    assert_int_equal(t.d.line, 4);
+    assert_non_null(strstr(t.d.msg, "whole number of milliseconds"));
+    tc_free(&t);
+    set.value = "1";
+    assert_int_equal(build(&t, "session \"x\"\nparam n 4\nrepeat $n\n  wait 4s..7s\nend\n", &o), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    assert_int_equal(timeline_frames(t.tl), 4 * 48000);
+    tc_free(&t);
+    /* a zero from a parameter on either side */
+    set.name = "z";
+    set.value = "0s";
+    assert_int_equal(build(&t, "session \"x\"\nparam z 1s\nrepeat 2\n  wait 4s..$z\nend\n", &o), -1);
+    assert_int_equal(t.d.line, 4);
+    assert_int_equal(t.d.col, 12);
+    tc_free(&t);
+}
+
+/* The 24-hour limit with stepping, found without expanding: the total, the
+ * last cycle's body, and a huge count. */
+static void test_stepped_24h(void **state)
+{
+    (void)state;
+    tc t;
+    /* 1 h + 23 h: exactly 24 h */
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 2\n  wait 1h..23h\nend\n", NULL), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    assert_int_equal(timeline_frames(t.tl), (int64_t)24 * 3600 * 48000);
+    tc_free(&t);
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 2\n  wait 1h..23h\nend\nwait 1ms\n", NULL), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), -1);
+    assert_non_null(strstr(t.d.msg, "24 hours"));
+    tc_free(&t);
+    /* the last cycle alone is longer than 24 h */
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 3\n  wait 1s..25h\nend\n", NULL), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), -1);
+    assert_int_equal(t.d.line, 3);
+    assert_non_null(strstr(t.d.msg, "24 hours"));
+    tc_free(&t);
+    /* fifty million cycles of 1 ms .. 13.9 h: the sum, at once */
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 50000001\n  phase \"p\" 1ms..50000001ms\nend\n", NULL),
+                     0);
+    assert_int_equal(layout(&t, 384000, 1, NULL), -1);
+    assert_int_equal(t.d.line, 2);
+    assert_non_null(strstr(t.d.msg, "24 hours"));
+    tc_free(&t);
+    /* going down to 1 ms: many cycles that still fit in 24 h */
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 10001\n  phase \"p\" 10001ms..1ms\nend\n", NULL), 0);
+    assert_int_equal(layout(&t, 44100, 1, NULL), 0);
+    assert_int_equal(timeline_frames(t.tl), (int64_t)10001 * 10002 / 2 * 44100 / 1000);
+    tc_free(&t);
+}
+
+
+/* timeline_check: every wrong statement and --set is reported and building
+ * goes on; the statements without a mistake are kept (their cues are there). */
+static void test_check_collects(void **state)
+{
+    (void)state;
+    static const mem_file files[] = {{"ok", "session \"ok\"\nwait 1s\n"}};
+    tc t;
+    memset(&t, 0, sizeof t);
+    const char *text = "session \"x\"\nparam p 50\nparam w 2s\n"
+                       "play nergens\n"                 /* 4: no such session */
+                       "speak a\n"
+                       "phase \"p\" 1s pulse=$p\n"      /* 6: fine with the default */
+                       "repeat 8\n  wait 4s..7s\nend\n" /* 8: not whole ms */
+                       "play ok x=1\n"                  /* 10: no parameter x */
+                       "speak b\n";
+    assert_int_equal(session_parse("t.adem", text, strlen(text), &t.s, &t.d), 0);
+    tl_override sets[3] = {{"p", "500", NULL}, {"w", "x", "--set"}, {"q", "1", "--set"}};
+    tl_options o;
+    tl_options_init(&o);
+    o.sets = sets;
+    o.nsets = 3;
+    t.loader.files = files;
+    t.loader.n = 1;
+    tl_loader ld = {NULL, mem_load, &t.loader};
+    const ast_session *ss[1] = {t.s};
+    adem_diag_list errs;
+    diag_list_clear(&errs);
+    assert_int_equal(timeline_check(ss, 1, &o, &ld, &t.tl, &errs), -1);
+    assert_non_null(t.tl);
+    /* --set w=x (no line), then the statements in order, then --set q */
+    int lines[8], n = errs.n;
+    for (int i = 0; i < n; i++)
+        lines[i] = errs.item[i].line;
+    assert_int_equal(n, 6);
+    assert_int_equal(lines[0], 0);
+    assert_non_null(strstr(errs.item[0].msg, "--set w=x"));
+    assert_int_equal(lines[1], 4);
+    assert_int_equal(lines[2], 6); /* pulse=500 from --set p=500 */
+    assert_int_equal(lines[3], 8);
+    assert_int_equal(lines[4], 10);
+    assert_non_null(strstr(errs.item[5].msg, "--set q"));
+    /* the good statements are there: both cues */
+    assert_int_equal(timeline_ncues(t.tl), 2);
+    assert_string_equal(timeline_cue(t.tl, 1)->id, "b");
+    tc_free(&t);
+    /* a valid session: 0, nothing reported, a whole timeline */
+    memset(&t, 0, sizeof t);
+    assert_int_equal(session_parse("t.adem", "session \"x\"\nwait 1s\n", 20, &t.s, &t.d), 0);
+    ss[0] = t.s;
+    tl_options_init(&o);
+    assert_int_equal(timeline_check(ss, 1, &o, NULL, &t.tl, &errs), 0);
+    assert_int_equal(diag_list_count(&errs), 6); /* unchanged */
+    assert_int_equal(layout(&t, 48000, 1, NULL), 0);
+    assert_int_equal(timeline_frames(t.tl), 48000);
+    tc_free(&t);
+}
+
 /* ---- play --------------------------------------------------------------------- */
 
 /* A playlist: inner sessions inline, args typed per inner param, marks and
@@ -963,6 +1290,12 @@ int main(void)
         cmocka_unit_test(test_play),
         cmocka_unit_test(test_play_errors),
         cmocka_unit_test(test_event_fields),
+        cmocka_unit_test(test_stepped_exact),
+        cmocka_unit_test(test_stepped_holds),
+        cmocka_unit_test(test_stepped_nested),
+        cmocka_unit_test(test_stepped_not_whole),
+        cmocka_unit_test(test_stepped_24h),
+        cmocka_unit_test(test_check_collects),
         cmocka_unit_test(test_options_defaults_and_ranges),
         cmocka_unit_test(test_countdown_lead_in),
         cmocka_unit_test(test_one_cue),
