@@ -13,8 +13,6 @@
  *   - `adem play SESSION` with no options: every impulse of the probe session
  *     on its frame relative to the first (+-1 frame), none missing at the
  *     start or at the end;
- *   - the same through ALSA's pulse device, i.e. PulseAudio's protocol
- *     (libasound2-plugins), as with a plain PulseAudio server;
  *   - pause and resume through --script (the keys' path): exact before the
  *     pause and after the resume, silence between, no beat lost or repeated.
  * The voice cues are the user's own "nl" recordings (XDG_DATA_HOME), so that
@@ -400,26 +398,6 @@ static void probe_exact_with_no_options(void **state)
     capture_free(&c);
 }
 
-/* The probe through PulseAudio's protocol (ALSA's pulse device, served by
- * pipewire-pulse, as a plain PulseAudio would): exact too. */
-static void probe_exact_through_pulse(void **state)
-{
-    (void)state;
-    assert_true(probe_n > 0); /* probe_exact_with_no_options ran first */
-    char session[700]; /* e2e_path's buffers rotate: keep a copy */
-    snprintf(session, sizeof session, "%s", e2e_path("probe.adem"));
-    const char *argv[] = {"adem", "play", "--device", "pulse", session, NULL};
-    capture c;
-    play_captured(argv, 60000, &c);
-    if (c.status != 0)
-        fail_msg("adem play --device pulse exited %d: %s", c.status, c.err);
-    long under;
-    if (!live_quiet_stderr(c.err, &under))
-        fail_msg("unexpected stderr: %s", c.err);
-    assert_one_capture(&c, check_probe);
-    capture_free(&c);
-}
-
 /* Checks a capture of the steady session paused at 1 s and resumed at 2 s:
  * the beats before the pause and after the resume exactly BEAT apart, one
  * gap of at least half a second after about a second, every beat once (a
@@ -491,7 +469,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(devices_say_48k, teardown),
         cmocka_unit_test_teardown(probe_exact_with_no_options, teardown),
-        cmocka_unit_test_teardown(probe_exact_through_pulse, teardown),
         cmocka_unit_test_teardown(pause_and_resume, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
