@@ -9,7 +9,7 @@
 # The options of each command (src/app/cli.c, table `options`).
 _adem_opts_session='--set --voice --rate --gap --tempo'
 _adem_opts_mix='--volume --voice-level --tone-level --bed-level --mono --max-level'
-_adem_opts_play="$_adem_opts_session $_adem_opts_mix --device --latency --channels --countdown --no-ui --help"
+_adem_opts_play="$_adem_opts_session $_adem_opts_mix --device --latency --channels --countdown --no-ui --verbose --pipe --format --help"
 _adem_opts_render="$_adem_opts_session $_adem_opts_mix -o --output --format --help"
 _adem_opts_check='--set --voice --tempo --help'
 _adem_opts_show="$_adem_opts_session --json --svg --help"
@@ -26,7 +26,7 @@ _adem_takes_value() {
     case $1 in
         --set | --voice | --rate | --volume | --voice-level | --tone-level | --bed-level | \
             --gap | --tempo | --max-level | -o | --output | --format | --device | --latency | \
-            --channels | --countdown | --script | --svg | --player) return 0 ;;
+            --channels | --countdown | --script | --svg | --player | --pipe) return 0 ;;
     esac
     return 1
 }
@@ -71,7 +71,8 @@ _adem_names() {
 }
 
 # Device indices and names from `adem devices`. A line is
-# "[*] INDEX  HOST NAME CHANNELS RATE" and the host API's name may hold spaces.
+# "[*] INDEX  HOST NAME CHANNELS RATE PLAY-AT" and the host API's name may hold
+# spaces.
 _adem_devices() {
     "$1" devices 2>/dev/null | tail -n +2 | while IFS= read -r line; do
         line=${line#?}                          # the default marker
@@ -88,8 +89,8 @@ _adem_devices() {
         done
         [[ $rest == "$host"* ]] || rest=${rest#* } # an unknown host: one word
         rest=${rest#"${rest%%[! ]*}"}
-        # drop the channels and rate columns at the end
-        name=$(printf '%s\n' "$rest" | sed -e 's/[[:space:]]\{1,\}[0-9]\{1,\}[[:space:]]\{1,\}[0-9]\{1,\}[[:space:]]*$//')
+        # drop the channels, rate and play-at columns at the end
+        name=$(printf '%s\n' "$rest" | sed -e 's/\([[:space:]]\{1,\}[0-9]\{1,\}\)\{3\}[[:space:]]*$//')
         [[ -n $name ]] && printf '%s\n' "$name"
     done
 }
@@ -110,6 +111,7 @@ _adem_value() {
         --tempo) _adem_add_lines "$cur" $'0.75\n1.0\n1.25' ;;
         --countdown) _adem_add_lines "$cur" $'5s\n10s\n30s\n1m' ;;
         --script) _adem_add_files "$cur" '' ;;
+        --pipe) _adem_add_files "$cur" '' ;; # a FIFO, e.g. /tmp/snapfifo
         *) ;; # a number, level or NAME=VALUE: nothing to offer
     esac
 }

@@ -35,7 +35,7 @@ enum {
 typedef enum opt_id {
     O_SET = 1, O_VOICE, O_RATE, O_VOLUME, O_VOICE_LEVEL, O_TONE_LEVEL, O_BED_LEVEL, O_GAP, O_TEMPO,
     O_MONO, O_MAX_LEVEL, O_OUTPUT, O_FORMAT, O_JSON, O_SVG, O_DEVICE, O_LATENCY, O_CHANNELS,
-    O_COUNTDOWN, O_NO_UI, O_SCRIPT, O_PLAYER, O_HELP
+    O_COUNTDOWN, O_NO_UI, O_SCRIPT, O_PLAYER, O_PIPE, O_VERBOSE, O_HELP
 } opt_id;
 
 typedef struct opt_def {
@@ -59,7 +59,7 @@ static const opt_def options[] = {
     {"--mono", NULL, O_MONO, 0, C_PLAY | C_RENDER},
     {"--max-level", NULL, O_MAX_LEVEL, 1, C_PLAY | C_RENDER},
     {"--output", "-o", O_OUTPUT, 1, C_RENDER},
-    {"--format", NULL, O_FORMAT, 1, C_RENDER},
+    {"--format", NULL, O_FORMAT, 1, C_RENDER | C_PLAY},
     {"--json", NULL, O_JSON, 0, C_SHOW | C_CTL},
     {"--svg", NULL, O_SVG, 1, C_SHOW},
     {"--device", NULL, O_DEVICE, 1, C_PLAY | C_RECORD},
@@ -69,6 +69,8 @@ static const opt_def options[] = {
     {"--no-ui", NULL, O_NO_UI, 0, C_PLAY},
     {"--script", NULL, O_SCRIPT, 1, C_PLAY | C_RECORD},
     {"--player", NULL, O_PLAYER, 1, C_CTL},
+    {"--pipe", NULL, O_PIPE, 1, C_PLAY},
+    {"--verbose", NULL, O_VERBOSE, 0, C_PLAY},
     {"--help", "-h", O_HELP, 0, ~0u},
 };
 
@@ -105,7 +107,20 @@ static const command_def commands[] = {
      "  --countdown DUR     soft ticks and a countdown before the start (group classes)\n"
      "  --no-ui             no live display and no keys (implied when stdout is not a\n"
      "                      terminal): one plain line per session start, chapter and\n"
-     "                      phase, as it happens, for cron and scripts\n"},
+     "                      phase, as it happens, for cron and scripts\n"
+     "  --verbose           say on stderr where adem plays, at what rate and why\n"
+     "\n"
+     "The rate (without --rate) is 48000 Hz, the voice pack's, when the device takes\n"
+     "it, else the device's default (adem devices shows both).\n"
+     "\n"
+     "Pipe options (several rooms, e.g. through Snapcast):\n"
+     "  --pipe FIFO         instead of a device, raw PCM into FIFO (e.g. snapserver's\n"
+     "                      pipe source), paced by its reader; keys, display and\n"
+     "                      adem ctl as on a device; waits for a reader; a regular\n"
+     "                      file is refused (use adem render)\n"
+     "  --format s16|f32    the pipe's samples: 16-bit (default) or 32-bit float,\n"
+     "                      little-endian, interleaved; 48000 Hz and 2 channels unless\n"
+     "                      --rate and --channels say otherwise\n"},
     {"render", C_RENDER, cmd_render, "adem render [OPTIONS] SESSION... -o FILE",
      "Writes the same audio that play would, to FILE: .wav, .flac or .ogg by its\n"
      "extension. -o - writes raw interleaved little-endian PCM to stdout.\n"
@@ -189,8 +204,10 @@ static const command_def commands[] = {
      "  --player PID        the player to control (when several run)\n"
      "  --json              status as one JSON object\n"},
     {"devices", C_DEVICES, cmd_devices, "adem devices",
-     "Lists the output devices: index, host API, name, output channels and\n"
-     "default sample rate; the default device is marked with *.\n"},
+     "Lists the output devices: index, host API, name, output channels, default\n"
+     "sample rate, and the rate adem plays at there without --rate (play at: 48000,\n"
+     "the voice pack's rate, when the device takes it, else its default); the\n"
+     "default device is marked with *.\n"},
 };
 
 static const char shared_help[] =
@@ -199,7 +216,8 @@ static const char shared_help[] =
     "                      --set cycles=6; a bare number for a duration takes the\n"
     "                      unit of its default (minutes=10 when the default is 5m)\n"
     "  --voice PACK|DIR    voice pack by name or folder (default: the session's, nl)\n"
-    "  --rate HZ           sample rate (default: the device's; 48000 for files)\n"
+    "  --rate HZ           sample rate (default 48000; on a device that does not take\n"
+    "                      it, the device's default)\n"
     "  --gap DURATION      silence between sessions given on one line, e.g. 10s\n"
     "  --tempo FACTOR      0.5 to 2.0: phases and waits last 1/FACTOR as long;\n"
     "                      spoken cues keep their length\n"
@@ -356,6 +374,12 @@ static int apply(cli_opts *o, const opt_def *d, const char *v)
     }
     case O_SCRIPT:
         o->script = v;
+        return 0;
+    case O_PIPE:
+        o->pipe = v;
+        return 0;
+    case O_VERBOSE:
+        o->verbose = 1;
         return 0;
     case O_HELP:
         return 0;

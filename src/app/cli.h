@@ -33,6 +33,8 @@ typedef struct cli_opts {
     int no_ui;                /* play --no-ui */
     const char *script;       /* play --script FILE (tests: timed commands) */
     long player_pid;          /* ctl --player PID, 0 = the only one */
+    const char *pipe;         /* play --pipe FIFO: raw PCM instead of a device */
+    int verbose;              /* play --verbose: the output, rate and why, on stderr */
     int log_off;              /* `log = off` in the config file: no practice log */
 } cli_opts;
 

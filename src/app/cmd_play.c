@@ -139,13 +139,19 @@ int cmd_play(const cli_opts *o)
         rc = cli_report(&d);
     else if (rc == 0)
         pa_up = 1;
-    if (rc == 0 && outdev_find(o->device, &info, &d) != 0)
+    if (rc == 0 && (o->pipe ? outdev_find_pipe(o->pipe, &info, &d)
+                            : outdev_find(o->device, &info, &d)) != 0)
         rc = cli_report(&d);
     signals_unblock(); /* while the cues are decoded */
     int rate = 0, channels = 0;
     if (rc == 0) {
-        rate = o->tl.rate ? o->tl.rate : (int)(info.default_rate + 0.5);
         channels = o->channels ? o->channels : info.max_channels >= 2 ? 2 : 1;
+        const char *why = "as asked with --rate";
+        rate = o->tl.rate ? o->tl.rate
+                          : outdev_choose_rate(&info, channels, OUTDEV_PREFERRED_RATE, &why);
+        if (o->verbose)
+            fprintf(err, "adem: playing on %s (%s) at %d Hz (%s), %d channel%s\n", info.name,
+                    info.host, rate, why, channels, channels == 1 ? "" : "s");
         if (o->script)
             rc = read_script(o->script, rate, script, &nscript, err);
     }
@@ -158,6 +164,7 @@ int cmd_play(const cli_opts *o)
     player_config pc;
     pc.device = &info;
     pc.latency_ms = o->latency_ms;
+    pc.format = o->format;
     cli_engine_config(o, rate, channels, &pc.engine);
     /* --no-ui, or stdout not a terminal: the plain lines */
     pc.ui = (!tty_out || o->no_ui || console_is_dumb()) ? UI_PLAIN : UI_FULL;
@@ -174,8 +181,10 @@ int cmd_play(const cli_opts *o)
     if (rc == 0 && pc.ui == UI_FULL && console_raw_enter() == 0)
         pc.keys = PLAYER_KEYS_TRANSPORT; /* the keys: only with the full display */
     pc.engine.interactive = pc.keys != PLAYER_KEYS_NONE; /* a hold waits for the listener */
+    /* a --pipe may wait in the open for its reader: a stop signal (pending
+     * while they are blocked) ends that wait, silently, as a stop */
     if (rc == 0 && player_open(&pc, prep_timeline(p), prep_cues(p), &pl, &d) != 0)
-        rc = cli_report(&d);
+        rc = d.status == ADEM_EXIT_STOPPED ? ADEM_EXIT_STOPPED : cli_report(&d);
     if (rc == 0) {
         started = time(NULL);
         if (player_run(pl, &end, &d) != 0)
@@ -187,8 +196,7 @@ int cmd_play(const cli_opts *o)
      * caught until the practice log is written) */
     console_raw_leave();
     if (end == PLAYER_LOST) {
-        fprintf(err, "adem: the audio device stopped (it was disconnected, or its sound server "
-                     "quit); check it and play again, see `adem devices`\n");
+        fprintf(err, "adem: %s\n", player_lost_message(pl));
         /* a dead server can make PortAudio hang on close: leave it to exit */
         player_close(pl);
         fflush(stdout);

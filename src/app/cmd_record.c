@@ -452,6 +452,7 @@ static void play_take(rec *R, const float *x, int64_t n, int rate)
     player_config pc;
     pc.device = &info;
     pc.latency_ms = 0;
+    pc.format = OUT_DEFAULT;
     engine_config_init(&pc.engine);
     pc.engine.rate = out_rate;
     pc.engine.channels = info.max_channels >= 2 ? 2 : 1;

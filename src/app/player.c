@@ -36,8 +36,8 @@ int player_open(const player_config *c, const timeline *tl, const adem_cue *cues
     p->c = *c;
     p->album = timeline_title(tl);
     if (!(p->e = engine_new(tl, cues, &c->engine, d)) ||
-        outdev_open(c->device, c->engine.rate, c->engine.channels, c->latency_ms, p->e, &p->dev,
-                    d) != 0) {
+        outdev_open(c->device, c->format, c->engine.rate, c->engine.channels, c->latency_ms,
+                    p->e, &p->dev, d) != 0) {
         player_close(p);
         return -1;
     }
@@ -345,6 +345,11 @@ int player_run(player *p, player_end *end, adem_diag *d)
 void player_status(const player *p, engine_status *st)
 {
     engine_status_now(p->e, st);
+}
+
+const char *player_lost_message(const player *p)
+{
+    return outdev_lost_message(p->dev);
 }
 
 uint64_t player_underflows(const player *p)

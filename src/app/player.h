@@ -43,8 +43,9 @@ typedef struct player_cmd {
 } player_cmd;
 
 typedef struct player_config {
-    const outdev_info *device; /* from outdev_find */
+    const outdev_info *device; /* from outdev_find or outdev_find_pipe */
     int latency_ms;            /* 0: the device's default */
+    out_format format;         /* a pipe's samples (OUT_DEFAULT: s16); a device: OUT_DEFAULT */
     engine_config engine;      /* rate, channels and mix */
     ui_mode ui;                /* the display on stdout */
     int unicode;               /* the display may use block characters */
@@ -88,6 +89,10 @@ int player_run(player *p, player_end *end, adem_diag *d);
 
 /* The engine's status now (the position reached, sounds dropped). */
 void player_status(const player *p, engine_status *st);
+
+/* After PLAYER_LOST: what happened and what to do, one sentence without
+ * "adem: " (the device stopped; a pipe's reader went away). */
+const char *player_lost_message(const player *p);
 
 /* Underflows the device reported. */
 uint64_t player_underflows(const player *p);

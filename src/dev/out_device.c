@@ -6,20 +6,24 @@
 #include <string.h>
 
 #include <portaudio.h>
+/* PortAudio's ALSA extensions, where they exist (Linux) */
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<pa_linux_alsa.h>)
+#include <pa_linux_alsa.h>
+#define OUTDEV_ALSA_RT 1
+#endif
+#endif
 
-#include "sys/console.h"
+#include "dev/out_feed.h"
+#include "dev/out_pipe.h"
 #include "dev/pa_stream.h"
+#include "sys/console.h"
 #include "sys/platform.h"
 
 struct out_device {
+    out_pipe *pipe;    /* --pipe: everything goes there (stream is NULL) */
     PaStream *stream;
-    engine *e;
-    int channels;
-    int64_t pad_total; /* frames of silence to play after the engine is done */
-    /* Audio thread only: */
-    int64_t lead_left; /* frames of silence still to play before the engine */
-    int64_t pad_left;
-    int finishing;
+    out_feed feed;     /* audio thread only */
     /* Written by the audio thread, read by the control thread: */
     atomic_uint_fast64_t underflows;
     atomic_uint_fast64_t callbacks;
@@ -31,32 +35,17 @@ struct out_device {
 };
 
 /* The PortAudio callback (audio thread): fill the whole buffer from the
- * engine; after the end, pad silence, then complete. */
+ * engine (out_feed); after the padding, complete. */
 static int callback(const void *in, void *outp, unsigned long frames,
                     const PaStreamCallbackTimeInfo *ti, PaStreamCallbackFlags flags, void *user)
 {
     out_device *o = user;
-    float *out = outp;
     (void)in;
     (void)ti;
     if (flags & paOutputUnderflow)
         atomic_fetch_add_explicit(&o->underflows, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&o->callbacks, 1, memory_order_relaxed);
-    if (o->lead_left > 0) {
-        /* the lead-in: whole buffers of silence; the engine starts after it */
-        memset(out, 0, (size_t)frames * (size_t)o->channels * sizeof *out);
-        o->lead_left -= (int64_t)frames;
-    } else if (!o->finishing) {
-        size_t n = engine_process(o->e, out, (size_t)frames);
-        if (engine_done(o->e)) {
-            o->finishing = 1;
-            o->pad_left = o->pad_total - (int64_t)(frames - n);
-        }
-    } else {
-        memset(out, 0, (size_t)frames * (size_t)o->channels * sizeof *out);
-        o->pad_left -= (int64_t)frames;
-    }
-    if (o->finishing && o->pad_left <= 0) {
+    if (outfeed_fill(&o->feed, outp, (size_t)frames)) {
         atomic_store_explicit(&o->completed, 1, memory_order_release);
         return paComplete;
     }
@@ -103,6 +92,21 @@ int outdev_find(const char *spec, outdev_info *info, adem_diag *d)
                                             : "no output device has that name");
 }
 
+int outdev_choose_rate(const outdev_info *dev, int channels, int preferred, const char **why)
+{
+    if (dev->index == OUTDEV_PIPE) {
+        *why = "the voice pack's rate";
+        return preferred;
+    }
+    int def = (int)(dev->default_rate + 0.5);
+    if (def == preferred || pastream_supports(dev, 0, channels, preferred)) {
+        *why = "the voice pack's rate, which the device takes";
+        return preferred;
+    }
+    *why = "the device's default rate: it does not take the voice pack's";
+    return def > 0 ? def : preferred;
+}
+
 int outdev_list(FILE *f)
 {
     int count = Pa_GetDeviceCount(), outputs = 0;
@@ -113,45 +117,99 @@ int outdev_list(FILE *f)
         if (info.max_channels <= 0)
             continue;
         if (outputs++ == 0)
-            fprintf(f, "  %5s  %-26s %-36s %8s %7s\n", "index", "host", "name", "channels",
-                    "rate");
-        fprintf(f, "%c %5d  %-26s %-36s %8d %7.0f\n", i == def ? '*' : ' ', i, info.host,
-                info.name, info.max_channels, info.default_rate);
+            fprintf(f, "  %5s  %-26s %-36s %8s %7s %7s\n", "index", "host", "name", "channels",
+                    "rate", "play at");
+        const char *why;
+        int play = outdev_choose_rate(&info, info.max_channels >= 2 ? 2 : 1,
+                                      OUTDEV_PREFERRED_RATE, &why);
+        fprintf(f, "%c %5d  %-26s %-36s %8d %7.0f %7d\n", i == def ? '*' : ' ', i, info.host,
+                info.name, info.max_channels, info.default_rate, play);
     }
     return outputs;
 }
 
-int outdev_open(const outdev_info *dev, int rate, int channels, int latency_ms, engine *e,
-                out_device **out, adem_diag *d)
+int outdev_find_pipe(const char *path, outdev_info *info, adem_diag *d)
 {
-    *out = NULL;
-    if (channels > dev->max_channels)
-        return diag_set(d, NULL, 0, 0, "%s has %d output channel%s; use --channels %d or fewer",
-                        dev->name, dev->max_channels, dev->max_channels == 1 ? "" : "s",
-                        dev->max_channels);
+    if (outpipe_check(path, d) != 0)
+        return -1;
+    memset(info, 0, sizeof *info);
+    if (strlen(path) >= sizeof info->name)
+        return diag_set(d, NULL, 0, 0, "--pipe %.60s...: the path is too long; use a shorter one",
+                        path);
+    info->index = OUTDEV_PIPE;
+    snprintf(info->name, sizeof info->name, "%s", path);
+    snprintf(info->host, sizeof info->host, "pipe");
+    info->max_channels = 8;
+    info->default_rate = OUTDEV_PREFERRED_RATE;
+    return 0;
+}
+
+/* Allocates an out_device with its counters set to zero. */
+static out_device *new_device(void)
+{
     out_device *o = calloc(1, sizeof *o);
     if (!o)
-        return diag_runtime(d, "out of memory");
-    o->e = e;
-    o->channels = channels;
-    o->pad_total = (int64_t)rate * OUTDEV_PAD_MS / 1000;
-    o->lead_left = (int64_t)rate * OUTDEV_LEAD_MS / 1000;
+        return NULL;
     atomic_init(&o->underflows, 0);
     atomic_init(&o->callbacks, 0);
     atomic_init(&o->finished, 0);
     atomic_init(&o->completed, 0);
+    return o;
+}
+
+int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, int latency_ms,
+                engine *e, out_device **out, adem_diag *d)
+{
+    *out = NULL;
+    if (dev->index != OUTDEV_PIPE && fmt != OUT_DEFAULT)
+        return diag_set(d, NULL, 0, 0, "--format is for --pipe: a device plays float samples; "
+                                       "leave it out, or add --pipe FIFO");
+    if (channels > dev->max_channels)
+        return diag_set(d, NULL, 0, 0, "%s has %d output channel%s; use --channels %d or fewer",
+                        dev->name, dev->max_channels, dev->max_channels == 1 ? "" : "s",
+                        dev->max_channels);
+    out_device *o = new_device();
+    if (!o)
+        return diag_runtime(d, "out of memory");
+    if (dev->index == OUTDEV_PIPE) {
+        if (outpipe_open(dev->name, fmt, rate, channels, e, console_quiet_stderr(), &o->pipe,
+                         d) != 0) {
+            free(o);
+            return -1;
+        }
+        *out = o;
+        return 0;
+    }
+    outfeed_init(&o->feed, e, rate, channels);
     PaStreamParameters p;
     memset(&p, 0, sizeof p);
     p.device = dev->index;
     p.channelCount = channels;
     p.sampleFormat = paFloat32;
-    p.suggestedLatency = latency_ms > 0 ? latency_ms / 1000.0 : dev->default_latency;
+    p.suggestedLatency = latency_ms > 0                                    ? latency_ms / 1000.0
+                         : dev->default_latency > OUTDEV_LATENCY_MS / 1000.0 ? dev->default_latency
+                                                                             : OUTDEV_LATENCY_MS / 1000.0;
     PaError err = Pa_IsFormatSupported(NULL, &p, rate);
     if (err == paNoError)
         err = Pa_OpenStream(&o->stream, NULL, &p, rate, paFramesPerBufferUnspecified,
                             paClipOff | paDitherOff, callback, o);
     if (err == paNoError)
         err = Pa_SetStreamFinishedCallback(o->stream, finished);
+    if (err == paNoError) {
+        /* the padding covers the whole output buffer: some backends (ALSA's
+         * pulse device) drop what it still holds when the stream stops */
+        const PaStreamInfo *si = Pa_GetStreamInfo(o->stream);
+        int64_t pad = si ? (int64_t)((si->outputLatency + OUTDEV_PAD_MS / 2000.0) * rate) : 0;
+        if (pad > o->feed.pad_total)
+            o->feed.pad_total = pad;
+    }
+#ifdef OUTDEV_ALSA_RT
+    /* ALSA (also PipeWire's and PulseAudio's ALSA devices): ask for a
+     * real-time callback thread, as JACK gives one; where the system refuses,
+     * PortAudio goes on with a normal one */
+    if (err == paNoError && Pa_GetStreamHostApiType(o->stream) == paALSA)
+        PaAlsa_EnableRealtimeScheduling(o->stream, 1);
+#endif
     if (err != paNoError) {
         if (o->stream)
             Pa_CloseStream(o->stream);
@@ -167,6 +225,8 @@ int outdev_open(const outdev_info *dev, int rate, int channels, int latency_ms, 
 
 int outdev_start(out_device *o, adem_diag *d)
 {
+    if (o->pipe)
+        return outpipe_start(o->pipe, d);
     PaError err = Pa_StartStream(o->stream);
     if (err != paNoError)
         return diag_runtime(d, "cannot start the audio stream: %s", Pa_GetErrorText(err));
@@ -176,6 +236,13 @@ int outdev_start(out_device *o, adem_diag *d)
 
 outdev_state outdev_poll(out_device *o, int stall_ms)
 {
+    if (o->pipe) {
+        /* paced by the reader: a reader that stops reading is waited for */
+        outpipe_state s = outpipe_poll(o->pipe);
+        return s == OUTPIPE_FINISHED ? OUTDEV_FINISHED
+               : s == OUTPIPE_LOST   ? OUTDEV_LOST
+                                     : OUTDEV_PLAYING;
+    }
     if (atomic_load_explicit(&o->finished, memory_order_acquire))
         return atomic_load_explicit(&o->completed, memory_order_acquire) ? OUTDEV_FINISHED
                                                                          : OUTDEV_LOST;
@@ -193,6 +260,14 @@ outdev_state outdev_poll(out_device *o, int stall_ms)
     return OUTDEV_PLAYING;
 }
 
+const char *outdev_lost_message(const out_device *o)
+{
+    if (o->pipe)
+        return outpipe_lost_message(o->pipe);
+    return "the audio device stopped (it was disconnected, or its sound server quit); check it "
+           "and play again, see `adem devices`";
+}
+
 uint64_t outdev_underflows(const out_device *o)
 {
     return atomic_load_explicit(&((out_device *)o)->underflows, memory_order_relaxed);
@@ -202,6 +277,9 @@ void outdev_close(out_device *o)
 {
     if (!o)
         return;
-    pastream_close(o->stream);
+    if (o->pipe)
+        outpipe_close(o->pipe);
+    else
+        pastream_close(o->stream);
     free(o);
 }

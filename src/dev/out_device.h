@@ -1,13 +1,15 @@
 /* out_device: the timed output of `adem play` — a PortAudio stream whose
- * callback calls engine_process and always fills the whole buffer.
+ * callback calls engine_process and always fills the whole buffer, or (with
+ * --pipe) raw PCM into a FIFO paced by its reader (out_pipe.h). The player
+ * uses both the same way; only outdev_find / outdev_find_pipe differ.
  *
  * The stream opens with OUTDEV_LEAD_MS of silence before the engine's first
  * frame. The callback never allocates, locks, prints or does I/O. It counts
  * underflows (reported after the session by the control thread), and when the
  * engine is done it pads OUTDEV_PAD_MS of silence before completing the
  * stream, because PortAudio's JACK and ALSA backends drop the last buffers
- * otherwise. The stream is never stopped from inside the callback.
- * Everything except the callback runs on the control thread. */
+ * otherwise (out_feed.h). The stream is never stopped from inside the
+ * callback. Everything except the callback runs on the control thread. */
 #ifndef ADEM_OUT_DEVICE_H
 #define ADEM_OUT_DEVICE_H
 
@@ -15,17 +17,16 @@
 #include <stdio.h>
 
 #include "base/diag.h"
+#include "dev/out_feed.h"
 #include "dev/pa_stream.h"
+#include "base/pcm.h"
 #include "rt/engine.h"
-
-#define OUTDEV_PAD_MS 200
-/* Silence played before the engine starts: on a busy machine a JACK server
- * may not yet route a new client's ports in its first cycle, and that cycle's
- * frames would be lost. */
-#define OUTDEV_LEAD_MS 50
 
 /* A chosen output device. */
 typedef pastream_device outdev_info;
+
+/* The index of the "device" outdev_find_pipe describes. */
+#define OUTDEV_PIPE (-2)
 
 /* Starts PortAudio with the libraries' probing noise silenced. Returns 0, or
  * -1 with d set (status 1). Pair with outdev_terminate. */
@@ -40,18 +41,50 @@ void outdev_terminate(void);
  * "no audio output device found; ..." (status 1) or no match (status 2). */
 int outdev_find(const char *spec, outdev_info *info, adem_diag *d);
 
+/* The output latency asked for without --latency, when the device's own
+ * (PortAudio's "high" latency) is lower: a guided session needs no fast
+ * reaction, and a buffer of this size keeps playing through the stalls of a
+ * busy machine (measured on PipeWire: with its default ~46 ms the output lost
+ * or gained whole periods under load; at 200 ms it stayed exact). */
+#define OUTDEV_LATENCY_MS 200
+
+/* The rate play prefers on a device: the voice packs' rate (the nl pack and
+ * the cues `adem record` makes are stored at 48 kHz; files render at it). At
+ * that rate nothing between adem and a sound server running at 48 kHz (as
+ * PipeWire and most JACK setups do) resamples. */
+#define OUTDEV_PREFERRED_RATE 48000
+
+/* The rate to play at on dev with `channels` channels when no --rate is
+ * given: `preferred` when the device takes it (Pa_IsFormatSupported), else
+ * the device's default rate. *why gets a short phrase that says which (for
+ * --verbose). Call between outdev_init and outdev_terminate. */
+int outdev_choose_rate(const outdev_info *dev, int channels, int preferred, const char **why);
+
 /* Prints the output devices for `adem devices`: index, host API, name,
- * output channels, default rate; the default marked with '*'. Returns the
- * number of output devices. */
+ * output channels, default rate, and the rate play chooses there without
+ * --rate (outdev_choose_rate with OUTDEV_PREFERRED_RATE, at up to 2
+ * channels); the default marked with '*'. Returns the number of output
+ * devices. */
 int outdev_list(FILE *f);
+
+/* Describes the FIFO at path (--pipe) as an output: index OUTDEV_PIPE, host
+ * "pipe", name the path, up to 8 channels, default rate OUTDEV_PREFERRED_RATE.
+ * Returns 0, or -1 with d set: a regular file or anything else that is not a
+ * FIFO (status 2: "use adem render for a file"), no FIFO there (status 1). */
+int outdev_find_pipe(const char *path, outdev_info *info, adem_diag *d);
 
 typedef struct out_device out_device;
 
 /* Opens a float32 stream on dev at rate with `channels` channels (interleaved)
- * and latency_ms (0 = the device's default) that plays engine e. Returns 0, or
- * -1 with d set (status 1). */
-int outdev_open(const outdev_info *dev, int rate, int channels, int latency_ms, engine *e,
-                out_device **out, adem_diag *d);
+ * and latency_ms (0 = the device's default, at least OUTDEV_LATENCY_MS) that
+ * plays engine e; for a pipe
+ * (outdev_find_pipe), opens the FIFO to write fmt (s16 for OUT_DEFAULT, or
+ * f32), waiting for a reader when it has none yet (saying so in one line on
+ * stderr; a signal still ends the program) — latency_ms does not apply. A
+ * device takes only OUT_DEFAULT (status 2 otherwise). Returns 0, or -1 with d
+ * set (status 1 unless said). */
+int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, int latency_ms,
+                engine *e, out_device **out, adem_diag *d);
 
 /* Starts the stream. Returns 0, or -1 with d set. */
 int outdev_start(out_device *o, adem_diag *d);
@@ -63,10 +96,15 @@ typedef enum outdev_state {
 } outdev_state;
 
 /* Control thread, polled: the stream's state. A stream whose callback has not
- * run for `stall_ms` while it should be playing counts as lost. */
+ * run for `stall_ms` while it should be playing counts as lost; a pipe is
+ * lost only when its reader goes away (a slow reader is waited for). */
 outdev_state outdev_poll(out_device *o, int stall_ms);
 
-/* Underflows counted by the callback so far. */
+/* After OUTDEV_LOST: what happened and what to do, one sentence without the
+ * "adem: " (the device stopped; the pipe's reader went away). */
+const char *outdev_lost_message(const out_device *o);
+
+/* Underflows counted by the callback so far (none for a pipe). */
 uint64_t outdev_underflows(const out_device *o);
 
 /* Stops (if needed) and closes the stream, and frees o. */

@@ -84,3 +84,14 @@ void pastream_describe(int i, int input, pastream_device *info)
     info->default_latency = !di ? 0.1 : input ? di->defaultHighInputLatency
                                               : di->defaultHighOutputLatency;
 }
+
+int pastream_supports(const pastream_device *d, int input, int channels, double rate)
+{
+    PaStreamParameters p;
+    memset(&p, 0, sizeof p);
+    p.device = d->index;
+    p.channelCount = channels;
+    p.sampleFormat = paFloat32;
+    p.suggestedLatency = d->default_latency;
+    return Pa_IsFormatSupported(input ? &p : NULL, input ? NULL : &p, rate) == paFormatIsSupported;
+}

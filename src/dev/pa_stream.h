@@ -30,6 +30,12 @@ typedef struct pastream_device {
  * channels. */
 void pastream_describe(int i, int input, pastream_device *info);
 
+/* 1 if PortAudio says device d takes a float32 stream of `channels` channels
+ * at `rate` Hz (Pa_IsFormatSupported, at the device's default latency), for
+ * its inputs (input = 1) or its outputs (input = 0). Call between
+ * Pa_Initialize and Pa_Terminate. */
+int pastream_supports(const pastream_device *d, int input, int channels, double rate);
+
 /* What pastream_find_device returns when it finds no device. */
 enum {
     PASTREAM_NO_DEVICE = -1, /* no device of that direction at all, or no default */

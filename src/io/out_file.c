@@ -2,8 +2,9 @@
  *
  * Files are written through sf_open_virtual on a FILE* opened with the C11
  * exclusive mode "wbx" under a temporary name, then renamed over the target.
- * Float to 16-bit conversion happens here, not in libsndfile, so that raw
- * output, WAV and FLAC all hold the same integers: clip to [-1, 1], multiply
+ * Float to 16-bit conversion happens in adem (base/pcm.c, shared with
+ * `play --pipe`), not in libsndfile, so that raw output, WAV and FLAC all
+ * hold the same integers: clip to [-1, 1], multiply
  * by 32767, round to nearest (lrintf). (libsndfile 1.2 itself scales by 32768
  * and rounds differently for WAV and for FLAC.) */
 #include "io/out_file.h"
@@ -13,11 +14,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "base/dupstr.h"
+#include "base/pcm.h"
 #include "io/part_file.h"
 #include "sys/platform.h"
 
@@ -78,70 +77,6 @@ static int of_fail(out_file *f, const adem_diag *d)
         f->err = *d;
     }
     return -1;
-}
-
-/* One float sample as a 16-bit integer: clipped to [-1, 1] (NaN becomes 0),
- * times 32767, rounded to nearest with ties to even, as lrintf does in the
- * default rounding mode. Branch-free, so that loops of it run on whole
- * vectors: the clipping works on the bits (for floats that are not NaN, the
- * order of their magnitudes' bits is the order of the magnitudes), and the
- * rounding adds and takes away 1.5 * 2^23: for |v| <= 32767 the sum lies where
- * floats are whole numbers, so the addition rounds v exactly as lrintf would
- * and the subtraction is exact. (Checked against the lrintf version for all
- * 2^32 floats.) */
-static inline int16_t of_f2s(float x)
-{
-    const int32_t one = 0x3f800000, inf = 0x7f800000; /* the bits of 1.0f and infinity */
-    const float magic = 12582912.0f; /* 1.5 * 2^23 */
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    uint32_t sign = u & 0x80000000u;
-    int32_t mag = (int32_t)(u & 0x7fffffffu);
-    mag = mag > inf ? 0 : mag;   /* NaN -> 0 */
-    mag = mag > one ? one : mag; /* |x| > 1 -> 1 */
-    u = sign | (uint32_t)mag;
-    memcpy(&x, &u, sizeof x);
-    float r = x * 32767.0f + magic;
-    r -= magic;
-    return (int16_t)(int32_t)r;
-}
-
-/* Converts n samples with of_f2s. With SSE2 (every x86-64 machine), eight
- * at a time with the same results: NaN lanes masked to 0, clipped with
- * max/min, times 32767, converted with cvtps2dq (round to nearest, ties to
- * even: the default rounding mode, which adem never changes) and narrowed
- * with packssdw (no saturation happens: the values lie in [-32767, 32767]).
- * test_out_file compares it with lrintf on a million samples. */
-static void of_f2s_block(const float *restrict in, int16_t *restrict out, size_t n)
-{
-    size_t i = 0;
-#if defined(__SSE2__)
-    const __m128 lo = _mm_set1_ps(-1.0f), hi = _mm_set1_ps(1.0f), scale = _mm_set1_ps(32767.0f);
-    for (; i + 8 <= n; i += 8) {
-        __m128 a = _mm_loadu_ps(in + i), b = _mm_loadu_ps(in + i + 4);
-        a = _mm_and_ps(a, _mm_cmpord_ps(a, a));
-        b = _mm_and_ps(b, _mm_cmpord_ps(b, b));
-        a = _mm_mul_ps(_mm_min_ps(_mm_max_ps(a, lo), hi), scale);
-        b = _mm_mul_ps(_mm_min_ps(_mm_max_ps(b, lo), hi), scale);
-        __m128i s = _mm_packs_epi32(_mm_cvtps_epi32(a), _mm_cvtps_epi32(b));
-        _mm_storeu_si128((__m128i *)(void *)(out + i), s);
-    }
-#else
-    for (; i + 8 <= n; i += 8) /* an inner loop of known length: vectorised at -O2 too */
-        for (int k = 0; k < 8; k++)
-            out[i + k] = of_f2s(in[i + k]);
-#endif
-    for (; i < n; i++)
-        out[i] = of_f2s(in[i]);
-}
-
-/* 1 when this machine stores integers little-endian (as raw output wants). */
-static int of_little_endian(void)
-{
-    const uint16_t one = 1;
-    unsigned char b;
-    memcpy(&b, &one, 1);
-    return b == 1;
 }
 
 /* ---- virtual I/O for libsndfile on the FILE* of the temporary file ------- */
@@ -413,29 +348,11 @@ static int of_write_raw(out_file *f, const float *in, size_t n, adem_diag *d)
     size_t per = f->buf_size / width;
     while (n > 0) {
         size_t k = n < per ? n : per;
-        unsigned char *b = f->buf;
-        const void *src = b; /* the bytes to write */
-        if (f->s16) {
-            int16_t *s = (int16_t *)(void *)b;
-            of_f2s_block(in, s, k);
-            if (!of_little_endian())
-                for (size_t i = 0; i < k; i++) {
-                    uint16_t u = (uint16_t)s[i];
-                    b[2 * i] = (unsigned char)(u & 0xFF);
-                    b[2 * i + 1] = (unsigned char)(u >> 8);
-                }
-        } else if (of_little_endian()) {
-            src = in; /* floats are already stored as little-endian bytes */
-        } else {
-            for (size_t i = 0; i < k; i++) {
-                uint32_t u;
-                memcpy(&u, &in[i], 4);
-                b[4 * i] = (unsigned char)(u & 0xFF);
-                b[4 * i + 1] = (unsigned char)((u >> 8) & 0xFF);
-                b[4 * i + 2] = (unsigned char)((u >> 16) & 0xFF);
-                b[4 * i + 3] = (unsigned char)(u >> 24);
-            }
-        }
+        const void *src = f->buf; /* the bytes to write */
+        if (!f->s16 && pcm_little_endian())
+            src = in; /* floats are already stored as little-endian bytes: no copy */
+        else
+            pcm_from_float(in, k, f->s16, f->buf);
         errno = 0;
         if (fwrite(src, width, k, f->fp) != k) {
             of_write_error(f, errno ? errno : -1, d);
@@ -497,7 +414,7 @@ int out_file_write(out_file *f, const float *frames_in, size_t frames, adem_diag
     while (frames > 0) {
         size_t k = frames < per ? frames : per;
         size_t m = k * (size_t)f->channels;
-        of_f2s_block(frames_in, s, m);
+        pcm_s16_block(frames_in, s, m);
         if (sf_writef_short(f->sf, s, (sf_count_t)k) != (sf_count_t)k)
             return of_sf_error(f, d);
         frames_in += m;

@@ -15,12 +15,7 @@
 #include <stddef.h>
 
 #include "base/diag.h"
-
-typedef enum out_format {
-    OUT_DEFAULT = 0, /* s16 for .wav/.flac and raw; Vorbis for .ogg */
-    OUT_S16,
-    OUT_F32
-} out_format;
+#include "base/pcm.h" /* out_format */
 
 typedef struct out_file out_file;
 

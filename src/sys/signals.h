@@ -45,6 +45,11 @@ void signals_catch_job(void);
 /* The number of stop signals since signals_catch_stop (0 when none). */
 int signals_stop_requested(void);
 
+/* 1 when a stop signal has come (signals_stop_requested) or is waiting,
+ * blocked, to be delivered (while signals_block holds them): for a wait that
+ * runs while they are blocked, such as --pipe's wait for a reader. */
+int signals_stop_pending(void);
+
 /* The number of signals of `kind` since signals_catch_stop. */
 int signals_count(signals_kind kind);
 

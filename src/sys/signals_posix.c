@@ -111,6 +111,19 @@ int signals_stop_requested(void)
     return counts[SIGNALS_STOP];
 }
 
+int signals_stop_pending(void)
+{
+    if (counts[SIGNALS_STOP] > 0)
+        return 1;
+    sigset_t pending;
+    if (sigpending(&pending) != 0)
+        return 0;
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+        if (sigismember(&pending, stop_signals[i]) == 1)
+            return 1;
+    return 0;
+}
+
 int signals_count(signals_kind kind)
 {
     return kind >= 0 && kind < SIGNALS_KINDS ? counts[kind] : 0;

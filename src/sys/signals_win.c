@@ -51,6 +51,12 @@ int signals_stop_requested(void)
     return requests;
 }
 
+/* Windows delivers no blocked signals: the count says it all (signals.h). */
+int signals_stop_pending(void)
+{
+    return signals_stop_requested() > 0;
+}
+
 /* Only stops are counted here (signals.h). */
 int signals_count(signals_kind kind)
 {

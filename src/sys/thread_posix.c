@@ -3,7 +3,9 @@
 #include "sys/thread.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct adem_thread {
     pthread_t id;
@@ -44,4 +46,15 @@ int thread_join(adem_thread *t)
     int r = t->result;
     free(t);
     return r;
+}
+
+int thread_realtime(void)
+{
+    /* the middle of the real-time range: above normal threads, below the
+     * sound servers' own (JACK and PipeWire take 70 to 88) */
+    struct sched_param sp;
+    memset(&sp, 0, sizeof sp);
+    int lo = sched_get_priority_min(SCHED_FIFO), hi = sched_get_priority_max(SCHED_FIFO);
+    sp.sched_priority = lo + (hi - lo) * 2 / 5;
+    return pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0 ? 0 : -1;
 }

@@ -47,3 +47,8 @@ int thread_join(adem_thread *t)
     free(t);
     return r;
 }
+
+int thread_realtime(void)
+{
+    return SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_TIME_CRITICAL) ? 0 : -1;
+}

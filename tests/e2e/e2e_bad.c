@@ -422,7 +422,7 @@ static void test_cases(void **state)
         line[strcspn(line, "\n")] = '\0';
         if (line[0] == '#' || line[0] == '\0')
             continue;
-        char *field[5];
+        char *field[5] = {NULL, NULL, NULL, NULL, NULL};
         int nf = 0;
         for (char *p = line; nf < 5; nf++) {
             field[nf] = p;

@@ -28,12 +28,13 @@ static const char *const builtins[] = {"478", "niksdoen", "pmr", "rustig", "schu
 /* Runs xmllint --noout on path; fails the test with its message if it rejects it. */
 static void assert_well_formed(const char *path)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "xmllint --noout '%s' > '%s.lint' 2>&1", path, path);
+    char cmd[2400], lint[1200];
+    int n = snprintf(cmd, sizeof cmd, "xmllint --noout '%s' > '%s.lint' 2>&1", path, path);
+    int m = snprintf(lint, sizeof lint, "%s.lint", path);
+    if (n < 0 || (size_t)n >= sizeof cmd || m < 0 || (size_t)m >= sizeof lint)
+        fail_msg("path too long: %s", path);
     int st = system(cmd);
     if (st != 0) {
-        char lint[1100];
-        snprintf(lint, sizeof lint, "%s.lint", path);
         char *msg = e2e_read_text(lint);
         fail_msg("xmllint rejects %s (status %d; is libxml2-utils installed?): %s", path, st, msg);
     }

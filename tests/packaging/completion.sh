@@ -25,10 +25,10 @@ fake=$tmp/adem
 cat >"$fake" <<FAKE
 #!/bin/sh
 if [ "\$1" = devices ]; then
-  printf '  %5s  %-12s %-40s %8s %9s\n' index host name channels rate
-  printf '  %5d  %-12s %-40s %8d %9.0f\n' 0 ALSA 'HDA Intel PCH: ALC3246 Analog (hw:0,0)' 2 44100
-  printf '* %5d  %-12s %-40s %8d %9.0f\n' 7 ALSA default 32 48000
-  printf '  %5d  %-12s %-40s %8d %9.0f\n' 9 'JACK Audio Connection Kit' system 2 48000
+  printf '  %5s  %-12s %-40s %8s %9s %7s\n' index host name channels rate 'play at'
+  printf '  %5d  %-12s %-40s %8d %9.0f %7d\n' 0 ALSA 'HDA Intel PCH: ALC3246 Analog (hw:0,0)' 2 44100 48000
+  printf '* %5d  %-12s %-40s %8d %9.0f %7d\n' 7 ALSA default 32 48000 48000
+  printf '  %5d  %-12s %-40s %8d %9.0f %7d\n' 9 'JACK Audio Connection Kit' system 2 44100 44100
   exit 0
 fi
 exec "$adem" "\$@"
@@ -145,6 +145,7 @@ for m in $modes; do
     expect "$m" "adem show sl" slapen
     expect "$m" "adem check " les.m3u eigen.adem map
     expect "$m" "adem render 478 --format " f32 s16
+    expect "$m" "adem play --pipe /tmp/snap 478 --format " f32 s16
     expect "$m" "adem render 478 -o u" uit.ogg
     expect "$m" "adem play --voice n" nl
     expect "$m" "adem play --countdown 1" 10s 1m

@@ -171,7 +171,9 @@ static const char *cue_file(const char *id)
     static const char *const ext[] = {".ogg", ".flac", ".wav"};
     static char p[4096];
     for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s/%s%s", pack_dir(), id, ext[i]);
+        int n = snprintf(p, sizeof p, "%s/%s%s", pack_dir(), id, ext[i]);
+        if (n < 0 || (size_t)n >= sizeof p)
+            fail_msg("path too long: %s/%s%s", pack_dir(), id, ext[i]);
         if (platform_is_file(p))
             return p;
     }
@@ -242,7 +244,9 @@ static void test_pack_matches_transcript(void **state)
         int files = 0;
         for (int e = 0; e < 3; e++) {
             char p[4096];
-            snprintf(p, sizeof p, "%s/%s%s", pack_dir(), t.id[i], ext[e]);
+            int n = snprintf(p, sizeof p, "%s/%s%s", pack_dir(), t.id[i], ext[e]);
+            if (n < 0 || (size_t)n >= sizeof p)
+                fail_msg("path too long: %s/%s%s", pack_dir(), t.id[i], ext[e]);
             files += platform_is_file(p);
         }
         if (files != 1)
