@@ -1072,6 +1072,10 @@ static int layout_item(layout_ctx *c, int i)
         break;
     }
     }
+    /* (a stepped repeat's sum can be far beyond 24 h in milliseconds: compare
+     * before multiplying by the rate, which could overflow) */
+    if (it->len.ms > (c->max_frames + 1) / tl->rate * tl->tempo_milli + tl->tempo_milli)
+        return too_long(c, it, -1);
     if (tl_to_frame(tl, it->len) > c->max_frames)
         return too_long(c, it, tl_to_frame(tl, it->len));
     return 0;
