@@ -165,6 +165,10 @@ int cmd_play(const cli_opts *o)
     if (end == PLAYER_LOST) {
         fprintf(err, "adem: the audio device stopped (it was disconnected, or its sound server "
                      "quit); check it and play again, see `adem devices`\n");
+        /* the minutes played still count */
+        engine_status st;
+        player_status(pl, &st);
+        cmd_log_played(o, p, args, nargs, started, st.pos, err);
         /* a dead server can make PortAudio hang on close: leave it to exit */
         player_close(pl);
         fflush(stdout);

@@ -65,7 +65,8 @@ int player_open(const player_config *c, const timeline *tl, const adem_cue *cues
  * when the device does not start. */
 int player_run(player *p, player_end *end, adem_diag *d);
 
-/* The engine's status now (the position reached, sounds dropped). */
+/* The engine's status now (the position reached, sounds dropped); after
+ * PLAYER_LOST the last snapshot the player polled. */
 void player_status(const player *p, engine_status *st);
 
 /* Underflows the device reported. */
