@@ -104,6 +104,9 @@ int cmd_play(const cli_opts *o)
     static const char *const default_session[] = {"478"};
     const char *const *args = o->nargs ? o->args : default_session; /* `adem play`: 4-7-8 */
     int nargs = o->nargs ? o->nargs : 1;
+    /* the stop signals from the start: one during the preparation stops
+     * before the first frame (a second one at once) */
+    signals_catch_stop(ADEM_EXIT_STOPPED);
     FILE *err = console_quiet_stderr();
     cli_set_err(err);
     int rc = 0, pa_up = 0;
@@ -152,8 +155,11 @@ int cmd_play(const cli_opts *o)
         pc.keys = PLAYER_KEYS_TRANSPORT; /* the keys: only with the full display */
     if (rc == 0 && player_open(&pc, prep_timeline(p), prep_cues(p), &pl, &d) != 0)
         rc = cli_report(&d);
+    if (rc == 0 && signals_stop_requested()) {
+        fprintf(err, "adem: stopped before the session began; nothing was played\n");
+        rc = ADEM_EXIT_STOPPED;
+    }
     if (rc == 0) {
-        signals_catch_stop(ADEM_EXIT_STOPPED);
         started = time(NULL);
         if (player_run(pl, &end, &d) != 0)
             rc = cli_report(&d);

@@ -744,6 +744,8 @@ int cmd_record(const cli_opts *o)
     char *nl_text = NULL;
     size_t nl_len = 0;
     int *todo = NULL, ntodo = 0, rc = 0, pa_up = 0;
+    /* the stop signals from the start (a second one exits at once) */
+    signals_catch_stop(ADEM_EXIT_STOPPED);
     FILE *err = console_quiet_stderr();
     cli_set_err(err);
     R->err = err;
@@ -812,7 +814,6 @@ int cmd_record(const cli_opts *o)
     fflush(stdout);
     R->meter = !R->scripted && console_is_tty(1) && !console_is_dumb();
     R->raw = !R->scripted && console_raw_enter() == 0;
-    signals_catch_stop(ADEM_EXIT_STOPPED);
     int quit = 0;
     for (int k = 0; k < ntodo && rc == 0 && !quit; k++) {
         cue_result res = record_cue(R, todo[k], &d);

@@ -12,13 +12,22 @@
 
 /* Starts catching the stop signals and sets the count to 0. With
  * exit_on_second > 0, a second signal runs console_raw_leave and exits with
- * that status (_Exit: nothing else runs); with 0 it is only counted. */
+ * that status (_Exit: nothing else runs); with 0 it is only counted.
+ * A command calls it first, before its preparation, so that a signal at any
+ * moment is caught. */
 void signals_catch_stop(int exit_on_second);
+
+/* Changes what a second signal does (as in signals_catch_stop) without
+ * touching the count: e.g. 0 once there is a temporary file to remove. */
+void signals_exit_on_second(int exit_on_second);
 
 /* The number of stop signals since signals_catch_stop (0 when none). */
 int signals_stop_requested(void);
 
-/* Gives the stop signals their default actions back. */
+/* The command is finishing. The stop signals stay caught until the process
+ * exits, as set up (a late signal never kills adem by its default action;
+ * with exit_on_second a second one still exits at once, e.g. out of a close
+ * that hangs on a dead sound server). */
 void signals_release_stop(void);
 
 /* on = 1: a write to a pipe whose reader has gone fails with an error

@@ -54,9 +54,14 @@ int signals_stop_requested(void)
     return requests;
 }
 
+void signals_exit_on_second(int exit_on_second)
+{
+    second_exit = exit_on_second;
+}
+
 void signals_release_stop(void)
 {
-    set_all(SIG_DFL);
+    /* nothing to undo: the handlers stay (see signals.h) */
 }
 
 void signals_ignore_pipe(int on)

@@ -44,10 +44,14 @@ int signals_stop_requested(void)
     return requests;
 }
 
+void signals_exit_on_second(int exit_on_second)
+{
+    second_exit = exit_on_second;
+}
+
 void signals_release_stop(void)
 {
-    for (int i = 0; i < NSTOP; i++)
-        signal(stop_signals[i], SIG_DFL);
+    /* nothing to undo: the handlers stay (see signals.h) */
 }
 
 void signals_ignore_pipe(int on)
