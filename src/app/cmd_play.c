@@ -105,8 +105,11 @@ int cmd_play(const cli_opts *o)
     const char *const *args = o->nargs ? o->args : default_session; /* `adem play`: 4-7-8 */
     int nargs = o->nargs ? o->nargs : 1;
     /* the stop signals from the start: one during the preparation stops
-     * before the first frame (a second one at once) */
-    signals_catch_stop(ADEM_EXIT_STOPPED);
+     * before the first frame. They are only counted, never an exit from the
+     * handler: a process that dies with PortAudio's JACK client open stalls
+     * a JACK server in its synchronous mode for 20 s, every client with it;
+     * the player stops at once on the second (player.h). */
+    signals_catch_stop(0);
     FILE *err = console_quiet_stderr();
     cli_set_err(err);
     int rc = 0, pa_up = 0;
@@ -125,10 +128,14 @@ int cmd_play(const cli_opts *o)
     cli_prep_options(o, 48000, 0, &po);
     if (prep_new(args, nargs, &po, &p, &d) != 0)
         rc = cli_report(&d);
+    /* PortAudio connects to the sound servers: not cut short by a signal
+     * (one that comes meanwhile is taken right after) */
+    signals_hold(1);
     if (rc == 0 && outdev_init(&d) != 0)
         rc = cli_report(&d);
     else if (rc == 0)
         pa_up = 1;
+    signals_hold(0);
     if (rc == 0 && outdev_find(o->device, &info, &d) != 0)
         rc = cli_report(&d);
     int rate = 0, channels = 0;

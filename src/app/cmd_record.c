@@ -769,7 +769,10 @@ int cmd_record(const cli_opts *o)
         goto out;
     }
     /* the microphone */
-    if (rc == 0 && outdev_init(&d) != 0)
+    signals_hold(1); /* as in play: PortAudio's connecting is not cut short */
+    int pa_failed = rc == 0 && outdev_init(&d) != 0;
+    signals_hold(0);
+    if (pa_failed)
         rc = cli_report(&d);
     else if (rc == 0)
         pa_up = 1;

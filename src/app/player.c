@@ -96,6 +96,10 @@ int player_run(player *p, player_end *end, adem_diag *d)
             stopping = 1;
             *end = PLAYER_STOPPED;
         }
+        if (signals_stop_requested() >= 2) { /* the second: at once, without the fade */
+            *end = PLAYER_STOPPED;
+            break;
+        }
         for (int key; c->keys != PLAYER_KEYS_NONE && (key = console_read_key()) >= 0;) {
             engine_cmd cmd;
             double v;

@@ -48,7 +48,8 @@ typedef struct player_config {
 /* How a run ended. */
 typedef enum player_end {
     PLAYER_DONE = 0, /* the timeline and its ring-out played to the end */
-    PLAYER_STOPPED,  /* stopped by a key, the script or a stop signal (with a fade) */
+    PLAYER_STOPPED,  /* stopped by a key, the script or a stop signal (with a fade;
+                        a second stop signal ends the run at once) */
     PLAYER_LOST      /* the device stopped calling back or reported an error */
 } player_end;
 

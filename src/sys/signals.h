@@ -21,6 +21,13 @@ void signals_catch_stop(int exit_on_second);
  * touching the count: e.g. 0 once there is a temporary file to remove. */
 void signals_exit_on_second(int exit_on_second);
 
+/* on = 1: the stop signals wait (blocked in the calling thread, and in the
+ * threads it starts meanwhile, which inherit that) until signals_hold(0)
+ * delivers them. Around a library call that must not be cut short: a
+ * process that dies while it connects to a JACK server can leave that server
+ * unable to take its next client. */
+void signals_hold(int on);
+
 /* The number of stop signals since signals_catch_stop (0 when none). */
 int signals_stop_requested(void);
 

@@ -2,6 +2,7 @@
 #define _XOPEN_SOURCE 700
 #include "sys/signals.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,15 @@ int signals_stop_requested(void)
 void signals_exit_on_second(int exit_on_second)
 {
     second_exit = exit_on_second;
+}
+
+void signals_hold(int on)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < NSTOP; i++)
+        sigaddset(&set, stop_signals[i]);
+    pthread_sigmask(on ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
 void signals_release_stop(void)

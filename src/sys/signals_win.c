@@ -49,6 +49,11 @@ void signals_exit_on_second(int exit_on_second)
     second_exit = exit_on_second;
 }
 
+void signals_hold(int on)
+{
+    (void)on; /* Ctrl-C comes on a thread of its own there */
+}
+
 void signals_release_stop(void)
 {
     /* nothing to undo: the handlers stay (see signals.h) */
