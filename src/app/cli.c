@@ -12,6 +12,8 @@
 #include "io/paths.h"
 #include "io/prepare.h"
 #include "lang/units.h"
+#include "app/stdout_check.h"
+#include "sys/signals.h"
 
 #ifndef ADEM_VERSION
 #define ADEM_VERSION "0.0.0"
@@ -398,7 +400,19 @@ static void opts_free(cli_opts *o)
     free(o->args);
 }
 
+static int run(int argc, char **argv);
+
 int cli_main(int argc, char **argv)
+{
+    /* a reader that goes away (`adem list | head -1`): a failed write,
+     * reported, not a silent death by SIGPIPE */
+    signals_ignore_pipe(1);
+    /* every command, --help and --version: what went to stdout arrived */
+    return stdout_check(run(argc, argv));
+}
+
+/* Parses argv and runs the command (see cli_main). */
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

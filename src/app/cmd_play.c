@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app/cli.h"
+#include "app/stdout_check.h"
 #include "app/player.h"
 #include "sys/console.h"
 #include "sys/signals.h"
@@ -91,7 +92,7 @@ int cmd_devices(const cli_opts *o)
         }
         outdev_terminate();
     }
-    fflush(stdout);
+    stdout_flush();
     cli_set_err(stderr);
     console_restore_stderr();
     return rc;
@@ -184,7 +185,7 @@ int cmd_play(const cli_opts *o)
         cmd_log_played(o, p, args, nargs, started, st.pos, err);
         /* a dead server can make PortAudio hang on close: leave it to exit */
         player_close(pl);
-        fflush(stdout);
+        stdout_flush();
         fflush(err);
         return ADEM_EXIT_RUNTIME;
     }
@@ -208,7 +209,7 @@ int cmd_play(const cli_opts *o)
     prep_free(p);
     if (pa_up)
         outdev_terminate();
-    fflush(stdout);
+    stdout_flush();
     cli_set_err(stderr);
     console_restore_stderr();
     return rc;

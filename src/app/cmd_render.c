@@ -53,9 +53,8 @@ int cmd_render(const cli_opts *o)
         prep_free(p);
         return cli_report(&d);
     }
-    /* -o - into a pipe whose reader has gone: a failed write (EPIPE) that is
-     * reported in one line with exit status 1, not a silent death */
-    signals_ignore_pipe(1);
+    /* -o - into a pipe whose reader has gone: a failed write (EPIPE), reported
+     * in one line with exit status 1 (SIGPIPE is ignored: cli_main) */
     static float buf[RENDER_BLOCK * 2];
     int rc = 0, to_stdout = strcmp(o->output, "-") == 0;
     int64_t written = 0;
@@ -83,7 +82,6 @@ int cmd_render(const cli_opts *o)
     if (f && out_file_close(f, &d) != 0)
         rc = cli_report(&d);
     signals_release_stop();
-    signals_ignore_pipe(0);
     engine_free(e);
     prep_free(p);
     return rc;

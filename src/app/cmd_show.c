@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/stdout_check.h"
 #include "io/prepare.h"
 #include "io/sessions.h"
 #include "rt/cursor.h"
@@ -197,11 +198,7 @@ int cmd_show(const cli_opts *o)
     else
         show_text(prep_timeline(p));
     prep_free(p);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "adem: writing to standard output failed\n");
-        return ADEM_EXIT_RUNTIME;
-    }
-    return 0;
+    return stdout_check(0);
 }
 
 int cmd_check(const cli_opts *o)

@@ -12,7 +12,8 @@
  *     with one line on stderr, the minutes played still in the practice log
  *     (one line, "stopped", after the header), and never hangs (the test kills it after 10 s);
  *   - `adem devices` with the server running lists "system" on host API
- *     "JACK Audio Connection Kit" and marks one default with '*'.
+ *     "JACK Audio Connection Kit" and marks one default with '*'; into a
+ *     full disk (/dev/full) it exits 1 with one line.
  * Needs jackd (scripts/bootstrap --test). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -217,6 +218,19 @@ static void devices_lists_jack(void **state)
             assert_int_equal(jack_default, 1);
         e2e_result_free(&r);
     }
+    /* its list into a full disk: exit 1 with one line, not 0 */
+    const char *errp = e2e_path("devices-full.err");
+    pid_t pid = e2e_spawn_adem(argv, NULL, "/dev/full", errp);
+    int st;
+    if (!e2e_wait(pid, 30000, &st)) {
+        e2e_stop(pid, SIGKILL, 1000);
+        fail_msg("adem devices >/dev/full did not finish within 30 s");
+    }
+    char *err = e2e_read_text(errp);
+    print_message("      adem devices >/dev/full: exit %d: %s", st, err);
+    assert_int_equal(st, 1);
+    assert_one_line(err, "adem: writing to standard output failed: No space left on device");
+    free(err);
 }
 
 /* Starts a fresh private server for a test. */
