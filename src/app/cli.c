@@ -255,6 +255,9 @@ static int apply(cli_opts *o, const opt_def *d, const char *v)
         return 0;
     }
     case O_VOICE:
+        if (!v[0])
+            return bad(cmd, "--voice needs a voice pack's name or folder, e.g. --voice nl (got "
+                            "an empty one)%s%s", "", "");
         o->tl.voice = v;
         return 0;
     case O_RATE:
