@@ -25,9 +25,13 @@ int cmd_render(const cli_opts *o)
                         "stdout); e.g. adem render 478 -o 478.ogg\n");
         return ADEM_EXIT_INPUT;
     }
-    /* the stop signals from here on, the preparation included (a second one
-     * exits at once while there is no file yet) */
-    signals_catch_stop(ADEM_EXIT_STOPPED);
+    /* the stop signals from here on: during the preparation (it may take a
+     * while: cues resampled) there is nothing to clean up, a signal exits at
+     * once with one line */
+    static const char stopped_early[] = "adem: render stopped before it began; nothing was "
+                                        "written\n";
+    signals_catch_stop(0);
+    signals_exit_at_once(ADEM_EXIT_STOPPED, stopped_early);
     int rate = o->tl.rate ? o->tl.rate : 48000;
     int channels = o->mono ? 1 : 2;
     prep_options po;
@@ -38,15 +42,9 @@ int cmd_render(const cli_opts *o)
     engine_config ec;
     cli_engine_config(o, rate, channels, &ec);
     engine *e = engine_new(prep_timeline(p), prep_cues(p), &ec, &d);
-    if (e && signals_stop_requested()) {
-        fprintf(stderr, "adem: render stopped before it began; nothing was written\n");
-        engine_free(e);
-        prep_free(p);
-        return ADEM_EXIT_STOPPED;
-    }
     /* from now on a stop signal (a second one too) stops after the current
      * block: the temporary file must be removed */
-    signals_exit_on_second(0);
+    signals_exit_at_once(0, NULL);
     out_file *f = NULL;
     if (!e || out_file_open(o->output, rate, channels, o->format, &f, &d) != 0) {
         engine_free(e);

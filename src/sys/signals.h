@@ -28,6 +28,13 @@ void signals_exit_on_second(int exit_on_second);
  * unable to take its next client. */
 void signals_hold(int on);
 
+/* status > 0: from now on a stop signal, the first one too, writes `line`
+ * (one line with its newline, or NULL) on stderr, restores the terminal and
+ * exits with status at once (_Exit), for a stretch with nothing to clean up
+ * (e.g. render's preparation, before there is a file). status 0: back to
+ * counting. */
+void signals_exit_at_once(int status, const char *line);
+
 /* The number of stop signals since signals_catch_stop (0 when none). */
 int signals_stop_requested(void);
 

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sys/console.h"
 
@@ -14,12 +15,21 @@ enum { NSTOP = sizeof stop_signals / sizeof stop_signals[0] };
 
 static volatile sig_atomic_t requests;
 static volatile sig_atomic_t second_exit;
+static volatile sig_atomic_t first_exit;
+static const char *volatile first_line;
+static volatile size_t first_len;
 
 /* Counts a stop signal; the second one exits when asked to (see signals.h).
  * Async-signal-safe: console_raw_leave and _Exit only. */
 static void on_stop(int sig)
 {
     (void)sig;
+    if (first_exit > 0) {
+        if (first_line)
+            (void)!write(2, first_line, first_len);
+        console_raw_leave();
+        _Exit(first_exit);
+    }
     if (requests < 1000)
         requests++;
     if (requests > 1 && second_exit > 0) {
@@ -53,6 +63,14 @@ void signals_catch_stop(int exit_on_second)
 int signals_stop_requested(void)
 {
     return requests;
+}
+
+void signals_exit_at_once(int status, const char *line)
+{
+    first_exit = 0; /* the handler sees the line and its length complete */
+    first_line = line;
+    first_len = line ? strlen(line) : 0;
+    first_exit = status;
 }
 
 void signals_exit_on_second(int exit_on_second)

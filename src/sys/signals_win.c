@@ -5,6 +5,7 @@
 #include "sys/signals.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "sys/console.h"
@@ -18,11 +19,19 @@ enum { NSTOP = sizeof stop_signals / sizeof stop_signals[0] };
 
 static volatile sig_atomic_t requests;
 static volatile sig_atomic_t second_exit;
+static volatile sig_atomic_t first_exit;
+static const char *volatile first_line;
 
 /* Counts a stop signal; the second one exits when asked to (see signals.h). */
 static void on_stop(int sig)
 {
     signal(sig, on_stop);
+    if (first_exit > 0) {
+        if (first_line)
+            fputs(first_line, stderr); /* Ctrl-C runs on a thread of its own there */
+        console_raw_leave();
+        _Exit(first_exit);
+    }
     if (requests < 1000)
         requests++;
     if (requests > 1 && second_exit > 0) {
@@ -42,6 +51,13 @@ void signals_catch_stop(int exit_on_second)
 int signals_stop_requested(void)
 {
     return requests;
+}
+
+void signals_exit_at_once(int status, const char *line)
+{
+    first_exit = 0;
+    first_line = line;
+    first_exit = status;
 }
 
 void signals_exit_on_second(int exit_on_second)
