@@ -745,8 +745,10 @@ int cmd_record(const cli_opts *o)
     char *nl_text = NULL;
     size_t nl_len = 0;
     int *todo = NULL, ntodo = 0, rc = 0, pa_up = 0;
-    /* the stop signals from the start (a second one exits at once) */
-    signals_catch_stop(ADEM_EXIT_STOPPED);
+    /* the stop signals from the start, only counted (every wait polls them;
+     * an exit from the handler with PortAudio's JACK client open would stall
+     * a synchronous JACK server for 20 s, see cmd_play.c) */
+    signals_catch_stop(0);
     FILE *err = console_quiet_stderr();
     cli_set_err(err);
     R->err = err;
