@@ -12,6 +12,8 @@
 #include "io/paths.h"
 #include "io/prepare.h"
 #include "lang/units.h"
+#include "app/stdout_check.h"
+#include "sys/signals.h"
 
 #ifndef ADEM_VERSION
 #define ADEM_VERSION "0.0.0"
@@ -307,6 +309,9 @@ static int apply(cli_opts *o, const opt_def *d, const char *v)
         return 0;
     }
     case O_VOICE:
+        if (!v[0])
+            return bad(cmd, "--voice needs a voice pack's name or folder, e.g. --voice nl (got "
+                            "an empty one)%s%s", "", "");
         o->tl.voice = v;
         return 0;
     case O_RATE:
@@ -466,7 +471,19 @@ static void opts_free(cli_opts *o)
     free(o->args);
 }
 
+static int run(int argc, char **argv);
+
 int cli_main(int argc, char **argv)
+{
+    /* a reader that goes away (`adem list | head -1`): a failed write,
+     * reported, not a silent death by SIGPIPE */
+    signals_ignore_pipe(1);
+    /* every command, --help and --version: what went to stdout arrived */
+    return stdout_check(run(argc, argv));
+}
+
+/* Parses argv and runs the command (see cli_main). */
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

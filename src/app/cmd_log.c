@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/stdout_check.h"
 #include "io/paths.h"
 #include "io/practice_log.h"
 #include "rt/cursor.h"
@@ -133,11 +134,7 @@ int cmd_log(const cli_opts *o)
         printf("The log is off (log = off in %s): nothing new is added.\n",
                paths_config_file() ? paths_config_file() : "the config file");
     plog_totals_free(t);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "adem: writing to standard output failed\n");
-        return ADEM_EXIT_RUNTIME;
-    }
-    return 0;
+    return stdout_check(0);
 }
 
 /* Whole seconds in frames at rate, rounded. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app/cli.h"
+#include "app/stdout_check.h"
 #include "app/player.h"
 #include "sys/console.h"
 #include "sys/signals.h"
@@ -94,7 +95,7 @@ int cmd_devices(const cli_opts *o)
         }
         outdev_terminate();
     }
-    fflush(stdout);
+    stdout_flush();
     cli_set_err(stderr);
     console_restore_stderr();
     return rc;
@@ -107,6 +108,12 @@ int cmd_play(const cli_opts *o)
     static const char *const default_session[] = {"478"};
     const char *const *args = o->nargs ? o->args : default_session; /* `adem play`: 4-7-8 */
     int nargs = o->nargs ? o->nargs : 1;
+    /* the stop signals from the start: one during the preparation stops
+     * before the first frame. They are only counted, never an exit from the
+     * handler: a process that dies with PortAudio's JACK client open stalls
+     * a JACK server in its synchronous mode for 20 s, every client with it;
+     * the player stops at once on the second (player.h). */
+    signals_catch_stop(0);
     FILE *err = console_quiet_stderr();
     cli_set_err(err);
     int rc = 0, pa_up = 0;
@@ -185,6 +192,10 @@ int cmd_play(const cli_opts *o)
      * while they are blocked) ends that wait, silently, as a stop */
     if (rc == 0 && player_open(&pc, prep_timeline(p), prep_cues(p), &pl, &d) != 0)
         rc = d.status == ADEM_EXIT_STOPPED ? ADEM_EXIT_STOPPED : cli_report(&d);
+    if (rc == 0 && signals_stop_requested()) {
+        fprintf(err, "adem: stopped before the session began; nothing was played\n");
+        rc = ADEM_EXIT_STOPPED;
+    }
     if (rc == 0) {
         started = time(NULL);
         if (player_run(pl, &end, &d) != 0)
@@ -197,9 +208,13 @@ int cmd_play(const cli_opts *o)
     console_raw_leave();
     if (end == PLAYER_LOST) {
         fprintf(err, "adem: %s\n", player_lost_message(pl));
+        /* the minutes played still count */
+        engine_status st;
+        player_status(pl, &st);
+        cmd_log_played(o, p, args, nargs, started, st.pos, err);
         /* a dead server can make PortAudio hang on close: leave it to exit */
         player_close(pl);
-        fflush(stdout);
+        stdout_flush();
         fflush(err);
         signals_release_stop();
         return ADEM_EXIT_RUNTIME;
@@ -225,7 +240,7 @@ int cmd_play(const cli_opts *o)
     prep_free(p);
     if (pa_up)
         outdev_terminate();
-    fflush(stdout);
+    stdout_flush();
     signals_release_stop();
     cli_set_err(stderr);
     console_restore_stderr();

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/stdout_check.h"
 #include "app/player.h"
 #include "sys/console.h"
 #include "io/cueprep.h"
@@ -318,7 +319,7 @@ static void draw_meter(double secs, float peak)
     printf("\r  opname %s s  [%s] %s dB%s\033[K", nl_num(t, sizeof t, secs, 1), bar,
            db > -100 ? nl_num(lv, sizeof lv, db, 0) : "-inf",
            peak >= CUEPREP_CLIP_LEVEL ? "  TE LUID" : "");
-    fflush(stdout);
+    stdout_flush();
 }
 
 /* The visual count-in, 3-2-1. Returns 0, 'q' when stopped, K_LOST. */
@@ -327,7 +328,7 @@ static int count_in(rec *R)
     printf("  ");
     for (int s = COUNT_IN; s >= 1; s--) {
         printf("%d... ", s);
-        fflush(stdout);
+        stdout_flush();
         uint64_t until = platform_now_ns() + 1000000000ull;
         while (platform_now_ns() < until) {
             if (signals_stop_requested() || (R->raw && keys_poll(R, -1) == 'q')) {
@@ -364,7 +365,7 @@ static int record_take(rec *R, const char *raw_path, int64_t *frames, int64_t *d
     int64_t cap = (int64_t)R->rate * MAX_TAKE_S;
     indev_arm(R->in, cap);
     printf("  Opnemen: spreek de zin, en druk op enter als je klaar bent.\n");
-    fflush(stdout);
+    stdout_flush();
     keys_wait_begin(R);
     indev_peak(R->in);
     int key = K_NONE, polls = 0;
@@ -393,7 +394,7 @@ static int record_take(rec *R, const char *raw_path, int64_t *frames, int64_t *d
     }
     if (R->meter)
         printf("\r\033[K");
-    fflush(stdout);
+    stdout_flush();
     if (indev_disarm(R->in, key == K_LOST ? 0 : STALL_MS) != 0)
         key = K_LOST;
     *dropped = indev_dropped(R->in);
@@ -465,7 +466,7 @@ static void play_take(rec *R, const float *x, int64_t n, int rate)
     if (player_open(&pc, tl, &cue, &pl, &d) != 0)
         goto done;
     printf("  Afspelen... (enter of q stopt)\n");
-    fflush(stdout);
+    stdout_flush();
     if (player_run(pl, &end, &d) != 0)
         goto done;
     if (end == PLAYER_LOST) {
@@ -481,7 +482,7 @@ done:
     if (failed) {
         diag_format(&d, msg, sizeof msg);
         printf("  (afspelen lukt niet: %s)\n", msg + (strncmp(msg, "adem: ", 6) ? 0 : 6));
-        fflush(stdout);
+        stdout_flush();
     }
     player_close(pl);
     if (!lost) {
@@ -557,7 +558,7 @@ static cue_result record_cue(rec *R, int i, adem_diag *d)
     if (has_audio(R->dir, id))
         printf("  (deze cue heeft al een opname; die blijft tot je een nieuwe bewaart)\n");
     printf("Klaar? Druk op enter om op te nemen (s overslaan, q stoppen)\n");
-    fflush(stdout);
+    stdout_flush();
     int k = wait_key(R, "\ns");
     if (k == K_LOST)
         return CUE_LOST;
@@ -614,7 +615,7 @@ static cue_result record_cue(rec *R, int i, adem_diag *d)
                        "overslaan, q stoppen)\n");
             else
                 printf("  enter bewaren, r opnieuw, p afspelen, s overslaan, q stoppen\n");
-            fflush(stdout);
+            stdout_flush();
             k = wait_key(R, usable ? "\nrps" : "\nrs");
             switch (k) {
             case K_LOST:
@@ -745,6 +746,10 @@ int cmd_record(const cli_opts *o)
     char *nl_text = NULL;
     size_t nl_len = 0;
     int *todo = NULL, ntodo = 0, rc = 0, pa_up = 0;
+    /* the stop signals from the start, only counted (every wait polls them;
+     * an exit from the handler with PortAudio's JACK client open would stall
+     * a synchronous JACK server for 20 s, see cmd_play.c) */
+    signals_catch_stop(0);
     FILE *err = console_quiet_stderr();
     cli_set_err(err);
     R->err = err;
@@ -768,7 +773,10 @@ int cmd_record(const cli_opts *o)
         goto out;
     }
     /* the microphone */
-    if (rc == 0 && outdev_init(&d) != 0)
+    signals_hold(1); /* as in play: PortAudio's connecting is not cut short */
+    int pa_failed = rc == 0 && outdev_init(&d) != 0;
+    signals_hold(0);
+    if (pa_failed)
         rc = cli_report(&d);
     else if (rc == 0)
         pa_up = 1;
@@ -810,10 +818,9 @@ int cmd_record(const cli_opts *o)
     printf("Stempakket: %s (%d cues, %d al opgenomen)\n", R->dir, transcript_count(R->t),
            count_recorded(R));
     printf("Microfoon: %s (%s), %d Hz\n", R->info.name, R->info.host, R->rate);
-    fflush(stdout);
+    stdout_flush();
     R->meter = !R->scripted && console_is_tty(1) && !console_is_dumb();
     R->raw = !R->scripted && console_raw_enter() == 0;
-    signals_catch_stop(ADEM_EXIT_STOPPED);
     int quit = 0;
     for (int k = 0; k < ntodo && rc == 0 && !quit; k++) {
         cue_result res = record_cue(R, todo[k], &d);
@@ -839,7 +846,7 @@ int cmd_record(const cli_opts *o)
     console_raw_leave();
     signals_release_stop();
     if (R->lost) {
-        fflush(stdout);
+        stdout_flush();
         fprintf(err, "adem: the input device stopped (it was unplugged, or its sound server "
                      "quit); check it and run adem record again: it goes on where it stopped\n");
         fflush(err);
@@ -861,7 +868,7 @@ int cmd_record(const cli_opts *o)
                     (unsigned long long)over, over == 1 ? "" : "s");
     }
 out:
-    fflush(stdout);
+    stdout_flush();
     indev_close(R->in);
     spsc_free(R->ring);
     if (pa_up)

@@ -1,6 +1,8 @@
 /* cmd_render: `adem render` — the untimed driver of the engine: process in
  * large blocks, write with out_file, finish by renaming into place. */
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "app/cli.h"
 #include "rt/engine.h"
@@ -23,6 +25,13 @@ int cmd_render(const cli_opts *o)
                         "stdout); e.g. adem render 478 -o 478.ogg\n");
         return ADEM_EXIT_INPUT;
     }
+    /* the stop signals from here on: during the preparation (it may take a
+     * while: cues resampled) there is nothing to clean up, a signal exits at
+     * once with one line */
+    static const char stopped_early[] = "adem: render stopped before it began; nothing was "
+                                        "written\n";
+    signals_catch_stop(0);
+    signals_exit_at_once(ADEM_EXIT_STOPPED, stopped_early);
     int rate = o->tl.rate ? o->tl.rate : 48000;
     int channels = o->mono ? 1 : 2;
     prep_options po;
@@ -33,25 +42,29 @@ int cmd_render(const cli_opts *o)
     engine_config ec;
     cli_engine_config(o, rate, channels, &ec);
     engine *e = engine_new(prep_timeline(p), prep_cues(p), &ec, &d);
+    /* from now on a stop signal (a second one too) stops after the current
+     * block: the temporary file must be removed */
+    signals_exit_at_once(0, NULL);
     out_file *f = NULL;
     if (!e || out_file_open(o->output, rate, channels, o->format, &f, &d) != 0) {
         engine_free(e);
         prep_free(p);
         return cli_report(&d);
     }
-    /* a stop signal: stop after the current block (a second one too: the
-     * temporary file must be removed) */
-    signals_catch_stop(0);
-    /* -o - into a pipe whose reader has gone: a failed write (EPIPE) that is
-     * reported in one line with exit status 1, not a silent death */
-    signals_ignore_pipe(1);
+    /* -o - into a pipe whose reader has gone: a failed write (EPIPE), reported
+     * in one line with exit status 1 (SIGPIPE is ignored: cli_main) */
     static float buf[RENDER_BLOCK * 2];
-    int rc = 0;
+    int rc = 0, to_stdout = strcmp(o->output, "-") == 0;
+    int64_t written = 0;
     while (!engine_done(e)) {
         if (signals_stop_requested()) {
             out_file_abort(f);
             f = NULL;
-            fprintf(stderr, "adem: render stopped; nothing was written\n");
+            if (to_stdout && written > 0)
+                fprintf(stderr, "adem: render stopped; the audio on standard output ends early, "
+                                "after %.1f s\n", (double)written / rate);
+            else
+                fprintf(stderr, "adem: render stopped; nothing was written\n");
             rc = ADEM_EXIT_STOPPED;
             break;
         }
@@ -62,11 +75,11 @@ int cmd_render(const cli_opts *o)
             rc = cli_report(&d);
             break;
         }
+        written += (int64_t)n;
     }
     if (f && out_file_close(f, &d) != 0)
         rc = cli_report(&d);
     signals_release_stop();
-    signals_ignore_pipe(0);
     engine_free(e);
     prep_free(p);
     return rc;

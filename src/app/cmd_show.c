@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/stdout_check.h"
 #include "base/jsonw.h"
 #include "io/prepare.h"
 #include "io/sessions.h"
@@ -193,11 +194,7 @@ int cmd_show(const cli_opts *o)
     else
         show_text(prep_timeline(p));
     prep_free(p);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "adem: writing to standard output failed\n");
-        return ADEM_EXIT_RUNTIME;
-    }
-    return 0;
+    return stdout_check(0);
 }
 
 typedef struct list_ctx {

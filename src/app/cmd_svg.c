@@ -3,10 +3,12 @@
  * (the pack that really speaks it), read once per folder. The file is written
  * beside FILE under a temporary name and renamed when complete (part_file.h),
  * as render does; "-" writes to stdout. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/stdout_check.h"
 #include "io/part_file.h"
 #include "io/paths.h"
 #include "io/prepare.h"
@@ -81,16 +83,21 @@ int cmd_show_svg(const cli_opts *o, const prep *p)
     so.subtitle = s && o->nargs == 1 ? s->description : NULL; /* one session's */
     int rc = 0;
     if (strcmp(o->svg, "-") == 0) {
-        if (svg_write(stdout, prep_timeline(p), &so, &d) != 0)
-            rc = cli_report(&d);
+        /* a failed write to stdout is said as for every command */
+        if (svg_write(stdout, prep_timeline(p), &so, &d) != 0) {
+            int e = errno; /* svg_write's last call is the failed flush */
+            rc = ferror(stdout) ? stdout_report(e) : cli_report(&d);
+        }
     } else {
         char *tmp = NULL;
         FILE *f = part_file_create(o->svg, &tmp, &d);
         if (!f)
             rc = cli_report(&d);
         else if (svg_write(f, prep_timeline(p), &so, &d) != 0) {
+            int e = errno; /* svg_write's last call is the failed flush */
             if (ferror(f))
-                diag_runtime(&d, "writing '%s' failed; check the disk and try again", o->svg);
+                diag_runtime(&d, "writing '%s' failed: %s; check the disk and try again", o->svg,
+                             e ? strerror(e) : "a write was refused");
             part_file_discard(f, tmp);
             rc = cli_report(&d);
         } else if (part_file_commit(f, tmp, o->svg, &d) != 0)

@@ -13,9 +13,11 @@
 #include "sys/platform.h"
 #include "sys/signals.h"
 
-/* STALL_MS: a device whose callback has not run for this long is lost (a
- * frozen server; a server that quits is seen at once). Below the 2 s the
- * listener may wait, above the waits of a busy machine's JACK server. */
+/* STALL_MS: the last resort, for a frozen server: a device whose callback
+ * has not run for this long is lost. A server that quits or a device that is
+ * unplugged is seen at the next poll, from PortAudio's own notice (see
+ * outdev_poll). Below the 2 s the listener may wait, above the waits of a
+ * busy machine's JACK server. */
 enum { POLL_MS = 50, STALL_MS = 1800 };
 
 struct player {
@@ -24,6 +26,7 @@ struct player {
     engine *e;
     out_device *dev;
     int lost;
+    engine_status last; /* the last snapshot polled (what a lost run reached) */
 };
 
 int player_open(const player_config *c, const timeline *tl, const adem_cue *cues, player **out,
@@ -300,6 +303,7 @@ int player_run(player *p, player_end *end, adem_diag *d)
         take_signals(p, &r, end);
         take_keys(p, &r, end);
         engine_poll(p->e, &r.st);
+        p->last = r.st;
         int remote_stop = 0;
         control_poll(ctl, &r.st, &info, remote_command, p->e, &remote_stop);
         mpris_poll(bus, &r.st, &remote_stop);
@@ -344,6 +348,10 @@ int player_run(player *p, player_end *end, adem_diag *d)
 
 void player_status(const player *p, engine_status *st)
 {
+    if (p->lost) { /* the audio thread may still run: only its snapshots are safe */
+        *st = p->last;
+        return;
+    }
     engine_status_now(p->e, st);
 }
 

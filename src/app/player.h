@@ -63,7 +63,8 @@ typedef struct player_config {
 /* How a run ended. */
 typedef enum player_end {
     PLAYER_DONE = 0, /* the timeline and its ring-out played to the end */
-    PLAYER_STOPPED,  /* stopped by a key, the script or a stop signal (with a fade) */
+    PLAYER_STOPPED,  /* stopped by a key, the script or a stop signal (with a fade;
+                        a second stop signal ends the run at once) */
     PLAYER_LOST      /* the device stopped calling back or reported an error */
 } player_end;
 
@@ -87,7 +88,8 @@ int player_open(const player_config *c, const timeline *tl, const adem_cue *cues
  * -1 with d set when the device does not start. */
 int player_run(player *p, player_end *end, adem_diag *d);
 
-/* The engine's status now (the position reached, sounds dropped). */
+/* The engine's status now (the position reached, sounds dropped); after
+ * PLAYER_LOST the last snapshot the player polled. */
 void player_status(const player *p, engine_status *st);
 
 /* After PLAYER_LOST: what happened and what to do, one sentence without

@@ -246,8 +246,12 @@ outdev_state outdev_poll(out_device *o, int stall_ms)
     if (atomic_load_explicit(&o->finished, memory_order_acquire))
         return atomic_load_explicit(&o->completed, memory_order_acquire) ? OUTDEV_FINISHED
                                                                          : OUTDEV_LOST;
+    /* PortAudio's own notice: an error, or a stream that is no longer active
+     * although the callback never completed it (its JACK host API marks the
+     * streams inactive in JACK's shutdown callback, when the server goes away) */
     PaError active = Pa_IsStreamActive(o->stream);
-    if (active < 0)
+    if (active < 0 ||
+        (active == 0 && !atomic_load_explicit(&o->completed, memory_order_acquire)))
         return OUTDEV_LOST;
     uint64_t now = platform_now_ns();
     uint64_t cb = atomic_load_explicit(&o->callbacks, memory_order_relaxed);

@@ -95,9 +95,15 @@ typedef enum outdev_state {
     OUTDEV_LOST      /* the device stopped calling back (or reported an error) */
 } outdev_state;
 
-/* Control thread, polled: the stream's state. A stream whose callback has not
- * run for `stall_ms` while it should be playing counts as lost; a pipe is
- * lost only when its reader goes away (a slow reader is waited for). */
+/* Control thread, polled: the stream's state. Lost, from PortAudio's own
+ * notice: the stream finished without the callback completing it (ALSA: the
+ * device went away), reported an error, or is no longer active although the
+ * callback never completed it (JACK: PortAudio's shutdown callback marks it
+ * inactive when the server goes away). As a last resort, a stream whose
+ * callback has not run for `stall_ms` while it should be playing counts as
+ * lost too (a frozen server);
+ * a pipe is lost only when its reader goes away (a slow reader is waited
+ * for). */
 outdev_state outdev_poll(out_device *o, int stall_ms);
 
 /* After OUTDEV_LOST: what happened and what to do, one sentence without the

@@ -212,7 +212,8 @@ static int of_choose(const char *path, out_format fmt, of_kind *kind, int *forma
     } else if (of_ieq(dot, ".flac")) {
         if (fmt == OUT_F32)
             return diag_set(d, NULL, 0, 0,
-                            "FLAC cannot store float samples; use --format s16 or a .wav file");
+                            "FLAC cannot store float samples; write 16-bit samples (s16) or a .wav "
+                            "file");
         *kind = OF_FLAC;
         *s16 = 1;
         *format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
@@ -276,8 +277,8 @@ int out_file_open(const char *path, int rate, int channels, out_format fmt, out_
             return -1;
         if (kind == OF_OGG && rate > OF_OGG_MAX_RATE)
             return diag_set(d, NULL, 0, 0,
-                            "cannot write '%s': Ogg Vorbis holds at most %d Hz, not %d; use --rate "
-                            "%d or lower, or write .flac or .wav",
+                            "cannot write '%s': Ogg Vorbis holds at most %d Hz, not %d; use a sample "
+                            "rate of %d Hz or lower, or write .flac or .wav",
                             path, OF_OGG_MAX_RATE, rate, OF_OGG_MAX_RATE);
         if (platform_is_dir(path))
             return diag_set(d, NULL, 0, 0, "cannot write '%s': it is a folder; give a file name",
@@ -326,7 +327,7 @@ int out_file_open(const char *path, int rate, int channels, out_format fmt, out_
         else
             diag_set(d, NULL, 0, 0,
                      "cannot write '%s' with %d channels at %d Hz: %s; choose another format, "
-                     "--rate or channel count",
+                     "sample rate or channel count",
                      path, channels, rate, sf_strerror(NULL));
         of_free(f, 1);
         return -1;
@@ -399,7 +400,7 @@ int out_file_write(out_file *f, const float *frames_in, size_t frames, adem_diag
         if (f->data_bytes > OF_WAV_MAX_DATA) {
             diag_set(d, NULL, 0, 0,
                      "'%s' would be larger than 4 GB, more than a WAV file can hold; write a .flac "
-                     "or .ogg file, or use a lower --rate",
+                     "or .ogg file, or use a lower sample rate",
                      f->target);
             return of_fail(f, d);
         }

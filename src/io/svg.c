@@ -10,6 +10,7 @@
  * Numbers are written with printf in the C locale (adem never sets another). */
 #include "io/svg.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1343,7 +1344,9 @@ int svg_write(FILE *f, const timeline *tl, const svg_options *o, adem_diag *d)
     free(p.segs);
     if (p.oom)
         return diag_runtime(d, "not enough memory to draw the session; close other programs");
+    errno = 0;
     if (fflush(f) != 0 || ferror(f))
-        return diag_runtime(d, "writing the picture failed; check the disk and try again");
+        return diag_runtime(d, "writing the picture failed: %s; check the disk and try again",
+                            errno ? strerror(errno) : "a write was refused");
     return 0;
 }

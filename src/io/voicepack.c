@@ -237,8 +237,9 @@ static int vp_find(voicepack *vp, vp_entry *e, const vp_dirs *dirs, adem_diag *d
     if (vp_is_folder(e->pack)) {
         if (!platform_is_dir(e->pack))
             return vp_err(d, e,
-                          "voice pack folder '%s' does not exist; check the folder given with "
-                          "--voice or the session's voice line",
+                          "voice pack folder '%s' does not exist; check the folder's name where "
+                          "the pack is chosen (command line, config file or the session's voice "
+                          "line)",
                           e->pack);
         if (!(cand[nc++] = vp_strdup(e->pack)))
             goto oom;
@@ -253,8 +254,8 @@ static int vp_find(voicepack *vp, vp_entry *e, const vp_dirs *dirs, adem_diag *d
         if (fallback && !installed) {
             vp_list_dirs(list, sizeof list, cand, nc);
             vp_err(d, e,
-                   "voice pack '%s' is not installed (%s); install it there or give "
-                   "its folder with --voice",
+                   "voice pack '%s' is not installed (%s); install it there, or choose the "
+                   "pack by its folder",
                    e->pack, list);
             goto done;
         }
@@ -521,7 +522,8 @@ static int vp_resample(const vp_entry *e, SNDFILE *sf, const SF_INFO *info, int 
     double ratio = (double)rate / info->samplerate;
     if (!src_is_valid_ratio(ratio))
         return vp_err(d, e,
-                      "cue '%s': cannot convert '%s' from %d Hz to %d Hz; choose another --rate",
+                      "cue '%s': cannot convert '%s' from %d Hz to %d Hz; choose another sample "
+                      "rate",
                       e->id, e->path, info->samplerate, rate);
     SRC_STATE *st = resample_new(&err);
     if (!st)
@@ -550,7 +552,8 @@ static int vp_resample(const vp_entry *e, SNDFILE *sf, const SF_INFO *info, int 
         sd.data_out = out + produced;
         sd.output_frames = room < VP_OUT_BLOCK ? (long)room : VP_OUT_BLOCK;
         if ((err = src_process(st, &sd)) != 0) {
-            diag_runtime(d, "cannot convert cue '%s' to %d Hz: %s; try another --rate", e->id, rate,
+            diag_runtime(d, "cannot convert cue '%s' to %d Hz: %s; choose another sample rate",
+                         e->id, rate,
                          src_strerror(err));
             goto done;
         }

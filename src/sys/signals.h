@@ -45,6 +45,20 @@ void signals_catch_job(void);
 /* The number of stop signals since signals_catch_stop (0 when none). */
 int signals_stop_requested(void);
 
+/* status > 0: from now on a stop signal, the first one too, writes `line`
+ * (one line with its newline, or NULL) on stderr, restores the terminal and
+ * exits with status at once (_Exit), for a stretch with nothing to clean up
+ * (e.g. render's preparation, before there is a file). status 0: back to
+ * counting. */
+void signals_exit_at_once(int status, const char *line);
+
+/* on = 1: the handled signals wait (blocked in the calling thread, and in
+ * the threads it starts meanwhile, which inherit that) until signals_hold(0)
+ * delivers them: around a library call that must not be cut short (a process
+ * that dies while it connects to a JACK server can leave that server unable
+ * to take its next client). As signals_block / signals_unblock. */
+void signals_hold(int on);
+
 /* 1 when a stop signal has come (signals_stop_requested) or is waiting,
  * blocked, to be delivered (while signals_block holds them): for a wait that
  * runs while they are blocked, such as --pipe's wait for a reader. */
@@ -53,8 +67,10 @@ int signals_stop_pending(void);
 /* The number of signals of `kind` since signals_catch_stop. */
 int signals_count(signals_kind kind);
 
-/* Gives the caught signals their default actions back and unblocks them on
- * the calling thread. */
+/* The command is finishing: the job-control signals get their default
+ * actions back and the signals are unblocked on the calling thread. The stop
+ * signals stay caught until the process exits (a late one is only counted,
+ * never the default action). */
 void signals_release_stop(void);
 
 /* Blocks every signal this module handles on the calling thread; threads it

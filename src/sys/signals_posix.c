@@ -23,6 +23,11 @@ enum {
 
 static volatile sig_atomic_t counts[SIGNALS_KINDS];
 static volatile sig_atomic_t exit_status;
+/* signals_exit_at_once: a stop signal exits with first_exit after writing
+ * first_line (first_len bytes) */
+static volatile sig_atomic_t first_exit;
+static const char *volatile first_line;
+static volatile size_t first_len;
 static int wake[2] = {-1, -1};
 static int job_caught;
 
@@ -47,6 +52,12 @@ static void on_signal(int sig)
 {
     int saved = errno;
     signals_kind k = kind_of(sig);
+    if (k == SIGNALS_STOP && first_exit > 0) {
+        if (first_line)
+            (void)!write(2, first_line, first_len);
+        console_raw_leave();
+        _Exit(first_exit);
+    }
     if (counts[k] < 1000000)
         counts[k]++;
     if (sig == SIGHUP && counts[SIGNALS_HANGUP] < 1000000)
@@ -131,12 +142,30 @@ int signals_count(signals_kind kind)
 
 void signals_release_stop(void)
 {
-    set_action(stop_signals, NSTOP, SIG_DFL);
+    /* the stop signals stay caught until the process exits: a late one is
+     * only counted, never the default action (which would cut the exit short) */
     if (job_caught)
         set_action(job_signals, NJOB, SIG_DFL);
     job_caught = 0;
     exit_status = 0;
+    first_exit = 0;
     signals_unblock();
+}
+
+void signals_exit_at_once(int status, const char *line)
+{
+    first_exit = 0; /* the handler sees the line and its length complete */
+    first_line = line;
+    first_len = line ? strlen(line) : 0;
+    first_exit = status;
+}
+
+void signals_hold(int on)
+{
+    if (on)
+        signals_block();
+    else
+        signals_unblock();
 }
 
 /* Blocks (how = SIG_BLOCK) or unblocks the handled signals on this thread. */

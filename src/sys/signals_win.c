@@ -7,6 +7,7 @@
 #include "sys/signals.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "sys/console.h"
@@ -20,11 +21,19 @@ enum { NSTOP = sizeof stop_signals / sizeof stop_signals[0] };
 
 static volatile sig_atomic_t requests;
 static volatile sig_atomic_t exit_status;
+static volatile sig_atomic_t first_exit; /* signals_exit_at_once */
+static const char *volatile first_line;
 
 /* Counts a stop signal; the third one exits when asked to (see signals.h). */
 static void on_stop(int sig)
 {
     signal(sig, on_stop);
+    if (first_exit > 0) {
+        if (first_line)
+            fputs(first_line, stderr);
+        console_raw_leave();
+        _Exit(first_exit);
+    }
     if (requests < 1000000)
         requests++;
     if (requests >= 3 && exit_status > 0) {
@@ -76,6 +85,20 @@ void signals_unblock(void)
 /* No job control on Windows (signals.h). */
 void signals_suspend(void)
 {
+}
+
+/* See signals.h (checked by the handler on Windows too). */
+void signals_exit_at_once(int status, const char *line)
+{
+    first_exit = 0;
+    first_line = line;
+    first_exit = status;
+}
+
+/* Windows has no signal mask: nothing to hold (signals.h). */
+void signals_hold(int on)
+{
+    (void)on;
 }
 
 /* No self-pipe: console_wait polls (signals.h). */

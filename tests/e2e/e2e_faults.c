@@ -229,6 +229,74 @@ static void test_sighup(void **state)
     stop_render(SIGHUP);
 }
 
+/* 1 if dir holds a file whose name ends in ".part". */
+static int has_part_file(const char *dir)
+{
+    char cmd[1000];
+    snprintf(cmd, sizeof cmd, "find '%s' -name '*.part' | grep -q .", dir);
+    return system(cmd) == 0;
+}
+
+/* 1, 2 or 3 stop signals (SIGINT, SIGTERM, SIGHUP mixed) at random moments
+ * of a render, 20 times: while the cues are prepared (resampled) or while
+ * the audio is written, into a file or onto stdout. Every time: exit 130
+ * (never a death by a signal's default action), at most one line on stderr,
+ * no temporary file left and no target made; a render onto stdout that wrote
+ * something never says "nothing was written". */
+static void test_signals_random(void **state)
+{
+    (void)state;
+    unsigned seed = (unsigned)getpid() ^ (unsigned)e2e_now_ms();
+    print_message("      seed %u\n", seed);
+    for (int i = 0; i < 20; i++) {
+        char sub[32], dir[700], target[800], errp[800], outp[800], what[64];
+        snprintf(sub, sizeof sub, "rnd%d", i);
+        snprintf(dir, sizeof dir, "%s", folder(sub));
+        int to_stdout = i % 4 == 3;
+        snprintf(target, sizeof target, "%s/x.wav", dir);
+        snprintf(errp, sizeof errp, "%s.err", dir);
+        snprintf(outp, sizeof outp, "%s.out", dir);
+        /* odd rounds: 478 (its voice cues resampled to 44.1 kHz: a preparation
+         * of a second or more), then the long session */
+        const char *plain[] = {"adem", "render", long_session(), "-o", to_stdout ? "-" : target,
+                               NULL};
+        const char *heavy[] = {"adem", "render", "--rate", "44100", "478", long_session(),
+                               "-o", to_stdout ? "-" : target, NULL};
+        const char *const *argv = i % 2 ? heavy : plain;
+        pid_t pid = e2e_spawn_adem(argv, NULL, outp, errp);
+        if (!e2e_wait_catching(pid, SIGINT, 5000)) {
+            e2e_stop(pid, SIGKILL, 1000);
+            fail_msg("round %d: adem render never caught SIGINT", i);
+        }
+        int delay = (int)(rand_r(&seed) % 400u);
+        e2e_sleep_ms(delay);
+        int n = 1 + i % 3;
+        e2e_send_stop_signals(pid, n, &seed, 150, what, sizeof what);
+        int st;
+        if (!e2e_wait(pid, 10000, &st)) {
+            e2e_stop(pid, SIGKILL, 1000);
+            fail_msg("round %d: adem render still ran 10 s after %s", i, what);
+        }
+        char *err = e2e_read_text(errp);
+        size_t out_len = 0;
+        char *out = e2e_read_file(outp, &out_len);
+        print_message("      round %2d: %s%s after %3d ms: %s: exit %d, %zu bytes out: %s", i,
+                      i % 2 ? "heavy " : "", what, delay, to_stdout ? "stdout" : "file", st,
+                      out_len, err[0] ? err : "(nothing on stderr)\n");
+        if (st != 130)
+            fail_msg("round %d (%s): exit status %d, want 130", i, what, st);
+        if (e2e_count_lines(err) > 1 || (err[0] && strncmp(err, "adem: ", 6) != 0))
+            fail_msg("round %d (%s): want at most one line on stderr, got:\n%s", i, what, err);
+        if (to_stdout && out_len > 0 && strstr(err, "nothing was written"))
+            fail_msg("round %d (%s): %zu bytes went to stdout, yet: %s", i, what, out_len, err);
+        if (has_part_file(dir))
+            fail_msg("round %d (%s): a temporary .part file was left in %s", i, what, dir);
+        assert_int_equal(e2e_dir_entries(dir), 0); /* no x.wav either */
+        free(err);
+        free(out);
+    }
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -244,7 +312,7 @@ int main(void)
         cmocka_unit_test(test_read_only_folder), cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_closed_pipe),      cmocka_unit_test(test_sigint),
         cmocka_unit_test(test_sigterm),
-        cmocka_unit_test(test_sighup),
+        cmocka_unit_test(test_sighup),           cmocka_unit_test(test_signals_random),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

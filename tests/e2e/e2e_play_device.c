@@ -6,10 +6,14 @@
  *     exactly one line on stderr, "adem: no audio output device found...",
  *     no ALSA or JACK noise, nothing on stdout;
  *   - device lost: the JACK server is SIGKILLed in the middle of a 20 s
- *     session (playing, and paused): adem exits 1 within 2.5 s with one line
- *     on stderr, and never hangs (the test kills it after 10 s and fails);
+ *     session (playing, and paused; the server in its synchronous mode
+ *     `-S -t 2000` and in its default asynchronous one): adem exits 1 within
+ *     1 s of the server's death (PortAudio's notice, not adem's stall timer)
+ *     with one line on stderr, the minutes played still in the practice log
+ *     (one line, "stopped", after the header), and never hangs (the test kills it after 10 s);
  *   - `adem devices` with the server running lists "system" on host API
- *     "JACK Audio Connection Kit" and marks one default with '*'.
+ *     "JACK Audio Connection Kit" and marks one default with '*'; into a
+ *     full disk (/dev/full) it exits 1 with one line.
  * Needs jackd (scripts/bootstrap --test). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,31 +107,49 @@ static pid_t start_long_play(const char *script, char *out, char *err, size_t n)
     }
 }
 
+/* The practice log of the test's XDG_STATE_HOME (e2e_spawn_adem sets it). */
+static const char *log_file(void)
+{
+    static char p[700];
+    snprintf(p, sizeof p, "%s/xdg-state/adem/log.tsv", e2e_tmpdir());
+    return p;
+}
+
 /* Kills the server under a playing adem: it must exit 1 with one line within
- * 2.5 s, and not hang. */
+ * 1 s of the server's death, write its practice-log line, and not hang. */
 static void lose_device(const char *script, const char *what)
 {
     char out[700], err[700];
+    remove(log_file());
     pid_t pid = start_long_play(script, out, err, sizeof out);
     e2e_sleep_ms(1500);
     int st;
     assert_int_equal(e2e_wait(pid, 0, &st), 0); /* still playing */
     double t0 = e2e_now_ms();
-    live_jack_kill();
+    live_jack_kill_only(); /* returns when the server is dead */
+    double dead = e2e_now_ms();
     int exited = e2e_wait(pid, 10000, &st);
-    double took = e2e_now_ms() - t0;
+    double took = e2e_now_ms() - dead;
+    live_jack_stop(); /* the cleaning up after the killed server */
     if (!exited) {
         e2e_stop(pid, SIGKILL, 2000);
         fail_msg("adem still ran 10 s after its JACK server was killed (%s): it hangs", what);
     }
-    char *e = e2e_read_text(err), *o = e2e_read_text(out);
-    print_message("      server killed while %s: exit %d after %.0f ms: %s", what, st, took, e);
+    char *e = e2e_read_text(err), *o = e2e_read_text(out), *log = e2e_read_text(log_file());
+    print_message("      server killed while %s (kill took %.0f ms): exit %d %.0f ms after its "
+                  "death: %s      log: %s", what, dead - t0, st, took, e, log);
     assert_int_equal(st, 1);
     assert_one_line(e, "adem: the audio device stopped");
-    assert_string_equal(o, "");
-    assert_true(took < 2500.0);
+    assert_null(strstr(o, "adem:")); /* stdout: at most the --no-ui lines */
+    if (took >= 1000.0)
+        fail_msg("adem noticed the lost device only after %.0f ms (want < 1000)", took);
+    /* the header and one practice-log line: the session, stopped */
+    if (e2e_count_lines(log) != 2 || !strstr(log, session20) || !strstr(log, "\tstopped"))
+        fail_msg("want one practice-log line for %s, stopped; the log holds:\n%s", session20,
+                 log);
     free(e);
     free(o);
+    free(log);
 }
 
 /* The server dies while adem plays. */
@@ -146,6 +168,17 @@ static void device_lost_while_paused(void **state)
     char copy[700];
     snprintf(copy, sizeof copy, "%s", script);
     lose_device(copy, "paused");
+}
+
+/* The same two with the server in its asynchronous mode. */
+static void device_lost_while_playing_async(void **state)
+{
+    device_lost_while_playing(state);
+}
+
+static void device_lost_while_paused_async(void **state)
+{
+    device_lost_while_paused(state);
 }
 
 /* With the server running, `adem devices` lists the JACK device "system"
@@ -185,6 +218,19 @@ static void devices_lists_jack(void **state)
             assert_int_equal(jack_default, 1);
         e2e_result_free(&r);
     }
+    /* its list into a full disk: exit 1 with one line, not 0 */
+    const char *errp = e2e_path("devices-full.err");
+    pid_t pid = e2e_spawn_adem(argv, NULL, "/dev/full", errp);
+    int st;
+    if (!e2e_wait(pid, 30000, &st)) {
+        e2e_stop(pid, SIGKILL, 1000);
+        fail_msg("adem devices >/dev/full did not finish within 30 s");
+    }
+    char *err = e2e_read_text(errp);
+    print_message("      adem devices >/dev/full: exit %d: %s", st, err);
+    assert_int_equal(st, 1);
+    assert_one_line(err, "adem: writing to standard output failed: No space left on device");
+    free(err);
 }
 
 /* Starts a fresh private server for a test. */
@@ -192,6 +238,14 @@ static int start_server(void **state)
 {
     (void)state;
     live_jack_start(RATE, PERIOD);
+    return 0;
+}
+
+/* The same, in JACK's default asynchronous mode (no -S -t 2000). */
+static int start_server_async(void **state)
+{
+    (void)state;
+    live_jack_start_async(RATE, PERIOD);
     return 0;
 }
 
@@ -229,6 +283,10 @@ int main(void)
         cmocka_unit_test(no_device_is_one_line),
         cmocka_unit_test_setup_teardown(device_lost_while_playing, start_server, stop_server),
         cmocka_unit_test_setup_teardown(device_lost_while_paused, start_server, stop_server),
+        cmocka_unit_test_setup_teardown(device_lost_while_playing_async, start_server_async,
+                                        stop_server),
+        cmocka_unit_test_setup_teardown(device_lost_while_paused_async, start_server_async,
+                                        stop_server),
         cmocka_unit_test_setup_teardown(devices_lists_jack, start_server, stop_server),
     };
     return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);

@@ -138,6 +138,7 @@ static int fz_sets(const char *s, size_t n, tl_override *sets, char buf[MAX_SETS
             *eq = '\0';
             sets[k].name = buf[k];
             sets[k].value = eq + 1;
+            sets[k].from = "#set"; /* messages: "#set NAME=VALUE: ..." */
             k++;
         }
     }

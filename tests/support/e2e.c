@@ -589,3 +589,47 @@ int64_t e2e_first_sound(const float *s, int64_t frames, int channels)
             return i / channels;
     return -1;
 }
+
+int e2e_wait_catching(pid_t pid, int sig, int timeout_ms)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    double end = e2e_now_ms() + timeout_ms;
+    do {
+        FILE *f = fopen(path, "r");
+        if (!f)
+            return 0; /* gone */
+        unsigned long long mask = 0;
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "SigCgt:", 7) == 0)
+                mask = strtoull(line + 7, NULL, 16);
+        fclose(f);
+        if (mask & (1ull << (sig - 1)))
+            return 1;
+        e2e_sleep_ms(1);
+    } while (e2e_now_ms() < end);
+    return 0;
+}
+
+int e2e_send_stop_signals(pid_t pid, int n, unsigned *seed, int max_gap_ms, char *what,
+                          size_t what_n)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    static const char *const names[] = {"INT", "TERM", "HUP"};
+    size_t used = 0;
+    if (what_n)
+        what[0] = '\0';
+    int sent = 0;
+    for (int k = 0; k < n; k++) {
+        if (k > 0)
+            e2e_sleep_ms((int)(rand_r(seed) % (unsigned)(max_gap_ms + 1)));
+        int i = (int)(rand_r(seed) % 3u);
+        if (kill(pid, sigs[i]) != 0)
+            break;
+        sent++;
+        if (used < what_n)
+            used += (size_t)snprintf(what + used, what_n - used, "%s%s", k ? "," : "",
+                                     names[i]);
+    }
+    return sent;
+}

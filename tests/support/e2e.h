@@ -125,6 +125,16 @@ int e2e_wait(pid_t pid, int timeout_ms, int *status);
  * Returns its status (as e2e_wait). A pid already reaped returns -1. */
 int e2e_stop(pid_t pid, int sig, int timeout_ms);
 
+/* Waits up to timeout_ms until process pid catches signal sig (Linux: its
+ * SigCgt in /proc/PID/status). Returns 1 then, 0 if it did not (or is gone). */
+int e2e_wait_catching(pid_t pid, int sig, int timeout_ms);
+
+/* Sends pid n stop signals, each one of SIGINT, SIGTERM, SIGHUP at random,
+ * with random gaps of 0 to max_gap_ms ms (rand_r(seed)); names them in what
+ * ("INT,HUP"). Returns how many were sent. */
+int e2e_send_stop_signals(pid_t pid, int n, unsigned *seed, int max_gap_ms, char *what,
+                          size_t what_n);
+
 /* SIGKILLs and reaps every process started by e2e_spawn or e2e_spawn_adem
  * that is still running (not the servers). Safe to call any time. */
 void e2e_kill_spawned(void);

@@ -19,6 +19,9 @@
 #include "e2e.h"
 
 static pid_t jack_server;
+static int jack_async;         /* the next server runs without -S -t 2000 */
+static int jack_dead;          /* the server was killed and not yet cleaned up */
+static void release_dead(void);
 static char jack_name[96];
 static int jack_count;
 static char jack_log[1024];    /* the running server's log */
@@ -48,8 +51,11 @@ static pid_t jack_spawn(int rate, int period, const char *log)
     char r[32], p[32];
     snprintf(r, sizeof r, "%d", rate);
     snprintf(p, sizeof p, "%d", period);
-    const char *argv[] = {"jackd", "--no-realtime", "-S", "-t", "2000", "-d", "dummy",
-                          "-r", r, "-p", p, "-m", NULL};
+    const char *sync_argv[] = {"jackd", "--no-realtime", "-S", "-t", "2000", "-d", "dummy",
+                               "-r", r, "-p", p, "-m", NULL};
+    const char *async_argv[] = {"jackd", "--no-realtime", "-d", "dummy", "-r", r, "-p", p,
+                                "-m", NULL};
+    const char **argv = jack_async ? async_argv : sync_argv;
     /* SIGTERM on our death: a terminated jackd removes its files */
     pid_t pid = e2e_spawn_server(argv, NULL, log, log);
     const char *wargv[] = {"jack_wait", "-w", "-t", "10", NULL};
@@ -112,9 +118,17 @@ static int jack_reclaim_stale(int rate, int period)
     return freed;
 }
 
+void live_jack_start_async(int rate, int period)
+{
+    jack_async = 1;
+    live_jack_start(rate, period);
+    jack_async = 0;
+}
+
 void live_jack_start(int rate, int period)
 {
     e2e_on_kill_all(live_jack_stop);
+    release_dead();
     if (jack_server)
         fail_msg("a JACK server already runs (%s)", jack_name);
     snprintf(jack_name, sizeof jack_name, "adem-test-%ld-%d-%ld", (long)getpid(), ++jack_count,
@@ -151,8 +165,18 @@ static void jack_release(void)
     jack_remove_files();
 }
 
+/* Cleans up after a server live_jack_kill_only killed. */
+static void release_dead(void)
+{
+    if (!jack_dead)
+        return;
+    jack_dead = 0;
+    jack_release();
+}
+
 void live_jack_stop(void)
 {
+    release_dead();
     if (!jack_server)
         return;
     int st = e2e_stop(jack_server, SIGTERM, 5000);
@@ -163,13 +187,19 @@ void live_jack_stop(void)
         jack_remove_files();
 }
 
-void live_jack_kill(void)
+void live_jack_kill_only(void)
 {
     if (!jack_server)
         return;
     e2e_stop(jack_server, SIGKILL, 5000);
     jack_server = 0;
-    jack_release();
+    jack_dead = 1;
+}
+
+void live_jack_kill(void)
+{
+    live_jack_kill_only();
+    release_dead();
 }
 
 pid_t live_jack_pid(void)

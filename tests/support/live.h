@@ -17,6 +17,10 @@
  * answers (`jack_wait -w -t 10`). Fails the test if it does not come up. */
 void live_jack_start(int rate, int period);
 
+/* live_jack_start, but the server runs in JACK's default asynchronous mode
+ * (no -S -t 2000): it does not wait for a slow client. */
+void live_jack_start_async(int rate, int period);
+
 /* Stops that server: SIGTERM (SIGKILL after 5 s, then cleaned up as by
  * live_jack_kill). No-op when none runs. */
 void live_jack_stop(void);
@@ -26,6 +30,11 @@ void live_jack_stop(void);
  * server registry until a server of the same name starts, so one is started
  * and stopped properly; and its files in /dev/shm are removed. */
 void live_jack_kill(void);
+
+/* Only the SIGKILL of live_jack_kill (and the wait for the server's death):
+ * the cleaning up follows in live_jack_stop, so a test can time what
+ * happens right after the server died. */
+void live_jack_kill_only(void);
 
 /* The pid of the running server, or 0. */
 pid_t live_jack_pid(void);

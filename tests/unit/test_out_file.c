@@ -451,7 +451,7 @@ static void test_input_errors(void **state)
              p);
     expect_open_error(p, OUT_DEFAULT, 2, msg);
     expect_open_error(join(dir, "x.FLAC"), OUT_F32, 2,
-                      "FLAC cannot store float samples; use --format s16 or a .wav file");
+                      "FLAC cannot store float samples; write 16-bit samples (s16) or a .wav file");
     p = join(dir, "sub.wav");
     assert_int_equal(mkdir(p, 0755), 0);
     snprintf(msg, sizeof msg, "cannot write '%s': it is a folder; give a file name", p);

@@ -282,14 +282,14 @@ static void test_missing_pack(void **state)
     (void)state;
     char msg[4096];
     snprintf(msg, sizeof msg,
-             "voice pack folder '%s' does not exist; check the folder given with --voice or the "
-             "session's voice line",
+             "voice pack folder '%s' does not exist; check the folder's name where the pack is "
+             "chosen (command line, config file or the session's voice line)",
              P("nothere"));
     expect_resolve_error(cue_at(P("nothere"), "a", 2, 5), &dirs, msg);
 
     snprintf(msg, sizeof msg,
-             "voice pack 'xx' is not installed (looked in %s/xx, %s/xx); install it there or give "
-             "its folder with --voice",
+             "voice pack 'xx' is not installed (looked in %s/xx, %s/xx); install it there, or "
+             "choose the pack by its folder",
              U, B);
     expect_resolve_error(cue_at("xx", "a", 4, 1), &dirs, msg);
 }
