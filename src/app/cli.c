@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/web.h"
 #include "base/dupstr.h"
 #include "io/config.h"
 #include "rt/engine.h"
@@ -35,7 +36,7 @@ enum {
 typedef enum opt_id {
     O_SET = 1, O_VOICE, O_RATE, O_VOLUME, O_VOICE_LEVEL, O_TONE_LEVEL, O_BED_LEVEL, O_GAP, O_TEMPO,
     O_MONO, O_MAX_LEVEL, O_OUTPUT, O_FORMAT, O_JSON, O_SVG, O_DEVICE, O_LATENCY, O_CHANNELS,
-    O_COUNTDOWN, O_NO_UI, O_SCRIPT, O_PLAYER, O_HELP
+    O_COUNTDOWN, O_NO_UI, O_SCRIPT, O_PLAYER, O_WEB, O_HELP
 } opt_id;
 
 typedef struct opt_def {
@@ -69,6 +70,7 @@ static const opt_def options[] = {
     {"--no-ui", NULL, O_NO_UI, 0, C_PLAY},
     {"--script", NULL, O_SCRIPT, 1, C_PLAY | C_RECORD},
     {"--player", NULL, O_PLAYER, 1, C_CTL},
+    {"--web", NULL, O_WEB, 1, C_PLAY},
     {"--help", "-h", O_HELP, 0, ~0u},
 };
 
@@ -92,7 +94,11 @@ static const command_def commands[] = {
      "  --channels N        output channels; the mix goes to all of them (room speakers)\n"
      "  --countdown DUR     soft ticks and a countdown before the start (group classes)\n"
      "  --no-ui             no live display and no keys (implied when stdout is not a\n"
-     "                      terminal): one plain line per phase, for cron and scripts\n"},
+     "                      terminal): one plain line per phase, for cron and scripts\n"
+     "  --web [ADDR:]PORT   a page for the room: the breathing guide for a projector and\n"
+     "                      a remote for a phone (127.0.0.1 unless ADDR is given, e.g.\n"
+     "                      0.0.0.0:8080; port 0 takes any free port); the links are\n"
+     "                      printed when it starts\n"},
     {"render", C_RENDER, cmd_render, "adem render [OPTIONS] SESSION... -o FILE",
      "Writes the same audio that play would, to FILE: .wav, .flac or .ogg by its\n"
      "extension. -o - writes raw interleaved little-endian PCM to stdout.\n"
@@ -343,6 +349,14 @@ static int apply(cli_opts *o, const opt_def *d, const char *v)
     case O_SCRIPT:
         o->script = v;
         return 0;
+    case O_WEB: {
+        char addr[64], werr[256];
+        int port;
+        if (web_parse_listen(v, addr, sizeof addr, &port, werr, sizeof werr) != 0)
+            return bad(cmd, "%s%s", werr, "");
+        o->web = v;
+        return 0;
+    }
     case O_HELP:
         return 0;
     }

@@ -10,6 +10,7 @@
 
 #include "app/cli.h"
 #include "app/player.h"
+#include "io/paths.h"
 #include "sys/console.h"
 #include "sys/signals.h"
 #include "rt/engine.h"
@@ -149,6 +150,13 @@ int cmd_play(const cli_opts *o)
     pc.script = script;
     pc.nscript = nscript;
     pc.remote = 1; /* adem ctl, also with --no-ui and from cron */
+    char web_dir[4096];
+    const char *data = paths_data_dir();
+    if (!data || paths_join(web_dir, sizeof web_dir, data, "web") != 0)
+        web_dir[0] = '\0';
+    pc.web = o->web;
+    pc.web_dir = web_dir;
+    pc.msgs = err;
     if (rc == 0 && pc.ui == UI_FULL && console_raw_enter() == 0)
         pc.keys = PLAYER_KEYS_TRANSPORT; /* the keys: only with the full display */
     if (rc == 0 && player_open(&pc, prep_timeline(p), prep_cues(p), &pl, &d) != 0)

@@ -128,9 +128,19 @@ int control_status_json(const engine_status *st, const control_info *in, char *b
     bad |= jsonw_buf(buf, n, &len, in->chapter);
     bad |= add(buf, n, &len,
                ", \"position\": %.3f, \"length\": %.3f, \"paused\": %s, \"volume_db\": %g, "
-               "\"pid\": %ld}",
+               "\"pid\": %ld",
                (double)st->pos / rate, (double)st->total / rate, st->paused ? "true" : "false",
                st->volume_db, in->pid);
+    /* For the page (app/web.h): the current phase's span and its tone, so it
+     * can draw the breath between snapshots. (Round i/n and the words being
+     * spoken go here too once engine_status carries them.) */
+    static const char *const tones[] = {"none", "rise", "fall", "steady"};
+    unsigned tone = (unsigned)st->tone < 4 ? (unsigned)st->tone : 0;
+    bad |= add(buf, n, &len,
+               ", \"phase_start\": %.3f, \"phase_length\": %.3f, \"tone\": \"%s\", "
+               "\"stopping\": %s, \"done\": %s}",
+               (double)st->phase_start / rate, (double)st->phase_frames / rate, tones[tone],
+               st->stopping ? "true" : "false", st->done ? "true" : "false");
     return bad ? -1 : 0;
 }
 

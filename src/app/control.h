@@ -5,7 +5,10 @@
  * command (documented in adem(1)):
  *   status                 -> {"session": ..., "phase": ..., "chapter": ...,
  *                              "position": 12.5, "length": 111.2, "paused": false,
- *                              "volume_db": 0, "pid": 1234}
+ *                              "volume_db": 0, "pid": 1234, "phase_start": 8.0,
+ *                              "phase_length": 4.0, "tone": "rise", "stopping": false,
+ *                              "done": false}
+ *                          (tone: rise, fall, steady or none)
  *   pause | resume | toggle | next | prev | stop | mute | continue
  *   volume +N | volume -N  (N in dB, e.g. volume -3)
  *                          -> ok

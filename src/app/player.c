@@ -6,6 +6,7 @@
 
 #include "app/control.h"
 #include "app/mpris.h"
+#include "app/web.h"
 #include "sys/console.h"
 #include "sys/ipc.h"
 #include "sys/platform.h"
@@ -92,12 +93,20 @@ int player_run(player *p, player_end *end, adem_diag *d)
     engine_status st;
     engine_status_now(p->e, &st); /* before the audio thread runs: it reads engine internals */
     *end = PLAYER_DONE;
+    char why[256];
+    web *site = c->web ? web_start(c->web, c->web_dir, c->msgs, why, sizeof why) : NULL;
+    if (c->web && !site) {
+        ui_free(u);
+        return diag_runtime(d, "--web: %s", why);
+    }
+    if (site && c->ui == UI_FULL && c->unicode)
+        web_print_qr(site, stdout); /* above the display, for a phone to scan */
     if (outdev_start(p->dev, d) != 0) {
+        web_stop(site);
         ui_free(u);
         return -1;
     }
     int next = 0, stopping = 0;
-    char why[256];
     control *ctl = c->remote ? control_open(why, sizeof why) : NULL; /* none: play on */
     control_info info = {c->engine.rate, ipc_self_pid(), NULL};
     mpris_info minfo = {c->engine.rate, p->album, 0};
@@ -124,6 +133,7 @@ int player_run(player *p, player_end *end, adem_diag *d)
         int remote_stop = 0;
         control_poll(ctl, &st, &info, remote_command, p->e, &remote_stop);
         mpris_poll(bus, &st, &remote_stop);
+        web_poll(site, &st, &info, remote_command, p->e, &remote_stop);
         if (remote_stop && !stopping) {
             stopping = 1;
             *end = PLAYER_STOPPED;
@@ -145,6 +155,7 @@ int player_run(player *p, player_end *end, adem_diag *d)
             break;
         }
     }
+    web_stop(site);
     mpris_close(bus);
     control_close(ctl);
     ui_free(u);
