@@ -1,11 +1,18 @@
-/* lock: pthreads (see lock.h). The condition waits on CLOCK_MONOTONIC, so a
- * change of the wall clock does not stretch a wait. */
+/* lock: pthreads (see lock.h). The condition waits on CLOCK_MONOTONIC where
+ * pthreads offers it (not macOS), so a change of the wall clock does not
+ * stretch a wait. */
 #define _POSIX_C_SOURCE 200809L
 #include "sys/lock.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
+
+#if defined(__APPLE__)
+#define WAIT_CLOCK CLOCK_REALTIME
+#else
+#define WAIT_CLOCK CLOCK_MONOTONIC
+#endif
 
 struct adem_lock {
     pthread_mutex_t m;
@@ -19,7 +26,9 @@ adem_lock *lock_new(void)
         return NULL;
     pthread_condattr_t a;
     pthread_condattr_init(&a);
-    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+#if !defined(__APPLE__)
+    pthread_condattr_setclock(&a, WAIT_CLOCK);
+#endif
     if (pthread_mutex_init(&l->m, NULL) != 0) {
         free(l);
         return NULL;
@@ -55,7 +64,7 @@ void lock_give(adem_lock *l)
 int lock_wait_ms(adem_lock *l, int ms)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(WAIT_CLOCK, &t);
     t.tv_sec += ms / 1000;
     t.tv_nsec += (long)(ms % 1000) * 1000000L;
     if (t.tv_nsec >= 1000000000L) {
