@@ -12,8 +12,10 @@
  * the shape growing and shrinking, the remote's pause button pauses the
  * player, and the page loads nothing from outside adem; the URL file is gone
  * after the stop; the audio captured from JACK has no gap from the start
- * through the hammer. Needs curl, node and chromium (scripts/bootstrap
- * --test). POSIX (tests only). */
+ * through the hammer. With the full display (in a pseudo-terminal from
+ * script(1)) the control URL is shown as a QR code of half blocks, which
+ * zbarimg reads back to that URL. Needs curl, node, chromium, script and
+ * zbarimg (scripts/bootstrap --test). POSIX (tests only). */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
@@ -466,10 +468,117 @@ static void test_web(void **state)
     live_free(&live);
 }
 
+/* Reads the QR code in the terminal output text (rows of half blocks after
+ * the black-on-white escape) into a PGM image at path, 8 pixels a module
+ * with a white margin. Returns the number of module rows (0: none). */
+static int qr_to_pgm(const char *text, const char *path)
+{
+    static unsigned char grid[200][200];
+    int rows = 0, width = 0;
+    for (const char *p = strstr(text, "\033[30;47m"); p && rows + 1 < 200;
+         p = strstr(p, "\033[30;47m")) {
+        p += 8;
+        int x = 0;
+        while (*p && *p != '\033' && x < 200) {
+            int top = 0, bottom = 0;
+            if (strncmp(p, "\xe2\x96\x88", 3) == 0)
+                top = bottom = 1, p += 3;
+            else if (strncmp(p, "\xe2\x96\x80", 3) == 0)
+                top = 1, p += 3;
+            else if (strncmp(p, "\xe2\x96\x84", 3) == 0)
+                bottom = 1, p += 3;
+            else if (*p == ' ')
+                p++;
+            else
+                break;
+            grid[rows][x] = (unsigned char)top;
+            grid[rows + 1][x] = (unsigned char)bottom;
+            x++;
+        }
+        if (width && x != width)
+            break;
+        width = x;
+        rows += 2;
+    }
+    if (rows == 0)
+        return 0;
+    const int scale = 8, margin = 32;
+    int w = width * scale + 2 * margin, h = rows * scale + 2 * margin;
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fprintf(f, "P5\n%d %d\n255\n", w, h);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int mx = (x - margin) / scale, my = (y - margin) / scale;
+            int dark = x >= margin && y >= margin && mx < width && my < rows && grid[my][mx];
+            fputc(dark ? 0 : 255, f);
+        }
+    fclose(f);
+    return rows;
+}
+
+/* The full display in a terminal shows the control URL as a QR code that a
+ * phone can read. */
+static void test_qr(void **state)
+{
+    (void)state;
+    if (sh(NULL, "command -v script && command -v zbarimg") != 0)
+        fail_msg("script or zbarimg is missing: run scripts/bootstrap --test");
+    const char *typescript = e2e_pathf("qr.typescript");
+    char cmd[2000];
+    snprintf(cmd, sizeof cmd,
+             "stty cols 120 rows 60 2>/dev/null; exec '%s' play --device system --web "
+             "127.0.0.1:0 '%s'",
+             getenv("ADEM_BIN"), e2e_pathf("zaal.adem"));
+    const char *argv[] = {"script", "-qfec", cmd, typescript, NULL};
+    const char *env[] = {"LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color", NULL};
+    pid_t pid = e2e_spawn(argv, env, e2e_pathf("qr.out"), e2e_pathf("qr.err"));
+    /* the player's URL file tells that the server is up */
+    char *text = NULL;
+    double until = e2e_now_ms() + 20000;
+    for (;;) {
+        free(text);
+        text = e2e_read_text(typescript);
+        if (text && strstr(text, "view only"))
+            break;
+        int st;
+        if (e2e_wait(pid, 0, &st))
+            fail_msg("the player in the terminal exited (%d): %s", st, text ? text : "");
+        if (e2e_now_ms() > until)
+            fail_msg("no URLs in the terminal: %s", text ? text : "");
+        e2e_sleep_ms(100);
+    }
+    e2e_sleep_ms(1000);
+    free(text);
+    const char *stop[] = {"adem", "ctl", "stop", NULL};
+    e2e_result r;
+    e2e_run(stop, &r);
+    e2e_result_free(&r);
+    int st;
+    if (!e2e_wait(pid, 15000, &st))
+        fail_msg("the player in the terminal did not stop");
+    text = e2e_read_text(typescript);
+    char control[300];
+    const char *at = strstr(text, "room: http://");
+    assert_non_null(at);
+    assert_int_equal(sscanf(at + 6, "%299s", control), 1);
+    const char *pgm = e2e_pathf("qr.pgm");
+    int rows = qr_to_pgm(text, pgm);
+    print_message("      QR code: %d module rows in the terminal\n", rows);
+    assert_true(rows >= 21);
+    char *decoded = NULL;
+    assert_int_equal(sh(&decoded, "zbarimg -q --raw '%s' 2>/dev/null", pgm), 0);
+    decoded[strcspn(decoded, "\r\n")] = '\0';
+    assert_string_equal(decoded, control);
+    free(decoded);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_web),
+        cmocka_unit_test(test_qr),
     };
     return cmocka_run_group_tests(tests, setup, e2e_group_teardown);
 }
