@@ -64,7 +64,6 @@ struct web {
     /* Under lock: */
     char status[WEB_STATUS_MAX];
     unsigned long seq;    /* bumps at every change worth an event at once */
-    unsigned long beat;   /* bumps at every publish */
     int quit;
     control_req queue[WEB_QUEUE];
     int nqueue;
@@ -78,7 +77,6 @@ typedef struct request {
     int role;                       /* 1 control, 2 view */
     char body[WEB_BODY_MAX + 1];
     size_t len;
-    int too_big;
 } request;
 
 /* One event stream's state. */
@@ -276,8 +274,6 @@ static enum MHD_Result reply_events(struct MHD_Connection *c, web *w)
  * control thread. */
 static enum MHD_Result take_command(struct MHD_Connection *c, web *w, request *q)
 {
-    if (q->too_big)
-        return reply_text(c, 413, "error: the command is too long\n");
     q->body[q->len] = '\0';
     char *nl = strchr(q->body, '\n');
     if (nl)
@@ -324,6 +320,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
         if (post && strcmp(url, "/cmd") != 0)
             return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (post && cl && strtoul(cl, NULL, 10) > WEB_BODY_MAX)
+            return reply_text(c, 413, "error: the command is too long\n");
         if (post)
             return MHD_YES; /* the body follows */
     }
@@ -335,11 +334,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (*upload_size > 0) {
             size_t n = *upload_size;
             if (q->len + n > WEB_BODY_MAX)
-                q->too_big = 1;
-            else {
-                memcpy(q->body + q->len, upload, n);
-                q->len += n;
-            }
+                return MHD_NO; /* a body longer than it said: close the connection */
+            memcpy(q->body + q->len, upload, n);
+            q->len += n;
             *upload_size = 0;
             return MHD_YES;
         }
@@ -564,7 +561,6 @@ void web_poll(web *w, const engine_status *st, const control_info *in,
     lock_take(w->lock);
     if (ok)
         memcpy(w->status, json, strlen(json) + 1);
-    w->beat++;
     if (major)
         w->seq++;
     int n = w->nqueue;

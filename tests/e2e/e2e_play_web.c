@@ -142,8 +142,10 @@ static int http_code(const char *args)
 /* POSTs body to URL; returns the HTTP code. */
 static int post(const char *url, const char *body)
 {
-    char args[1200];
-    snprintf(args, sizeof args, "-X POST --data-binary '%s' '%s'", body, url);
+    char file[700], args[1600];
+    snprintf(file, sizeof file, "%s", e2e_pathf("body.txt"));
+    e2e_write_file(file, body);
+    snprintf(args, sizeof args, "-X POST --data-binary '@%s' '%s'", file, url);
     return http_code(args);
 }
 
@@ -290,6 +292,23 @@ static void test_web(void **state)
     char base[100], u[400];
     snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
 
+    /* a second player cannot take the same port: it says so, exit 1 */
+    char portarg[40];
+    snprintf(portarg, sizeof portarg, "127.0.0.1:%d", port);
+    const char *twice[] = {"adem", "play", "--no-ui", "--device", "system", "--web", portarg,
+                           e2e_pathf("zaal.adem"), NULL};
+    e2e_result tw;
+    e2e_run(twice, &tw);
+    assert_int_equal(tw.status, 1);
+    assert_non_null(strstr(tw.err, "cannot listen on"));
+    e2e_result_free(&tw);
+    /* a bad --web is a usage error before anything plays */
+    const char *bad[] = {"adem", "play", "--web", "localhost:80", NULL};
+    e2e_run(bad, &tw);
+    assert_int_equal(tw.status, 2);
+    assert_non_null(strstr(tw.err, "not an IPv4 address"));
+    e2e_result_free(&tw);
+
     /* tokens: 200 with either, 403 without or with a wrong one */
     snprintf(u, sizeof u, "'%s'", control);
     assert_int_equal(http_code(u), 200);
@@ -394,6 +413,11 @@ static void test_web(void **state)
     /* ... the control token pauses and resumes */
     snprintf(u, sizeof u, "%s/cmd?k=%s", base, k);
     assert_int_equal(post(u, "bogus"), 400);
+    char *long_body = malloc(4000);
+    memset(long_body, 'a', 3999);
+    long_body[3999] = '\0';
+    assert_int_equal(post(u, long_body), 413);
+    free(long_body);
     double t_pause = e2e_now_ms();
     assert_int_equal(post(u, "pause"), 200);
     assert_true(wait_paused(1, 1000));
