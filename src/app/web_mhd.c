@@ -9,19 +9,11 @@
 #define _DEFAULT_SOURCE
 #include "app/web.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <ifaddrs.h>
 #include <microhttpd.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #ifdef ADEM_HAVE_QRENCODE
 #include <qrencode.h>
@@ -31,6 +23,9 @@
 #include "sys/ipc.h"
 #include "sys/lock.h"
 #include "sys/entropy.h"
+#include "sys/netaddr.h"
+#include "sys/platform.h"
+#include "sys/privfile.h"
 
 enum {
     WEB_CONNECTIONS = 32,     /* connections at once */
@@ -108,7 +103,6 @@ int web_parse_listen(const char *text, char *addr, size_t addrn, int *port, char
     if (!colon)
         snprintf(addr, addrn, "127.0.0.1");
     else {
-        struct in_addr a;
         char tmp[64];
         if (alen == 0 || alen >= sizeof tmp) {
             snprintf(err, errn, "--web %s: the address is missing; write ADDR:PORT (e.g. "
@@ -117,7 +111,7 @@ int web_parse_listen(const char *text, char *addr, size_t addrn, int *port, char
         }
         memcpy(tmp, text, alen);
         tmp[alen] = '\0';
-        if (inet_pton(AF_INET, tmp, &a) != 1) {
+        if (!netaddr_is_ipv4(tmp)) {
             snprintf(err, errn, "--web %s: '%s' is not an IPv4 address; use 127.0.0.1 (this "
                      "computer) or 0.0.0.0 (every network)", text, tmp);
             return -1;
@@ -224,9 +218,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
             lock_give(w->lock);
             return MHD_CONTENT_READER_END_OF_STREAM;
         }
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        uint64_t t = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+        uint64_t t = platform_now_ns();
         uint64_t since_ms = (t - s->sent_ns) / 1000000u;
         if (w->status[0] && (s->first || w->seq != s->seq || since_ms >= WEB_BEAT_MS)) {
             int n = snprintf(buf, max, "data: %s\n\n", w->status);
@@ -404,45 +396,20 @@ static int read_page(web *w, const char *dir, int i, char *why, size_t whyn)
  * (so a phone in the room can reach it). */
 static void url_host(const char *addr, char *host, size_t n)
 {
-    snprintf(host, n, "%s", addr);
-    if (strcmp(addr, "0.0.0.0") != 0)
-        return;
-    struct ifaddrs *all;
-    if (getifaddrs(&all) != 0)
-        return;
-    for (struct ifaddrs *i = all; i; i = i->ifa_next) {
-        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) ||
-            (i->ifa_flags & IFF_LOOPBACK))
-            continue;
-        inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, host,
-                  (socklen_t)n);
-        break;
-    }
-    freeifaddrs(all);
+    if (strcmp(addr, "0.0.0.0") != 0 || netaddr_lan_ipv4(host, n) != 0)
+        snprintf(host, n, "%s", addr);
 }
 
 /* Writes both URLs to the URL file (mode 0600 from its creation). */
 static void write_url_file(web *w)
 {
-    char dir[IPC_PATH_MAX], why[200];
+    char dir[IPC_PATH_MAX], why[200], text[400];
     if (ipc_dir(dir, sizeof dir, why, sizeof why) != 0)
         return;
     snprintf(w->url_file, sizeof w->url_file, "%s/%ld.url", dir, ipc_self_pid());
-    unlink(w->url_file);
-    int fd = open(w->url_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        w->url_file[0] = '\0';
-        return;
-    }
-    char text[400];
     int n = snprintf(text, sizeof text, "control %s\nview %s\n", w->control_url, w->view_url);
-    if (n < 0 || write(fd, text, (size_t)n) != n) {
-        close(fd);
-        unlink(w->url_file);
+    if (n < 0 || (size_t)n >= sizeof text || privfile_write(w->url_file, text, (size_t)n) != 0)
         w->url_file[0] = '\0';
-        return;
-    }
-    close(fd);
 }
 
 web *web_start(const char *listen, const char *page_dir, FILE *msgs, char *why, size_t whyn)
@@ -467,14 +434,11 @@ web *web_start(const char *listen, const char *page_dir, FILE *msgs, char *why, 
             web_stop(w);
             return NULL;
         }
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    inet_pton(AF_INET, addr, &sa.sin_addr);
+    netaddr sa;
+    netaddr_ipv4(&sa, addr, port); /* checked by web_parse_listen */
     w->d = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL,
-        NULL, on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        NULL, on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)netaddr_sockaddr(&sa),
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_PER_IP,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
@@ -586,7 +550,7 @@ void web_stop(web *w)
         MHD_stop_daemon(w->d);
     }
     if (w->url_file[0])
-        unlink(w->url_file);
+        remove(w->url_file);
     for (int i = 0; i < F_COUNT; i++)
         free(w->file[i]);
     lock_free(w->lock);
