@@ -21,6 +21,8 @@ class Adem < Formula
 
   def install
     # No -Werror in a package build; no tests or benchmarks (they need cmocka, JACK).
+    # std_cmake_args builds Release: CMakeLists.txt adds the measured
+    # optimisation flags (ADEM_OPT_FLAGS, -O3 -funroll-loops).
     system "cmake", "-S", ".", "-B", "build",
                     "-DADEM_WERROR=OFF", "-DADEM_TESTS=OFF", "-DADEM_BENCH=OFF",
                     *std_cmake_args

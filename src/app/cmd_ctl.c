@@ -97,7 +97,7 @@ int cmd_ctl(const cli_opts *o)
 {
     if (o->nargs < 1)
         return fprintf(stderr, "adem: ctl needs a command: %s; see adem ctl --help\n",
-                       "status, pause, resume, toggle, next, prev, stop, volume +N|-N, mute"),
+                       "status, pause, resume, toggle, next, prev, stop, volume +N|-N, mute, continue"),
                2;
     char line[CONTROL_LINE_MAX], err[200];
     int n = snprintf(line, sizeof line, "%s%s%s", o->args[0], o->nargs > 1 ? " " : "",

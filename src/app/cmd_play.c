@@ -15,13 +15,14 @@
 #include "sys/signals.h"
 #include "rt/engine.h"
 #include "dev/out_device.h"
+#include "io/cue_words.h"
 #include "io/prepare.h"
 #include "app/ui_term.h"
 
 enum { SCRIPT_MAX = 256 };
 
 /* Reads a --script file: lines "SECONDS COMMAND [VALUE]", where COMMAND is
- * pause, resume, toggle, skip, volume or stop and SECONDS is the output time
+ * pause, resume, toggle, skip, back, volume, mute or stop and SECONDS is the output time
  * at which to send it (for tests: the same control path as the keys). */
 static int read_script(const char *path, int rate, player_cmd *v, int *n, FILE *err)
 {
@@ -45,10 +46,12 @@ static int read_script(const char *path, int rate, player_cmd *v, int *n, FILE *
                        : strcmp(word, "skip") == 0   ? ENGINE_SKIP
                        : strcmp(word, "volume") == 0 ? ENGINE_VOLUME
                        : strcmp(word, "stop") == 0   ? ENGINE_STOP
+                       : strcmp(word, "back") == 0   ? ENGINE_BACK
+                       : strcmp(word, "mute") == 0   ? ENGINE_MUTE
                                                      : (engine_cmd)0;
         if (got < 2 || at < 0 || !c || *n == SCRIPT_MAX) {
             fprintf(err, "adem: %s:%d:1: expected SECONDS COMMAND [VALUE] with a command of pause, "
-                         "resume, toggle, skip, volume, stop\n", path, lineno);
+                         "resume, toggle, skip, back, volume, mute, stop\n", path, lineno);
             fclose(f);
             return ADEM_EXIT_INPUT;
         }
@@ -112,6 +115,7 @@ int cmd_play(const cli_opts *o)
     time_t started = 0; /* when playback began, for the practice log */
     prep *p = NULL;
     player *pl = NULL;
+    cue_words *words = NULL;
     static player_cmd script[SCRIPT_MAX];
     int nscript = 0;
     outdev_info info;
@@ -123,12 +127,22 @@ int cmd_play(const cli_opts *o)
     cli_prep_options(o, 48000, 0, &po);
     if (prep_new(args, nargs, &po, &p, &d) != 0)
         rc = cli_report(&d);
+    /* the signals: caught from here to the end (a stop before the audio
+     * starts ends the run with 130), and blocked whenever PortAudio may start
+     * threads, so that they all inherit the mask and only this thread (the
+     * control thread) ever handles them (the player unblocks them) */
+    int tty_out = console_is_tty(1);
+    signals_catch_stop(ADEM_EXIT_STOPPED);
+    if (tty_out && console_is_tty(0))
+        signals_catch_job();
+    signals_block();
     if (rc == 0 && outdev_init(&d) != 0)
         rc = cli_report(&d);
     else if (rc == 0)
         pa_up = 1;
     if (rc == 0 && outdev_find(o->device, &info, &d) != 0)
         rc = cli_report(&d);
+    signals_unblock(); /* while the cues are decoded */
     int rate = 0, channels = 0;
     if (rc == 0) {
         rate = o->tl.rate ? o->tl.rate : (int)(info.default_rate + 0.5);
@@ -139,13 +153,21 @@ int cmd_play(const cli_opts *o)
     /* now that the rate is known: the cues decoded at it, the same timeline */
     if (rc == 0 && prep_decode(p, rate, &d) != 0)
         rc = cli_report(&d);
-    int tty_out = console_is_tty(1);
+    signals_block();
+    if (rc == 0 && signals_stop_requested())
+        rc = ADEM_EXIT_STOPPED; /* stopped before it began: nothing played */
     player_config pc;
     pc.device = &info;
     pc.latency_ms = o->latency_ms;
     cli_engine_config(o, rate, channels, &pc.engine);
-    pc.ui = !tty_out ? UI_SILENT : (o->no_ui || console_is_dumb()) ? UI_PLAIN : UI_FULL;
+    /* --no-ui, or stdout not a terminal: the plain lines */
+    pc.ui = (!tty_out || o->no_ui || console_is_dumb()) ? UI_PLAIN : UI_FULL;
     pc.unicode = utf8_locale();
+    pc.color = ui_color_wanted(getenv("TERM"), getenv("NO_COLOR"));
+    if (rc == 0 && pc.ui == UI_FULL)
+        words = cue_words_load(prep_voicepack(p), prep_timeline(p));
+    pc.words = cue_words_table(words);
+    pc.nwords = cue_words_count(words);
     pc.keys = PLAYER_KEYS_NONE;
     pc.script = script;
     pc.nscript = nscript;
@@ -159,17 +181,18 @@ int cmd_play(const cli_opts *o)
     pc.msgs = err;
     if (rc == 0 && pc.ui == UI_FULL && console_raw_enter() == 0)
         pc.keys = PLAYER_KEYS_TRANSPORT; /* the keys: only with the full display */
+    pc.engine.interactive = pc.keys != PLAYER_KEYS_NONE; /* a hold waits for the listener */
     if (rc == 0 && player_open(&pc, prep_timeline(p), prep_cues(p), &pl, &d) != 0)
         rc = cli_report(&d);
     if (rc == 0) {
-        signals_catch_stop(ADEM_EXIT_STOPPED);
         started = time(NULL);
         if (player_run(pl, &end, &d) != 0)
             rc = cli_report(&d);
         else if (end == PLAYER_STOPPED)
             rc = ADEM_EXIT_STOPPED;
-        signals_release_stop();
     }
+    /* the terminal as it was found, however the run ended (the signals stay
+     * caught until the practice log is written) */
     console_raw_leave();
     if (end == PLAYER_LOST) {
         fprintf(err, "adem: the audio device stopped (it was disconnected, or its sound server "
@@ -178,6 +201,7 @@ int cmd_play(const cli_opts *o)
         player_close(pl);
         fflush(stdout);
         fflush(err);
+        signals_release_stop();
         return ADEM_EXIT_RUNTIME;
     }
     if (pl) {
@@ -197,10 +221,12 @@ int cmd_play(const cli_opts *o)
         if (started)
             cmd_log_played(o, p, args, nargs, started, st.pos, err);
     }
+    cue_words_free(words);
     prep_free(p);
     if (pa_up)
         outdev_terminate();
     fflush(stdout);
+    signals_release_stop();
     cli_set_err(stderr);
     console_restore_stderr();
     return rc;

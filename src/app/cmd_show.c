@@ -99,6 +99,12 @@ static void show_text(const timeline *tl)
         case TL_EV_MARK:
             snprintf(step, sizeof step, "mark \"%s\"", ev.label);
             break;
+        case TL_EV_HOLD:
+            if (ev.frames > 0)
+                snprintf(step, sizeof step, "hold \"%s\" max=%s", ev.label, len);
+            else
+                snprintf(step, sizeof step, "hold \"%s\"", ev.label);
+            break;
         case TL_EV_REPEAT:
             snprintf(step, sizeof step, "repeat %lldx (%s)%s", (long long)ev.repeat_count, len,
                      ev.for_cycles ? ", whole cycles" : "");
@@ -117,7 +123,8 @@ static void show_text(const timeline *tl)
 static void show_json(const timeline *tl)
 {
     static const char *const kinds[] = {"",     "session", "speak", "wait",   "phase",
-                                        "bell", "bed",     "mark",  "repeat", "end"};
+                                        "bell", "bed",     "mark",  "repeat", "end",
+                                        "hold"};
     static const char *const tones[] = {NULL, "rise", "fall", "steady"};
     const int rate = timeline_rate(tl);
     int64_t total = timeline_frames(tl);

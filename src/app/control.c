@@ -69,6 +69,8 @@ int control_parse(const char *line, control_req *r, char *err, size_t errn)
         {"status", CONTROL_STATUS, 0},           {"pause", CONTROL_ENGINE, ENGINE_PAUSE},
         {"resume", CONTROL_ENGINE, ENGINE_RESUME}, {"toggle", CONTROL_ENGINE, ENGINE_TOGGLE},
         {"next", CONTROL_ENGINE, ENGINE_SKIP},    {"stop", CONTROL_QUIT, ENGINE_STOP},
+        {"continue", CONTROL_ENGINE, ENGINE_CONTINUE}, {"prev", CONTROL_ENGINE, ENGINE_BACK},
+        {"mute", CONTROL_ENGINE, ENGINE_MUTE},
     };
     memset(r, 0, sizeof *r);
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
@@ -90,10 +92,6 @@ int control_parse(const char *line, control_req *r, char *err, size_t errn)
         r->kind = CONTROL_ENGINE;
         r->cmd = ENGINE_VOLUME;
         return 0;
-    }
-    if (strcmp(word, "prev") == 0 || strcmp(word, "mute") == 0 || strcmp(word, "continue") == 0) {
-        snprintf(err, errn, "'%s' is not available in this player", word);
-        return -1;
     }
     if (!*word)
         snprintf(err, errn, "empty line; the commands are %s", commands_list);
@@ -125,22 +123,23 @@ int control_status_json(const engine_status *st, const control_info *in, char *b
     bad |= add(buf, n, &len, ", \"phase\": ");
     bad |= jsonw_buf(buf, n, &len, st->phase);
     bad |= add(buf, n, &len, ", \"chapter\": ");
-    bad |= jsonw_buf(buf, n, &len, in->chapter);
+    bad |= jsonw_buf(buf, n, &len, st->chapter);
     bad |= add(buf, n, &len,
-               ", \"position\": %.3f, \"length\": %.3f, \"paused\": %s, \"volume_db\": %g, "
-               "\"pid\": %ld",
+               ", \"position\": %.3f, \"length\": %.3f, \"paused\": %s, \"holding\": %s, "
+               "\"volume_db\": %g, \"pid\": %ld",
                (double)st->pos / rate, (double)st->total / rate, st->paused ? "true" : "false",
-               st->volume_db, in->pid);
+               st->holding ? "true" : "false", st->volume_db, in->pid);
     /* For the page (app/web.h): the current phase's span and its tone, so it
-     * can draw the breath between snapshots. (Round i/n and the words being
-     * spoken go here too once engine_status carries them.) */
+     * can draw the breath between snapshots, and the round of a repeat (0 0
+     * outside one). */
     static const char *const tones[] = {"none", "rise", "fall", "steady"};
     unsigned tone = (unsigned)st->tone < 4 ? (unsigned)st->tone : 0;
     bad |= add(buf, n, &len,
                ", \"phase_start\": %.3f, \"phase_length\": %.3f, \"tone\": \"%s\", "
-               "\"stopping\": %s, \"done\": %s}",
+               "\"round\": %lld, \"rounds\": %lld, \"stopping\": %s, \"done\": %s}",
                (double)st->phase_start / rate, (double)st->phase_frames / rate, tones[tone],
-               st->stopping ? "true" : "false", st->done ? "true" : "false");
+               (long long)st->round, (long long)st->rounds, st->stopping ? "true" : "false",
+               st->done ? "true" : "false");
     return bad ? -1 : 0;
 }
 

@@ -78,7 +78,7 @@ static int m_previous(sd_bus_message *msg, void *u, sd_bus_error *e)
     (void)e;
     if (!m->in.can_prev)
         return sd_bus_reply_method_return(msg, ""); /* CanGoPrevious is false: no effect */
-    return call(msg, u, ENGINE_SKIP, 0);
+    return call(msg, u, ENGINE_BACK, 0);
 }
 
 static int m_stop(sd_bus_message *msg, void *u, sd_bus_error *e)

@@ -20,12 +20,20 @@
 #include "app/ui_term.h"
 
 /* Which keys the player reads from the terminal (already in raw mode: the
- * caller owns the terminal's mode). */
+ * caller sets it up and restores it at the end; the player gives it back and
+ * takes it again around Ctrl-Z). Keys are decoded with app/keys.h: an arrow
+ * is one key, a lone Esc does nothing. */
 typedef enum player_keys {
     PLAYER_KEYS_NONE = 0,
-    PLAYER_KEYS_TRANSPORT, /* space pause/resume, n skip, +/- volume, q or Esc stop */
+    PLAYER_KEYS_TRANSPORT, /* space pause/resume, n or right next, b or left back
+                              (again within 2 s: the stop before), + - up down
+                              volume in PLAYER_VOLUME_STEP_DB, m mute, ? or h the
+                              key help, q stop; anything else nothing */
     PLAYER_KEYS_STOP       /* enter, space or q stop (a short preview) */
 } player_keys;
+
+/* The volume keys' step. */
+#define PLAYER_VOLUME_STEP_DB 2.0
 
 /* A command sent when the output reaches `frame` (--script: tests drive the
  * same control path as the keys). */
@@ -48,6 +56,11 @@ typedef struct player_config {
     const char *web;           /* --web [ADDR:]PORT: the page for the room (app/web.h), or NULL */
     const char *web_dir;       /* the page's files (<data>/web) */
     FILE *msgs;                /* the real stderr, for the page's URLs */
+    /* the display (read only when ui is not UI_SILENT): colour, and the
+     * words of each cue (ui_set_words; they must outlive the player) */
+    int color;
+    const char *const *words;
+    int nwords;
 } player_config;
 
 /* How a run ended. */
@@ -66,8 +79,15 @@ int player_open(const player_config *c, const timeline *tl, const adem_cue *cues
                 adem_diag *d);
 
 /* Starts the device and plays until the end, a stop or a lost device; the
- * display is left below its last line. Returns 0 and *end, or -1 with d set
- * when the device does not start. */
+ * display is left below its last line. Signals (sys/signals.h): the caller
+ * has caught the stop signals (and, with a terminal, the job-control ones)
+ * and blocked them before player_open, so that the device's threads start
+ * with them blocked; player_run unblocks them on its own (the control)
+ * thread once the device runs, and handles them: a stop signal stops with
+ * the fade, a second one (or one during a stop) at once; SIGHUP also stops
+ * drawing; Ctrl-Z pauses, gives the terminal back and stops the process, and
+ * `fg` takes it back, still paused; a resize redraws. Returns 0 and *end, or
+ * -1 with d set when the device does not start. */
 int player_run(player *p, player_end *end, adem_diag *d);
 
 /* The engine's status now (the position reached, sounds dropped). */

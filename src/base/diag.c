@@ -32,30 +32,34 @@ static void set_file(adem_diag *d, const char *file)
     }
 }
 
-int diag_set(adem_diag *d, const char *file, int line, int col, const char *fmt, ...)
+/* Fills d: position, status and the formatted message (one line). */
+static int vset(adem_diag *d, const char *file, int line, int col, int status, const char *fmt,
+                va_list ap)
 {
-    va_list ap;
     set_file(d, file);
     d->line = line;
     d->col = col;
-    d->status = ADEM_EXIT_INPUT;
-    va_start(ap, fmt);
+    d->status = status;
     vsnprintf(d->msg, sizeof d->msg, fmt, ap);
-    va_end(ap);
     one_line(d->msg);
+    return -1;
+}
+
+int diag_set(adem_diag *d, const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(d, file, line, col, ADEM_EXIT_INPUT, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
 int diag_runtime(adem_diag *d, const char *fmt, ...)
 {
     va_list ap;
-    d->file[0] = '\0';
-    d->line = d->col = 0;
-    d->status = ADEM_EXIT_RUNTIME;
     va_start(ap, fmt);
-    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    vset(d, NULL, 0, 0, ADEM_EXIT_RUNTIME, fmt, ap);
     va_end(ap);
-    one_line(d->msg);
     return -1;
 }
 

@@ -13,6 +13,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "base/dupstr.h"
 #include "io/part_file.h"
@@ -103,13 +106,31 @@ static inline int16_t of_f2s(float x)
     return (int16_t)(int32_t)r;
 }
 
-/* Converts n samples with of_f2s. */
+/* Converts n samples with of_f2s. With SSE2 (every x86-64 machine), eight
+ * at a time with the same results: NaN lanes masked to 0, clipped with
+ * max/min, times 32767, converted with cvtps2dq (round to nearest, ties to
+ * even: the default rounding mode, which adem never changes) and narrowed
+ * with packssdw (no saturation happens: the values lie in [-32767, 32767]).
+ * test_out_file compares it with lrintf on a million samples. */
 static void of_f2s_block(const float *restrict in, int16_t *restrict out, size_t n)
 {
     size_t i = 0;
+#if defined(__SSE2__)
+    const __m128 lo = _mm_set1_ps(-1.0f), hi = _mm_set1_ps(1.0f), scale = _mm_set1_ps(32767.0f);
+    for (; i + 8 <= n; i += 8) {
+        __m128 a = _mm_loadu_ps(in + i), b = _mm_loadu_ps(in + i + 4);
+        a = _mm_and_ps(a, _mm_cmpord_ps(a, a));
+        b = _mm_and_ps(b, _mm_cmpord_ps(b, b));
+        a = _mm_mul_ps(_mm_min_ps(_mm_max_ps(a, lo), hi), scale);
+        b = _mm_mul_ps(_mm_min_ps(_mm_max_ps(b, lo), hi), scale);
+        __m128i s = _mm_packs_epi32(_mm_cvtps_epi32(a), _mm_cvtps_epi32(b));
+        _mm_storeu_si128((__m128i *)(void *)(out + i), s);
+    }
+#else
     for (; i + 8 <= n; i += 8) /* an inner loop of known length: vectorised at -O2 too */
         for (int k = 0; k < 8; k++)
             out[i + k] = of_f2s(in[i + k]);
+#endif
     for (; i < n; i++)
         out[i] = of_f2s(in[i]);
 }

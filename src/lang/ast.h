@@ -45,7 +45,8 @@ typedef enum ast_kind {
     AST_REPEAT_FOR,/* repeat for DURATION ... end */
     AST_BED,       /* bed NOISE LEVEL | bed off */
     AST_MARK,      /* mark "Label" */
-    AST_PLAY       /* play SESSION [NAME=VALUE ...] */
+    AST_PLAY,      /* play SESSION [NAME=VALUE ...] */
+    AST_HOLD       /* hold "Label" [max=DURATION] */
 } ast_kind;
 
 
@@ -106,6 +107,11 @@ struct ast_node {
         struct {
             const char *label;
         } mark;
+        struct {
+            const char *label;
+            int has_max;
+            ast_value max; /* AST_DURATION (>= 0); 0 ms when !has_max */
+        } hold;
         struct {
             const char *target; /* session name or path, as written */
             ast_loc target_loc;

@@ -27,7 +27,7 @@
 enum { SHOW_MAX = 48, SHOW_BUF = SHOW_MAX + 4 };
 /* The keyword list shown when a statement is unknown. */
 #define STATEMENT_LIST \
-    "session, description, param, voice, speak, wait, bell, phase, repeat, end, bed, mark, play"
+    "session, description, param, voice, speak, wait, bell, phase, repeat, end, bed, mark, hold, play"
 #define ATTRIBUTE_LIST "cue=ID, tone=rise|fall|steady|none, pulse=BPM or count=down"
 
 /* A `$name` met while parsing, checked against the params at the end. */
@@ -1059,6 +1059,51 @@ static int stmt_mark(parser *P, ast_node **out)
     return parse_label(P, &n->u.mark.label, "mark label", "mark \"Part two\"", 0);
 }
 
+/* hold := 'hold' STRING [ 'max=' ( DURATION | ref ) ]   (the label not empty;
+ * max may be 0s, the same as leaving it out) */
+static int stmt_hold(parser *P, ast_node **out)
+{
+    static const char usage[] = "hold \"Vragen\" max=2m";
+    char buf[SHOW_BUF], err[UNITS_ERR_MAX];
+    ast_node *n = new_node(P, AST_HOLD);
+    if (!n)
+        return -1;
+    *out = n;
+    ast_value *v = &n->u.hold.max;
+    v->type = AST_DURATION;
+    v->loc = n->loc;
+    if (at_end(P))
+        return ERR_AT(P, &P->tok, "hold needs a label; write %s", usage);
+    if (parse_label(P, &n->u.hold.label, "hold label", usage, 0) != 0)
+        return -1;
+    if (at_end(P))
+        return 0;
+    const lex_token *t = &P->tok;
+    show(t->raw, t->raw_n, buf);
+    if (t->kind != LEX_WORD || t->n < 4 || memcmp(t->s, "max=", 4) != 0)
+        return ERR_AT(P, t, "unexpected %s after the hold's label; the only attribute is max=DURATION, "
+                      "as in %s", buf, usage);
+    lex_token sub = *t; /* the value part as a token of its own */
+    sub.s = sub.raw = t->s + 4;
+    sub.n = sub.raw_n = t->n - 4;
+    sub.col = t->col + 4;
+    n->u.hold.has_max = 1;
+    if (sub.n == 0)
+        return ERR_AT(P, &sub, "max= has no value; write it without spaces, as in %s", usage);
+    if (sub.s[0] == '$') {
+        if (parse_ref(P, &sub, v, AST_DURATION, "max=") != 0)
+            return -1;
+        return advance(P);
+    }
+    v->loc = loc_of(&sub);
+    if (sub.s[0] == '-')
+        return ERR_AT(P, &sub, "max= cannot be negative; give the longest wait, as in %s, or leave it out",
+                      usage);
+    if (units_parse_duration(sub.s, sub.n, &v->ms, err) != 0)
+        return ERR_AT(P, &sub, "max=: %s", err);
+    return advance(P);
+}
+
 /* A play argument while its line is being read. */
 typedef struct arg_item {
     ast_arg arg;
@@ -1165,6 +1210,7 @@ static const struct {
     {"repeat", stmt_repeat, 0},
     {"bed", stmt_bed, 0},
     {"mark", stmt_mark, 0},
+    {"hold", stmt_hold, 0},
     {"play", stmt_play, 0},
 };
 

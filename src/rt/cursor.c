@@ -102,6 +102,7 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
                 ev->label = it->u.block.title;
                 ev->repeat_count = it->u.block.count;
                 ev->for_cycles = it->u.block.for_ms > 0;
+                ev->session_no = it->u.block.ordinal;
                 c->sub = 1;
                 return 1;
             }
@@ -181,6 +182,13 @@ int tl_cursor_next(tl_cursor *c, tl_event *ev)
             ev_init(ev, TL_EV_MARK, it, frame, depth);
             ev->label = it->u.mark.label;
             break;
+        case IT_HOLD: {
+            xtime end = {start.ms + it->len.ms, start.cf + it->len.cf};
+            ev_init(ev, TL_EV_HOLD, it, frame, depth);
+            ev->label = it->u.hold.label;
+            ev->frames = tl_to_frame(tl, end) - frame;
+            break;
+        }
         }
         top->child = it->next;
         return 1;
@@ -278,4 +286,35 @@ const char *tl_cursor_title(const tl_cursor *c)
             return blk->u.block.title;
     }
     return timeline_title(c->tl);
+}
+
+int tl_cursor_round(const tl_cursor *c, int64_t *iter, int64_t *count)
+{
+    for (int l = c->depth - 1; l >= 0; l--) {
+        const item *blk = &c->tl->items[c->stack[l].block];
+        if (blk->u.block.is_repeat) {
+            *iter = c->stack[l].iter + 1;
+            *count = blk->u.block.count;
+            return 1;
+        }
+    }
+    *iter = *count = 0;
+    return 0;
+}
+
+int tl_cursor_session(const tl_cursor *c, int64_t *start, int64_t *frames)
+{
+    *start = *frames = 0;
+    if (c->depth < 2)
+        return 0;
+    const timeline *tl = c->tl;
+    const struct tl_frame *root = &c->stack[0];
+    const item *it = &tl->items[c->stack[1].block];
+    if (!it->u.block.is_session || it->u.block.ordinal == 0)
+        return 0;
+    xtime s = {root->ms + it->off.ms, root->cf + it->off.cf};
+    xtime e = {s.ms + it->len.ms, s.cf + it->len.cf};
+    *start = tl_to_frame(tl, s);
+    *frames = tl_to_frame(tl, e) - *start;
+    return it->u.block.ordinal;
 }

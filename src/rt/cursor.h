@@ -24,7 +24,8 @@ typedef enum tl_event_kind {
     TL_EV_BED,         /* the bed changes: noise (0 = off), gain */
     TL_EV_MARK,        /* a chapter mark: label */
     TL_EV_REPEAT,      /* a repeat starts: count (for `show`) */
-    TL_EV_END          /* the session is over: frame = timeline_frames */
+    TL_EV_END,         /* the session is over: frame = timeline_frames */
+    TL_EV_HOLD         /* a hold: label, frames (its max as laid out; 0 without) */
 } tl_event_kind;
 
 typedef struct tl_event {
@@ -35,7 +36,7 @@ typedef struct tl_event {
     int depth;         /* nesting depth (0 = top level), for display */
     const char *file;  /* statement's file and position, for messages/show */
     ast_loc loc;
-    const char *label; /* SESSION title, PHASE and MARK label; else NULL */
+    const char *label; /* SESSION title, PHASE, MARK and HOLD label; else NULL */
     int cue;           /* CUE; PHASE's cue=; else -1 */
     int64_t cue_frames;/* the length of that cue in frames (CUE, PHASE); else 0 */
     int count_number;  /* CUE from count=down: the number spoken; else 0 */
@@ -48,6 +49,7 @@ typedef struct tl_event {
                           ms as written (before --tempo); else 0 */
     int64_t repeat_count; /* REPEAT: the number of cycles (after layout) */
     int for_cycles;    /* REPEAT: 1 if it was `repeat for` */
+    int session_no;    /* SESSION: 1..n for a top-level session (timeline_sessions), else 0 */
     adem_noise noise;   /* BED */
     float gain;        /* BELL, BED: linear gain from the level */
 } tl_event;
@@ -91,5 +93,16 @@ int tl_cursor_bed(const tl_cursor *c, adem_noise *noise, float *gain);
 
 /* The title of the innermost session c stands in. Real-time safe, O(depth). */
 const char *tl_cursor_title(const tl_cursor *c);
+
+/* The innermost repeat c stands in (counting `repeat` blocks, not sessions)
+ * when the event it returned last is inside it: *iter is its iteration
+ * (1-based) and *count its cycles; returns 1. Returns 0 with both 0 when c is
+ * in no repeat. Real-time safe, O(depth). */
+int tl_cursor_round(const tl_cursor *c, int64_t *iter, int64_t *count);
+
+/* The top-level session c stands in: returns its number (1..
+ * timeline_sessions) with *start and *frames its first frame and length, or 0
+ * (outside one, or in a lead-in: both set to 0). Real-time safe, O(1). */
+int tl_cursor_session(const tl_cursor *c, int64_t *start, int64_t *frames);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "rt/engine_impl.h"
 #include "rt/limiter.h"
+#include "rt/simd4.h"
 #include "rt/spsc.h"
 #include "rt/synth.h"
 
@@ -62,13 +63,52 @@ float engine_db_gain(double db)
     return db_gain(db);
 }
 
-/* Fetches the next event from the cursor into e->next. */
+/* Copies cursor src into dst: its header and the stack entries in use, so
+ * O(depth). */
+static void cursor_copy(tl_cursor *dst, const tl_cursor *src)
+{
+    dst->tl = src->tl;
+    dst->depth = src->depth;
+    dst->sub = src->sub;
+    dst->done = src->done;
+    memcpy(dst->stack, src->stack, (size_t)src->depth * sizeof src->stack[0]);
+}
+
+/* Fetches the next event from the cursor into e->next (and keeps, in
+ * e->next_from, the cursor it came from: where ENGINE_BACK returns to). */
 static void fetch(engine *e)
 {
+    cursor_copy(&e->next_from, &e->cur);
     e->have_next = tl_cursor_next(&e->cur, &e->next);
     int speaks = e->have_next && e->next.cue >= 0 &&
                  (e->next.kind == TL_EV_CUE || e->next.kind == TL_EV_PHASE);
     e->next_voice_at = speaks ? e->next.frame : -1;
+}
+
+/* 1 for the events a skip lands on: a phase, a mark, a session's start, the
+ * end. */
+static int is_stop(tl_event_kind k)
+{
+    return k == TL_EV_PHASE || k == TL_EV_MARK || k == TL_EV_SESSION || k == TL_EV_END;
+}
+
+/* Notes the next stop, where a skip would land (for the display's
+ * "volgende"): e->next when it is one, else the first stop after it, found
+ * on a copy of the cursor in O(depth) (tl_cursor_skip). Called when a stop
+ * has started, after a skip and at the start. */
+static void update_next(engine *e)
+{
+    const tl_event *ev = &e->next;
+    tl_event found;
+    if (e->have_next && !is_stop(ev->kind)) {
+        cursor_copy(&e->scratch, &e->cur);
+        tl_cursor_skip(&e->scratch);
+        ev = tl_cursor_next(&e->scratch, &found) ? &found : NULL;
+    } else if (!e->have_next)
+        ev = NULL;
+    e->next_kind = ev ? ev->kind : TL_EV_END;
+    e->next_label = ev && ev->kind != TL_EV_END ? ev->label : NULL;
+    e->status_dirty = 1;
 }
 
 /* Fills the engine's state for playing tl from its start: levels, limiter,
@@ -92,6 +132,7 @@ void engine_prepare(engine *e, const timeline *tl, const adem_cue *cues, const e
     e->fade = 1.0f;
     e->ts = T_PLAY;
     e->tail_cut_at = -1;
+    e->back_out = -1;
     e->bed_seed = 0x9e3779b9u;
     e->duck = 1.0f;
     e->duck_floor = db_gain(DUCK_DB);
@@ -99,10 +140,12 @@ void engine_prepare(engine *e, const timeline *tl, const adem_cue *cues, const e
     e->duck_step = (1.0f - e->duck_floor) / (float)e->duck_ramp;
     e->next_voice_at = -1;
     e->title = timeline_title(tl);
+    e->speak_cue = -1;
     e->status_every = (int64_t)c->rate * STATUS_EVERY_MS / 1000;
     e->status_dirty = 1;
     tl_cursor_init(&e->cur, tl);
     fetch(e);
+    update_next(e);
 }
 
 int engine_done(const engine *e)
@@ -129,6 +172,9 @@ static void start_cue(engine *e, int cue)
 {
     if (cue < 0 || !e->cues[cue].samples || e->cues[cue].frames <= 0)
         return;
+    e->speak_cue = cue;
+    e->speak_end = e->pos + e->cues[cue].frames;
+    e->status_dirty = 1;
     if (e->pos + e->cues[cue].frames > e->voice_until)
         e->voice_until = e->pos + e->cues[cue].frames;
     for (int i = 0; i < MAX_CUES; i++) {
@@ -142,9 +188,14 @@ static void start_cue(engine *e, int cue)
     e->dropped++;
 }
 
-/* Sets what the display shows as the current step. */
-static void set_step(engine *e, const char *label, int64_t start, int64_t frames, adem_tone tone)
+/* Sets what the display shows as the current step (a phase's round is set
+ * by schedule before it starts; any other step has none). */
+static void set_step(engine *e, engine_step kind, const char *label, int64_t start, int64_t frames,
+                     adem_tone tone)
 {
+    e->step = kind;
+    if (kind != ENGINE_STEP_PHASE)
+        e->round = e->rounds = 0;
     e->step_label = label;
     e->step_start = start;
     e->step_frames = frames;
@@ -155,7 +206,7 @@ static void set_step(engine *e, const char *label, int64_t start, int64_t frames
 /* Starts a phase: its cue, tone and pulse. */
 static void start_phase(engine *e, const tl_event *ev)
 {
-    set_step(e, ev->label, ev->frame, ev->frames, ev->tone);
+    set_step(e, ENGINE_STEP_PHASE, ev->label, ev->frame, ev->frames, ev->tone);
     start_cue(e, ev->cue);
     if (ev->tone != ADEM_TONE_NONE) {
         int i = 0;
@@ -265,9 +316,52 @@ static void begin_tail(engine *e)
     e->tail_left = r < max ? r : max;
     if (r > max)
         e->tail_cut_at = (int64_t)TAIL_CUT_MS * e->cfg.rate / 1000;
-    set_step(e, NULL, e->pos, 0, ADEM_TONE_NONE);
+    set_step(e, ENGINE_STEP_NONE, NULL, e->pos, 0, ADEM_TONE_NONE);
     if (e->tail_left == 0)
         set_done(e);
+}
+
+/* Silences the foreground at once (cues, tones, bells, pulses); the bed
+ * comes back up from under the voice. */
+static void silence_foreground(engine *e)
+{
+    for (int i = 0; i < MAX_CUES; i++)
+        e->cv[i].frames = 0;
+    memset(e->tone_on, 0, sizeof e->tone_on);
+    memset(e->bell_on, 0, sizeof e->bell_on);
+    memset(e->pulse_on, 0, sizeof e->pulse_on);
+    e->voice_until = 0;
+    e->speak_cue = -1;
+}
+
+/* A hold starts. Without a listener (render, --no-ui) it is only a step of
+ * its max's length, like a wait. With one, the foreground fades out over
+ * ENGINE_FADE_MS and the position stops at the hold's end until
+ * release_hold (a bed keeps sounding). */
+static void start_hold(engine *e, const tl_event *ev)
+{
+    set_step(e, ENGINE_STEP_HOLD, ev->label, ev->frame, ev->frames, ADEM_TONE_NONE);
+    if (!e->cfg.interactive)
+        return;
+    e->hold = 1;
+    e->hold_max = ev->frames > 0;
+    e->hold_end = ev->frame + ev->frames;
+    e->hold_fade_pos = 0;
+    e->hold_fade_len = (int64_t)e->cfg.rate * ENGINE_FADE_MS / 1000;
+    if (e->hold_fade_len < 1)
+        e->hold_fade_len = 1;
+}
+
+/* Releases the hold: what follows starts from here, with the spacing it has
+ * after the hold's laid-out end (an early release jumps to that end). */
+static void release_hold(engine *e)
+{
+    if (e->hold == 1)
+        silence_foreground(e); /* still fading: cut the last few ms */
+    e->hold = 0;
+    if (e->pos < e->hold_end)
+        e->pos = e->hold_end;
+    e->status_dirty = 1;
 }
 
 /* Starts one event (its frame is e->pos). */
@@ -276,15 +370,25 @@ static void start_event(engine *e, const tl_event *ev)
     switch (ev->kind) {
     case TL_EV_SESSION:
         e->title = ev->label;
+        e->chapter = NULL;
+        if (ev->session_no > 0) {
+            e->session_no = ev->session_no;
+            e->session_start = ev->frame;
+            e->session_frames = ev->frames;
+        }
         e->status_dirty = 1;
         break;
     case TL_EV_CUE:
         if (ev->count_number == 0)
-            set_step(e, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
+            set_step(e, ENGINE_STEP_SPEAK, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
         start_cue(e, ev->cue);
         break;
     case TL_EV_WAIT:
-        set_step(e, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
+        set_step(e, ev->file ? ENGINE_STEP_WAIT : ENGINE_STEP_GAP, NULL, ev->frame, ev->frames,
+                 ADEM_TONE_NONE);
+        break;
+    case TL_EV_HOLD:
+        start_hold(e, ev);
         break;
     case TL_EV_PHASE:
         start_phase(e, ev);
@@ -296,7 +400,8 @@ static void start_event(engine *e, const tl_event *ev)
         set_bed(e, ev->noise, ev->gain);
         break;
     case TL_EV_MARK:
-        set_step(e, ev->label, ev->frame, 0, ADEM_TONE_NONE);
+        e->chapter = ev->label;
+        e->status_dirty = 1;
         break;
     case TL_EV_REPEAT:
         break;
@@ -329,10 +434,142 @@ static void set_volume(engine *e, double db)
     if (db > 12)
         db = 12;
     e->volume_db = db;
-    e->master_target = db_gain(db);
+    e->master_target = e->muted ? 0.0f : db_gain(db);
     e->master_ramp_left = (int64_t)e->cfg.rate * MASTER_RAMP_MS / 1000;
     e->master_step = (e->master_target - e->master) / (float)e->master_ramp_left;
     e->status_dirty = 1;
+}
+
+static int start_due(engine *e);
+
+/* The cursor follows a jump: the bed and the title become what they would be
+ * where it stands had everything played, the session number follows, and the
+ * next event is fetched. O(depth). */
+static void follow_cursor(engine *e)
+{
+    adem_noise noise;
+    float gain;
+    tl_cursor_bed(&e->cur, &noise, &gain);
+    if (noise != e->bed_noise || gain != e->bed_gain)
+        set_bed(e, noise, gain);
+    e->title = tl_cursor_title(&e->cur);
+    fetch(e);
+    int64_t start, frames;
+    int no = tl_cursor_session(&e->cur, &start, &frames);
+    if (no > 0) {
+        e->session_no = no;
+        e->session_start = start;
+        e->session_frames = frames;
+    }
+    update_next(e);
+}
+
+/* A jump (the skip's or the back's fade has ended, or at once while paused):
+ * silences the foreground and moves to the next phase, mark or session start
+ * (back = 0), or back to the start of a stop that has started (back = 1:
+ * e->back_steps stops back, the first being the current one). The cursor
+ * jumps in O(depth) (tl_cursor_skip, or a copy of the cursor kept when that
+ * stop started), however much lies between; a hold being waited for is left.
+ * Leaves the transport playing. */
+static void do_move(engine *e, int back)
+{
+    silence_foreground(e);
+    e->hold = 0;
+    if (back && e->back_count > 0) {
+        const int n = ENGINE_BACK_STOPS;
+        int steps = e->back_steps < 1 ? 1 : e->back_steps;
+        if (steps > e->back_count)
+            steps = e->back_count;
+        int idx = ((e->back_top - (steps - 1)) % n + n) % n;
+        cursor_copy(&e->cur, &e->back[idx].cur);
+        /* that stop and the later ones leave the ring; it comes back when
+         * its event starts again */
+        e->back_count -= steps;
+        e->back_top = (idx - 1 + n) % n;
+        e->chapter = NULL; /* the mark before that stop sets it again */
+        follow_cursor(e);
+    } else if (!back && e->have_next && !is_stop(e->next.kind)) {
+        tl_cursor_skip(&e->cur);
+        follow_cursor(e);
+    }
+    if (e->have_next)
+        e->pos = e->next.frame;
+    /* the next phase/mark sets it */
+    set_step(e, ENGINE_STEP_NONE, NULL, e->pos, 0, ADEM_TONE_NONE);
+    e->ts = T_PLAY;
+    e->fade = 1.0f;
+    e->status_dirty = 1;
+}
+
+/* A jump while paused: made at once; the events where it lands start (their
+ * voices wait silent), and the transport stays paused. */
+static void move_paused(engine *e, int back)
+{
+    do_move(e, back);
+    e->ts = T_PAUSED;
+    e->fade = 0.0f;
+    start_due(e);
+}
+
+/* ENGINE_SKIP (back = 0) or ENGINE_BACK (1): a fade and then the jump while
+ * playing, the jump at once while paused, after the fade when pausing. */
+static void command_move(engine *e, int back)
+{
+    if (e->ended || (back && e->back_count == 0))
+        return;
+    if (e->ts == T_SKIPPING) {
+        /* a second back during the first one's fade goes one further */
+        if (back && e->moving) {
+            if (e->back_steps < e->back_count)
+                e->back_steps++;
+            e->back_out = e->out_frames;
+        }
+        return;
+    }
+    if (back) {
+        int64_t again = (int64_t)e->cfg.rate * ENGINE_BACK_AGAIN_MS / 1000;
+        e->back_steps = e->back_out >= 0 && e->out_frames - e->back_out < again ? 2 : 1;
+        e->back_out = e->out_frames;
+    }
+    switch (e->ts) {
+    case T_PLAY:
+    case T_RESUMING:
+        e->moving = back;
+        fade_to(e, T_SKIPPING, 0.0f, ENGINE_FADE_MS);
+        break;
+    case T_PAUSING:
+        e->pending_move = back ? ENGINE_BACK : ENGINE_SKIP;
+        break;
+    case T_PAUSED:
+        move_paused(e, back);
+        break;
+    case T_SKIPPING:
+    case T_STOPPING:
+        break;
+    }
+}
+
+/* ENGINE_STOP: a fade of ENGINE_STOP_FADE_MS; `now`: ENGINE_FADE_MS from
+ * where the gain is, also while a stop's longer fade runs. */
+static void command_stop(engine *e, int now)
+{
+    if (e->hold) { /* the bed fades with the rest; the position stays */
+        silence_foreground(e);
+        e->hold = 2;
+        e->hold_max = 0;
+    }
+    if (e->ts == T_PAUSED) {
+        fade_to(e, T_STOPPING, 0.0f, 1);
+        return;
+    }
+    if (!now) {
+        if (e->ts != T_STOPPING)
+            fade_to(e, T_STOPPING, 0.0f, ENGINE_STOP_FADE_MS);
+        return;
+    }
+    int64_t quick = (int64_t)e->cfg.rate * ENGINE_FADE_MS / 1000;
+    if (e->ts != T_STOPPING || e->fade_len - e->fade_pos > quick)
+        fade_to(e, T_STOPPING, 0.0f, ENGINE_FADE_MS);
 }
 
 /* Applies the commands queued by the control thread. */
@@ -340,9 +577,21 @@ static void take_commands(engine *e)
 {
     cmd_msg m;
     while (spsc_pop(e->cmdq, &m) == 0) {
-        if (is_done(e) || e->ts == T_STOPPING)
+        if (is_done(e))
             continue;
+        if (e->ts == T_STOPPING) {
+            if (m.cmd == ENGINE_STOP && m.value != 0)
+                command_stop(e, 1);
+            continue;
+        }
+        if (e->hold && (m.cmd == ENGINE_CONTINUE || m.cmd == ENGINE_SKIP ||
+                        (m.cmd == ENGINE_TOGGLE && (e->ts == T_PLAY || e->ts == T_RESUMING)))) {
+            release_hold(e); /* space, n or `continue` go on from a hold */
+            continue;
+        }
         switch (m.cmd) {
+        case ENGINE_CONTINUE:
+            break; /* no hold: nothing to continue */
         case ENGINE_TOGGLE:
             m.cmd = (e->ts == T_PAUSED || e->ts == T_PAUSING) ? ENGINE_RESUME : ENGINE_PAUSE;
             /* fall through */
@@ -350,18 +599,24 @@ static void take_commands(engine *e)
         case ENGINE_RESUME:
             if (m.cmd == ENGINE_PAUSE && (e->ts == T_PLAY || e->ts == T_RESUMING))
                 fade_to(e, T_PAUSING, 0.0f, ENGINE_FADE_MS);
-            else if (m.cmd == ENGINE_RESUME && (e->ts == T_PAUSED || e->ts == T_PAUSING))
+            else if (m.cmd == ENGINE_RESUME && (e->ts == T_PAUSED || e->ts == T_PAUSING)) {
+                e->pending_move = 0;
                 fade_to(e, T_RESUMING, 1.0f, ENGINE_FADE_MS);
+            }
             break;
         case ENGINE_SKIP:
-            if (!e->ended && (e->ts == T_PLAY || e->ts == T_RESUMING))
-                fade_to(e, T_SKIPPING, 0.0f, ENGINE_FADE_MS);
+        case ENGINE_BACK:
+            command_move(e, m.cmd == ENGINE_BACK);
             break;
         case ENGINE_VOLUME:
             set_volume(e, e->volume_db + m.value);
             break;
+        case ENGINE_MUTE:
+            e->muted = m.value > 0 ? 1 : m.value < 0 ? 0 : !e->muted;
+            set_volume(e, e->volume_db);
+            break;
         case ENGINE_STOP:
-            fade_to(e, T_STOPPING, 0.0f, e->ts == T_PAUSED ? 1 : ENGINE_STOP_FADE_MS);
+            command_stop(e, m.value != 0);
             break;
         }
     }
@@ -371,43 +626,6 @@ int engine_command(engine *e, engine_cmd cmd, double value)
 {
     cmd_msg m = {(int)cmd, value};
     return spsc_push(e->cmdq, &m);
-}
-
-/* 1 for the events a skip lands on: a phase, a mark, a session's start, the
- * end. */
-static int is_stop(tl_event_kind k)
-{
-    return k == TL_EV_PHASE || k == TL_EV_MARK || k == TL_EV_SESSION || k == TL_EV_END;
-}
-
-/* The skip's fade has ended: silence the foreground and jump to the next
- * phase, mark or session start, or to the end. The cursor jumps in O(depth)
- * (tl_cursor_skip), however much lies between; the bed and the title become
- * what they would be there had everything played. */
-static void do_skip(engine *e)
-{
-    for (int i = 0; i < MAX_CUES; i++)
-        e->cv[i].frames = 0;
-    memset(e->tone_on, 0, sizeof e->tone_on);
-    memset(e->bell_on, 0, sizeof e->bell_on);
-    memset(e->pulse_on, 0, sizeof e->pulse_on);
-    if (e->have_next && !is_stop(e->next.kind)) {
-        adem_noise noise;
-        float gain;
-        tl_cursor_skip(&e->cur);
-        tl_cursor_bed(&e->cur, &noise, &gain);
-        if (noise != e->bed_noise || gain != e->bed_gain)
-            set_bed(e, noise, gain);
-        e->title = tl_cursor_title(&e->cur);
-        fetch(e);
-    }
-    if (e->have_next)
-        e->pos = e->next.frame;
-    set_step(e, NULL, e->pos, 0, ADEM_TONE_NONE); /* the next phase/mark sets it */
-    e->voice_until = 0; /* the cues were cut: the bed comes back up */
-    e->ts = T_PLAY;
-    e->fade = 1.0f;
-    e->status_dirty = 1;
 }
 
 /* ---- Status ---------------------------------------------------------------------- */
@@ -423,11 +641,25 @@ void engine_status_now(const engine *e, engine_status *st)
     st->phase_start = e->step_start;
     st->phase_frames = e->step_frames;
     st->tone = e->step_tone;
+    st->step = e->step;
+    st->round = e->round;
+    st->rounds = e->rounds;
+    st->chapter = e->chapter;
+    st->cue = e->speak_cue;
+    st->cue_end = e->speak_end;
+    st->session_no = e->session_no;
+    st->sessions = timeline_sessions(e->tl);
+    st->session_start = e->session_start;
+    st->session_frames = e->session_frames;
+    st->next = e->next_label;
+    st->next_kind = e->next_kind;
+    st->holding = e->hold != 0;
     st->paused = e->ts == T_PAUSED || e->ts == T_PAUSING;
     st->stopping = e->ts == T_STOPPING;
     st->done = is_done(e);
     st->late = e->late;
     st->volume_db = e->volume_db;
+    st->muted = e->muted;
     st->dropped = e->dropped;
     st->clipped = e->lim.limited;
 }
@@ -480,7 +712,8 @@ static void duck(engine *e, int at, int n, int bed)
 {
     const float floor_ = e->duck_floor, step = e->duck_step;
     const int64_t until = e->voice_until;
-    const int64_t soon = e->next_voice_at >= 0 ? e->next_voice_at - e->duck_ramp : INT64_MAX;
+    const int64_t soon =
+        e->next_voice_at >= 0 && !e->hold ? e->next_voice_at - e->duck_ramp : INT64_MAX;
     float g = e->duck;
     if (!bed) {
         /* nothing to dip: follow the target at once */
@@ -558,6 +791,61 @@ static void run_voices(engine *e, int at, int n)
         e->sounded = 1;
 }
 
+/* Notes that the stop whose event is e->next (a phase, a mark, a session's
+ * start) starts, with the cursor it came from, for ENGINE_BACK; a stop on the
+ * same frame as the last one is not noted (back goes to the first of them).
+ * O(depth). */
+static void note_stop(engine *e, int64_t frame)
+{
+    if (e->back_count > 0 && e->back[e->back_top].frame == frame)
+        return;
+    e->back_top = (e->back_top + 1) % ENGINE_BACK_STOPS;
+    cursor_copy(&e->back[e->back_top].cur, &e->next_from);
+    e->back[e->back_top].frame = frame;
+    if (e->back_count < ENGINE_BACK_STOPS)
+        e->back_count++;
+}
+
+/* Starts everything that is due at e->pos, at most EVENTS_PER_CELL in a cell
+ * of EVENT_CELL timeline frames (the rest in the next cell: the work per call
+ * stays bounded, and it depends on timeline positions only, so a render and a
+ * play still agree); a skip's fade holds new starts. Returns 1 when the cap
+ * held some back. Stops early when the output is complete. */
+static int start_due(engine *e)
+{
+    if (e->hold && e->hold_max && e->pos >= e->hold_end)
+        release_hold(e); /* its max has passed */
+    /* a skip's fade, and a hold at its end, keep the position */
+    if (e->ts == T_SKIPPING || (e->hold && e->pos >= e->hold_end))
+        return 0;
+    while (e->have_next && e->next.frame <= e->pos) {
+        int64_t cell = e->pos / EVENT_CELL;
+        if (cell != e->event_cell) {
+            e->event_cell = cell;
+            e->cell_events = 0;
+        }
+        if (e->cell_events == EVENTS_PER_CELL) {
+            e->late++;
+            return 1;
+        }
+        e->cell_events++;
+        tl_event ev = e->next;
+        if (ev.kind != TL_EV_END && is_stop(ev.kind))
+            note_stop(e, ev.frame);
+        if (ev.kind == TL_EV_PHASE) /* the cursor stands at it: its round */
+            tl_cursor_round(&e->cur, &e->round, &e->rounds);
+        fetch(e);
+        start_event(e, &ev);
+        if (is_stop(ev.kind))
+            update_next(e);
+        if (is_done(e))
+            return 0;
+        if (e->hold && e->pos >= e->hold_end)
+            break; /* a hold with no max: nothing more starts until released */
+    }
+    return 0;
+}
+
 /* Advances the schedule and the voices by up to n frames (n <= BLOCK),
  * splitting at event frames. Returns the frames done; fewer than n only when
  * the output ends inside this block. */
@@ -565,42 +853,25 @@ static int schedule(engine *e, int n)
 {
     int i = 0;
     while (i < n && !is_done(e)) {
-        /* start everything that is due, at most EVENTS_PER_CELL in a cell of
-         * EVENT_CELL timeline frames (the rest in the next cell: the work
-         * per call stays bounded, and it depends on timeline positions only,
-         * so a render and a play still agree); a skip holds new starts */
-        int capped = 0;
-        while (e->ts != T_SKIPPING && e->have_next && e->next.frame <= e->pos) {
-            int64_t cell = e->pos / EVENT_CELL;
-            if (cell != e->event_cell) {
-                e->event_cell = cell;
-                e->cell_events = 0;
-            }
-            if (e->cell_events == EVENTS_PER_CELL) {
-                capped = 1;
-                e->late++;
-                break;
-            }
-            e->cell_events++;
-            tl_event ev = e->next;
-            fetch(e);
-            start_event(e, &ev);
-            if (is_done(e))
-                return i;
-        }
+        int capped = start_due(e);
+        if (is_done(e))
+            return i;
+        int still = e->ts == T_SKIPPING || (e->hold && e->pos >= e->hold_end);
         int seg = n - i;
         if (capped) {
             int64_t to_cell = (e->pos / EVENT_CELL + 1) * EVENT_CELL - e->pos;
             if (to_cell < seg)
                 seg = (int)to_cell;
-        } else if (e->ts != T_SKIPPING && e->have_next && e->next.frame - e->pos < seg)
+        } else if (!still && e->have_next && e->next.frame - e->pos < seg)
             seg = (int)(e->next.frame - e->pos);
+        if (e->hold && e->hold_max && e->pos < e->hold_end && e->hold_end - e->pos < seg)
+            seg = (int)(e->hold_end - e->pos);
         if (e->ended && e->tail_left < seg)
             seg = (int)e->tail_left;
         if (seg < 1)
             seg = 1; /* every pass moves on: the loop is bounded by n */
         run_voices(e, i, seg);
-        if (e->ts != T_SKIPPING)
+        if (e->ts != T_SKIPPING && !(e->hold && e->pos >= e->hold_end))
             e->pos += seg;
         i += seg;
         if (e->ended) {
@@ -614,26 +885,28 @@ static int schedule(engine *e, int n)
 
 /* The common case of mix: stereo, playing (no transport fade), no ring-out
  * cut and no master ramp. The arithmetic is mix's with its gains of 1 left
- * out (x * 1.0f is x, exactly), in pieces of 8 frames that the compiler
- * turns into vector instructions. */
+ * out (x * 1.0f is x, exactly), four frames at a time (rt/simd4.h). */
 static void mix_plain(const engine *e, float *restrict out, int n)
 {
     const float *restrict v = e->vbus, *restrict t = e->tbus;
     const float *restrict bl = e->bl, *restrict br = e->br;
     const float gv = e->g_voice, gt = e->g_tone, gb = e->g_bed, m = e->master;
+    const v4f gv4 = v4_all(gv), gt4 = v4_all(gt), gb4 = v4_all(gb), m4 = v4_all(m);
     int k = 0;
     if (e->spread) {
         const float *restrict tl = e->tleft, *restrict tr = e->tright;
         const float a = 1.0f + SPREAD, b = 1.0f - SPREAD;
-        /* 8-frame pieces, as below, so that the compiler vectorises them */
-        for (; k + 8 <= n; k += 8) {
-            for (int j = 0; j < 8; j++) {
-                float vv = v[k + j] * gv;
-                float left = (t[k + j] + a * tl[k + j] + b * tr[k + j]) * gt;
-                float right = (t[k + j] + b * tl[k + j] + a * tr[k + j]) * gt;
-                out[2 * (k + j)] = (vv + left + bl[k + j] * gb) * m;
-                out[2 * (k + j) + 1] = (vv + right + br[k + j] * gb) * m;
-            }
+        const v4f a4 = v4_all(a), b4 = v4_all(b);
+        /* four frames a step, each lane the arithmetic of the loop below */
+        for (; k + 4 <= n; k += 4) {
+            v4f t4 = v4_load(t + k), l4 = v4_load(tl + k), r4 = v4_load(tr + k);
+            v4f vv = v4_mul(v4_load(v + k), gv4);
+            v4f left = v4_mul(v4_add(v4_add(t4, v4_mul(a4, l4)), v4_mul(b4, r4)), gt4);
+            v4f right = v4_mul(v4_add(v4_add(t4, v4_mul(b4, l4)), v4_mul(a4, r4)), gt4);
+            v4f lo = v4_mul(v4_add(v4_add(vv, left), v4_mul(v4_load(bl + k), gb4)), m4);
+            v4f ro = v4_mul(v4_add(v4_add(vv, right), v4_mul(v4_load(br + k), gb4)), m4);
+            v4_store(out + 2 * k, v4_zip_lo(lo, ro));
+            v4_store(out + 2 * k + 4, v4_zip_hi(lo, ro));
         }
         for (; k < n; k++) {
             float vv = v[k] * gv;
@@ -644,12 +917,12 @@ static void mix_plain(const engine *e, float *restrict out, int n)
         }
         return;
     }
-    for (; k + 8 <= n; k += 8) {
-        for (int j = 0; j < 8; j++) {
-            float fore = v[k + j] * gv + t[k + j] * gt;
-            out[2 * (k + j)] = (fore + bl[k + j] * gb) * m;
-            out[2 * (k + j) + 1] = (fore + br[k + j] * gb) * m;
-        }
+    for (; k + 4 <= n; k += 4) {
+        v4f fore = v4_add(v4_mul(v4_load(v + k), gv4), v4_mul(v4_load(t + k), gt4));
+        v4f lo = v4_mul(v4_add(fore, v4_mul(v4_load(bl + k), gb4)), m4);
+        v4f ro = v4_mul(v4_add(fore, v4_mul(v4_load(br + k), gb4)), m4);
+        v4_store(out + 2 * k, v4_zip_lo(lo, ro));
+        v4_store(out + 2 * k + 4, v4_zip_hi(lo, ro));
     }
     for (; k < n; k++) {
         float fore = v[k] * gv + t[k] * gt;
@@ -662,8 +935,8 @@ static void mix_plain(const engine *e, float *restrict out, int n)
  * the transport fade and the master level. */
 static void mix(engine *e, float *out, int n)
 {
-    if (e->ts == T_PLAY && e->cfg.channels == 2 && !e->cfg.mono && e->master_ramp_left == 0 &&
-        !(e->tail_cut_at > 0 && e->ended)) {
+    if (e->ts == T_PLAY && !e->hold && e->cfg.channels == 2 && !e->cfg.mono &&
+        e->master_ramp_left == 0 && !(e->tail_cut_at > 0 && e->ended)) {
         if (e->sounded)
             mix_plain(e, out, n);
         else /* silence: the buses hold +0, and so does their mix (the gains are > 0) */
@@ -688,6 +961,12 @@ static void mix(engine *e, float *out, int n)
             bg = e->ts == T_SKIPPING ? 1.0f : f;
         } else if (e->ts == T_PAUSED) {
             fg = bg = 0.0f;
+        }
+        if (e->hold) {
+            /* a hold: the foreground fades out linearly, the bed stays */
+            if (e->hold_fade_pos < e->hold_fade_len)
+                e->hold_fade_pos++;
+            fg *= 1.0f - (float)e->hold_fade_pos / (float)e->hold_fade_len;
         }
         if (e->tail_cut_at > 0 && e->ended) {
             /* the 5 s ring-out is cutting something off: fade it to 0 on
@@ -739,12 +1018,16 @@ static void transport_step(engine *e)
         return;
     e->fade = e->fade_to;
     e->status_dirty = 1;
-    if (e->ts == T_PAUSING)
+    if (e->ts == T_PAUSING) {
         e->ts = T_PAUSED;
-    else if (e->ts == T_RESUMING)
+        if (e->pending_move) {
+            move_paused(e, e->pending_move == ENGINE_BACK);
+            e->pending_move = 0;
+        }
+    } else if (e->ts == T_RESUMING)
         e->ts = T_PLAY;
     else if (e->ts == T_SKIPPING)
-        do_skip(e);
+        do_move(e, e->moving);
     else if (e->ts == T_STOPPING)
         set_done(e);
 }
@@ -783,6 +1066,10 @@ size_t engine_process(engine *e, float *out, size_t frames)
         e->sounded = 0;
         int got = schedule(e, n);
         mix(e, o, got);
+        if (e->hold == 1 && e->hold_fade_pos >= e->hold_fade_len) {
+            silence_foreground(e); /* faded out: the hold is silent but for the bed */
+            e->hold = 2;
+        }
         limiter_process(&e->lim, o, got, ch);
         produced += (size_t)got;
         e->out_frames += got;

@@ -57,10 +57,13 @@ typedef struct engine_config {
     double headroom_db; /* added to every bus level: ENGINE_HEADROOM_DB by
                            default; 0 makes a cue's samples pass unchanged */
     double ceiling_db; /* the limiter's ceiling (<= 0) */
+    int interactive;   /* a listener can answer (keys or remote control): a
+                          `hold` waits for ENGINE_CONTINUE (or its max);
+                          0 (render, --no-ui): a hold lasts exactly its max */
 } engine_config;
 
 /* Defaults: 48000 Hz, 2 channels, not mono, all levels 0 dB, headroom
- * ENGINE_HEADROOM_DB, ceiling -1 dBFS. */
+ * ENGINE_HEADROOM_DB, ceiling -1 dBFS, not interactive. */
 void engine_config_init(engine_config *c);
 
 /* The linear gain the engine uses for a level of db decibels (10^(db/20) in
@@ -92,14 +95,40 @@ typedef enum engine_cmd {
     ENGINE_PAUSE = 1, /* fade out, then hold the position */
     ENGINE_RESUME,    /* continue from the held position, fading in */
     ENGINE_TOGGLE,    /* pause when playing, resume when paused */
-    ENGINE_SKIP,      /* fade out, then jump to the next phase or mark */
+    ENGINE_SKIP,      /* fade out, then jump to the next phase, mark or session
+                         start; while paused: jump at once and stay paused */
     ENGINE_VOLUME,    /* master level += value dB (clamped to -60..+12 dB) */
-    ENGINE_STOP       /* fade out and finish */
+    ENGINE_STOP,      /* fade out (ENGINE_STOP_FADE_MS) and finish; value != 0:
+                         now (an ENGINE_FADE_MS fade from where the gain is),
+                         also while a stop's fade runs */
+    ENGINE_CONTINUE,  /* release a `hold` (nothing when none is held); during a
+                         hold ENGINE_TOGGLE and ENGINE_SKIP release it too */
+    ENGINE_BACK,      /* fade out, then jump back to the start of the current
+                         phase, mark or session start; again within 2 s of
+                         output: to the one before (up to ENGINE_BACK_STOPS);
+                         while paused: jump at once and stay paused */
+    ENGINE_MUTE       /* value 0: mute/unmute; > 0 mute; < 0 unmute (a short
+                         ramp of the master level; the volume is kept) */
 } engine_cmd;
+
+/* How many stops ENGINE_BACK can go back (a ring of the last ones started),
+ * and the window in which a second ENGINE_BACK goes to the previous one. */
+#define ENGINE_BACK_STOPS 8
+#define ENGINE_BACK_AGAIN_MS 2000
 
 /* Control thread: queues a command for the audio thread. Returns 0, or -1
  * if the queue is full. */
 int engine_command(engine *e, engine_cmd cmd, double value);
+
+/* What the current step is, for the display. */
+typedef enum engine_step {
+    ENGINE_STEP_NONE = 0, /* nothing yet, or after the end */
+    ENGINE_STEP_PHASE,    /* a phase: phase, phase_start/frames, tone, round */
+    ENGINE_STEP_SPEAK,    /* a spoken cue (`speak`): cue */
+    ENGINE_STEP_WAIT,     /* silence (`wait`) */
+    ENGINE_STEP_GAP,      /* the --gap between two sessions */
+    ENGINE_STEP_HOLD      /* a `hold`: phase is its label; holding while it waits */
+} engine_step;
 
 /* A snapshot of what is playing, sent by the audio thread at every change of
  * phase, session, pause state or volume, and at least every 50 ms. */
@@ -111,8 +140,21 @@ typedef struct engine_status {
     const char *phase;       /* current phase or mark label, or NULL */
     int64_t phase_start, phase_frames; /* of the current phase; 0 for none */
     adem_tone tone;           /* current phase's tone (for the breathing bar) */
+    engine_step step;         /* what the current step is */
+    int64_t round, rounds;    /* a phase inside a repeat: the innermost repeat's
+                                 iteration (1-based) and count; 0 0 otherwise */
+    const char *chapter;      /* the last `mark` in this session, or NULL */
+    int cue;                  /* the voice cue spoken last (timeline cue index), or -1 */
+    int64_t cue_end;          /* the timeline frame where it ends */
+    int session_no, sessions; /* top-level session i of n (1-based; 0 in a lead-in) */
+    int64_t session_start, session_frames; /* of the current top-level session */
+    const char *next;         /* the next stop (where `n` lands): its label or
+                                 title, NULL at the end */
+    tl_event_kind next_kind;  /* TL_EV_PHASE, TL_EV_MARK, TL_EV_SESSION or TL_EV_END */
+    int holding;              /* a `hold` is waiting for the listener */
     int paused, stopping, done;
     double volume_db;
+    int muted;               /* ENGINE_MUTE: the master is silent */
     uint64_t dropped;        /* events dropped because a pool was full */
     uint64_t clipped;        /* frames where the limiter reduced the gain */
     uint64_t late;           /* times more than 64 events fell due within 64

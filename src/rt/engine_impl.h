@@ -37,9 +37,16 @@ typedef enum transport {
     T_PAUSING, /* fading out, then T_PAUSED */
     T_PAUSED,
     T_RESUMING,/* fading in */
-    T_SKIPPING,/* foreground fading out, then jump */
+    T_SKIPPING,/* foreground fading out, then a jump (skip, or back: `moving`) */
     T_STOPPING /* fading out, then done */
 } transport;
+
+/* A stop that has started (a phase, a mark, a session's start): the cursor
+ * from which tl_cursor_next returns its event, for ENGINE_BACK. */
+typedef struct back_stop {
+    tl_cursor cur; /* only stack[0..cur.depth) is copied */
+    int64_t frame;
+} back_stop;
 
 typedef struct cmd_msg {
     int cmd;
@@ -57,6 +64,7 @@ struct engine {
     tl_cursor cur;
     tl_event next;  /* the next event not started yet */
     int have_next;
+    tl_cursor next_from; /* the cursor before it returned `next` (stack[0..depth)) */
     int64_t pos;    /* timeline position in frames */
     int64_t out_frames;
     int ended;      /* the END event has passed: in the ring-out */
@@ -88,7 +96,16 @@ struct engine {
     float master, master_target, master_step;
     int64_t master_ramp_left;
     double volume_db;
+    int muted;           /* ENGINE_MUTE: the master's target is 0 */
     transport ts;
+    int moving;          /* T_SKIPPING: 0 a skip, 1 a back */
+    int pending_move;    /* ENGINE_SKIP/ENGINE_BACK asked for while the pause's fade
+                            ran: applied once paused; 0 none */
+    /* ENGINE_BACK: the last stops started, newest at back_top */
+    back_stop back[ENGINE_BACK_STOPS];
+    int back_top, back_count;
+    int back_steps;      /* how far the running back goes: 1 this stop, 2 the one before... */
+    int64_t back_out;    /* out_frames at the last back; -1 none */
     float fade;          /* transport gain 0..1 */
     float fade_from, fade_to;
     int64_t fade_pos, fade_len; /* frames into the running fade, its length */
@@ -105,11 +122,30 @@ struct engine {
     int64_t next_voice_at;   /* start of the next event that speaks, or -1 */
     int sounded;         /* a voice added to the buses in the current block */
 
+    /* a `hold` (interactive engines only): 1 while the foreground fades
+     * out, 2 once it is silent; the position stays at hold_end (the hold's
+     * laid-out end) until released, and what follows keeps its spacing from
+     * the release. hold_max: the hold has a max (it releases itself at
+     * hold_end) */
+    int hold, hold_max;
+    int64_t hold_end;
+    int64_t hold_fade_pos, hold_fade_len;
+
     /* status: what is sounding now, for the display */
     const char *title;
     const char *step_label;
     int64_t step_start, step_frames;
     adem_tone step_tone;
+    engine_step step;
+    int64_t round, rounds;   /* of the phase being started (tl_cursor_round) */
+    const char *chapter;
+    int speak_cue;
+    int64_t speak_end;
+    int session_no;
+    int64_t session_start, session_frames;
+    const char *next_label;  /* the next stop (where a skip lands) */
+    tl_event_kind next_kind;
+    tl_cursor scratch;       /* a copy of cur, to look ahead for the next stop */
     uint64_t dropped;
     int64_t status_every, status_left;
     int status_dirty;

@@ -3,6 +3,9 @@
 
 #include <math.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(ADEM_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 void limiter_init(limiter *l, int rate, double ceiling_db, double release_ms)
 {
@@ -27,6 +30,19 @@ static int any_over(const float *x, int n, float c)
     int32_t cb, acc[W] = {0}, any = 0;
     memcpy(&cb, &c, sizeof cb);
     int i = 0;
+#if defined(__SSE2__) && !defined(ADEM_NO_SIMD)
+    /* the same with SSE2, eight samples a step */
+    const __m128i mask = _mm_set1_epi32(0x7fffffff), cv = _mm_set1_epi32(cb);
+    __m128i va = _mm_setzero_si128(), vb = _mm_setzero_si128();
+    for (; i + 8 <= n; i += 8) {
+        __m128i a = _mm_castps_si128(_mm_loadu_ps(x + i));
+        __m128i b = _mm_castps_si128(_mm_loadu_ps(x + i + 4));
+        va = _mm_or_si128(va, _mm_sub_epi32(cv, _mm_and_si128(a, mask)));
+        vb = _mm_or_si128(vb, _mm_sub_epi32(cv, _mm_and_si128(b, mask)));
+    }
+    if (_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(va, vb))))
+        return 1;
+#endif
     for (; i + W <= n; i += W) {
         for (int k = 0; k < W; k++) {
             int32_t b;

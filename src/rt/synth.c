@@ -12,19 +12,21 @@
  *           audible on small speakers that barely reproduce 200 Hz); harmonics
  *           that would pass 0.45 * rate are left out for that tone.
  *  - bell:  a singing bowl on D5 (587.33 Hz, a fifth/octave above the default
- *           G3-D4 breathing tones), with a slightly detuned twin of the
+ *           G3-D4 breathing tones; rendered once into the tables), with a slightly detuned twin of the
  *           fundamental (a slow ~1.6 Hz shimmer, as real bowls have) and soft
  *           inharmonic upper partials that die quickly.
  *  - pulse: a 90 -> 55 Hz thump with a 120 ms amplitude decay: felt more than
  *           heard, like a soft frame drum.
- *  - beds:  Paul Kellet's refined pink filter; brown is leaky-integrated white
- *           noise (corner 30 Hz) followed by a 10 Hz DC blocker.
+ *  - beds:  Paul Kellet's economy pink filter (two stereo frames at a time);
+ *           brown is leaky-integrated white noise (corner 30 Hz) followed by a
+ *           10 Hz DC blocker.
  * Plain C11, no POSIX. */
 #include "rt/synth.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "rt/simd4.h"
 #include "rt/synth_impl.h"
 
 /* Constants only the voices use (the tables' are in setup/synth_tables.c,
@@ -45,63 +47,6 @@ static inline double rc_at(const synth_tables *t, double x)
         return 1.0;
     double a = t->rc[i];
     return a + (p - i) * ((double)t->rc[i + 1] - a);
-}
-
-/* ---- bell run (shared with the table builder) ---------------------------- */
-
-/* The bell's unscaled sample sum over frames [j0, j1) of its life, advancing
- * the resonator states; adds each sample times `scale` to out, or, when out
- * is NULL, returns the largest unscaled magnitude (else 0). Shared by the peak
- * measurement at table time and by synth_bell_process, so both see the same
- * numbers. The states and coefficients are copied into locals (registers,
- * vectors), and the range is split where the attack ends and the fade
- * begins, so that the middle skips the envelope's tests. */
-double synth_bell_run(const synth_tables *t, double *y1, double *y2, int64_t j0, int64_t j1,
-                      float *out, double scale)
-{
-    enum { P = SYNTH_BELL_PARTIALS };
-    const int64_t fade_start = t->bell_frames - t->bell_fade;
-    double a1[P], a2[P], s1[P], s2[P];
-    memcpy(a1, t->bell_a1, sizeof a1);
-    memcpy(a2, t->bell_a2, sizeof a2);
-    memcpy(s1, y1, sizeof s1);
-    memcpy(s2, y2, sizeof s2);
-    double peak = 0.0;
-    int64_t j = j0;
-    while (j < j1) {
-        int64_t stop = j1;
-        int edges = 1;
-        if (j < t->bell_attack)
-            stop = t->bell_attack < j1 ? t->bell_attack : j1;
-        else if (j < fade_start) {
-            stop = fade_start < j1 ? fade_start : j1;
-            edges = 0;
-        }
-        for (; j < stop; j++) {
-            double s = 0.0;
-            for (int i = 0; i < P; i++) {
-                double y = a1[i] * s1[i] - a2[i] * s2[i];
-                s2[i] = s1[i];
-                s1[i] = y;
-                s += y;
-            }
-            if (edges) {
-                if (j < t->bell_attack)
-                    s *= rc_at(t, (double)j * t->bell_inv_attack);
-                if (j >= fade_start)
-                    s *= rc_at(t, (double)(t->bell_frames - 1 - j) * t->bell_inv_fade);
-            }
-            if (out) {
-                out[j - j0] += (float)(s * scale);
-            } else {
-                double m = fabs(s);
-                peak = m > peak ? m : peak;
-            }
-        }
-    }
-    memcpy(y1, s1, sizeof s1);
-    memcpy(y2, s2, sizeof s2);
-    return peak;
 }
 
 /* The rate the tables were built for. */
@@ -137,11 +82,31 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
     v->frames = frames;
     v->gain = gain;
     v->shape = shape;
+    v->block = 0;
     v->phase = 0.0;
     v->inc = f_from / rate;
-    v->inc_mul = frames > 1 ? pow(f_to / f_from, 1.0 / (double)(frames - 1)) : 1.0;
+    /* the glide: the increment is multiplied by m every frame */
+    const double m = frames > 1 ? pow(f_to / f_from, 1.0 / (double)(frames - 1)) : 1.0;
+    double mk = 1.0, sum = 0.0;
+    for (int k = 0; k < 64; k++) {
+        if (k < 4) {
+            v->lane[k] = (float)sum;
+            v->step[k] = (float)(mk * (1.0 + m + m * m + m * m * m));
+        }
+        sum += mk;
+        mk *= m;
+        if (k == 3)
+            v->mul4 = (float)mk;
+    }
+    v->mul64 = mk;
+    v->sum64 = sum;
     double fmax = f_from > f_to ? f_from : f_to;
-    v->wave = 3.0 * fmax <= MAX_FRACTION * rate ? 0 : 2.0 * fmax <= MAX_FRACTION * rate ? 1 : 2;
+    int kind = 3.0 * fmax <= MAX_FRACTION * rate ? 0 : 2.0 * fmax <= MAX_FRACTION * rate ? 1 : 2;
+    /* sin x + h2 sin 2x + h3 sin 3x = s (1 + 3 h3 + 2 h2 c - 4 h3 s^2) */
+    const double h2 = tb->wave_h2[kind], h3 = tb->wave_h3[kind], pk = tb->wave_peak[kind];
+    v->wa = (float)((1.0 + 3.0 * h3) / pk);
+    v->wb = (float)(-4.0 * h3 / pk);
+    v->wc = (float)(2.0 * h2 / pk);
 
     int64_t a = frames_of(rate, TONE_ATTACK_S), r = frames_of(rate, TONE_RELEASE_S);
     a = a < frames / 4 ? a : frames / 4;
@@ -160,93 +125,164 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
     v->level_step = frames > 1 ? (to - from) / (double)(frames - 1) : 0.0;
 }
 
-/* Frames [j0, j1) of the tone into out (out[0] is frame j0), advancing the
- * oscillator's phase and increment. `edges` is 0 when no frame of the range
- * lies in the attack or the release: the loop then skips both tests (it runs
- * for nearly all of a tone's frames). Either way the level at frame j is
- * gain * (level0 + j * step) * attack(j) * release(j), computed the same. */
-static void tone_run(const synth_tone *v, int64_t j0, int64_t j1, int edges, double *phase_io,
-                     double *inc_io, float *restrict out)
+/* The tone's samples are made four frames at a time, in groups counted from
+ * its start, inside blocks of 64 frames. At a block's start the phase and the
+ * increment are exact (double precision, advanced block by block); from
+ * there each group's four phases follow in float: frame 4 g + k has the phase
+ * of frame k plus the sum of the increments in between. The waveform comes
+ * from sin and cos of half the angle, by polynomials (Taylor series to the
+ * 9th and 10th power, within 4e-6 on the half-circle), with
+ * sin 2a = 2 sin a cos a, cos 2a = 1 - 2 sin^2 a. Any split of the tone into
+ * calls gives the same samples: a call that starts inside a block first
+ * steps from the block's start to its own group, with the same operations. */
+
+/* sin(pi t) for t in [-0.5, 0.5] (within 4e-6). */
+static inline v4f sin_pi(v4f t)
 {
-    const synth_tables *t = v->tb;
-    const float *w = t->wave[v->wave];
-    const int64_t att = v->attack, rel_start = v->frames - 1 - v->release;
-    const double gain = v->gain, inc_mul = v->inc_mul, level0 = v->level0,
-                 step = v->level_step;
-    double phase = *phase_io, inc = *inc_io;
-    double jd = (double)j0; /* (double)j, counted exactly (j < 2^53) */
-    for (int64_t j = j0; j < j1; j++, jd += 1.0) {
-        double p = phase * WAVE_N;
-        int i = (int)p;
-        double a = w[i];
-        double y = a + (p - i) * ((double)w[i + 1] - a);
-        double env = level0 + step * jd;
-        if (edges) {
-            if (j < att)
-                env *= rc_at(t, (double)j * v->inv_attack);
-            if (j > rel_start)
-                env *= rc_at(t, (double)(v->frames - 1 - j) * v->inv_release);
-        }
-        *out++ += (float)(y * env * gain);
-        phase += inc;
-        phase = phase >= 1.0 ? phase - 1.0 : phase;
-        inc *= inc_mul;
-    }
-    *phase_io = phase;
-    *inc_io = inc;
+    const float p = 3.14159265358979f, p2 = p * p;
+    v4f u = v4_mul(t, t);
+    v4f r = v4_all(p2 * p2 * p2 * p2 * p / 362880.0f);
+    r = v4_add(v4_mul(r, u), v4_all(-p2 * p2 * p2 * p / 5040.0f));
+    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 * p / 120.0f));
+    r = v4_add(v4_mul(r, u), v4_all(-p2 * p / 6.0f));
+    r = v4_add(v4_mul(r, u), v4_all(p));
+    return v4_mul(r, t);
 }
 
-/* Adds up to n frames of the tone to out; 1 while frames remain. Splits the
- * range where the attack ends and where the release begins, so that the
- * middle runs without the envelope's edge tests (see tone_run). */
+/* cos(pi t) for t in [-0.5, 0.5] (within 5e-7). */
+static inline v4f cos_pi(v4f t)
+{
+    const float p = 3.14159265358979f, p2 = p * p;
+    v4f u = v4_mul(t, t);
+    v4f r = v4_all(-p2 * p2 * p2 * p2 * p2 / 3628800.0f);
+    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 * p2 * p2 / 40320.0f));
+    r = v4_add(v4_mul(r, u), v4_all(-p2 * p2 * p2 / 720.0f));
+    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 / 24.0f));
+    r = v4_add(v4_mul(r, u), v4_all(-p2 / 2.0f));
+    return v4_add(v4_mul(r, u), v4_all(1.0f));
+}
+
+/* The tone's waveform at phases x (cycles, [0, 1)), unscaled. */
+static inline v4f tone_wave(const synth_tone *v, v4f x)
+{
+    v4f t = v4_sub(x, v4_all(0.5f)); /* the angle is 2 pi t + pi */
+    v4f sp = sin_pi(t), cp = cos_pi(t);
+    /* the angle's sin and cos: -sin(2 pi t), -cos(2 pi t) */
+    v4f s = v4_mul(v4_mul(sp, v4_all(-2.0f)), cp);
+    v4f c = v4_sub(v4_mul(v4_mul(sp, sp), v4_all(2.0f)), v4_all(1.0f));
+    v4f y = v4_add(v4_add(v4_all(v->wa), v4_mul(v4_all(v->wb), v4_mul(s, s))),
+                   v4_mul(v4_all(v->wc), c));
+    return v4_mul(y, s);
+}
+
+/* The raised cosine 0.5 - 0.5 cos(pi x) = sin^2(pi x / 2) of each lane: 0
+ * for x <= 0, 1 for x >= 1 (exactly), and never negative. */
+static inline v4f rc4(v4f x)
+{
+    const v4f zero = v4_all(0.0f), one = v4_all(1.0f);
+    v4f s = sin_pi(v4_mul(v4_min(v4_max(x, zero), one), v4_all(0.5f)));
+    return v4_lt_select(x, one, v4_mul(s, s), one);
+}
+
+/* The attack and release factors of the group at frame g. */
+static inline v4f tone_edges(const synth_tone *v, int64_t g)
+{
+    const float ia = (float)v->inv_attack, ir = (float)v->inv_release;
+    const v4f k = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
+    v4f xa = v4_add(v4_all((float)((double)g * v->inv_attack)), v4_mul(k, v4_all(ia)));
+    v4f xr = v4_sub(v4_all((float)((double)(v->frames - 1 - g) * v->inv_release)),
+                    v4_mul(k, v4_all(ir)));
+    return v4_mul(rc4(xa), rc4(xr));
+}
+
+/* Adds up to n frames of the tone to out; 1 while frames remain. */
 int synth_tone_process(synth_tone *v, float *out, int n)
 {
     if (n < 0)
         n = 0;
     const int64_t end = v->pos + n < v->frames ? v->pos + n : v->frames;
     const int64_t body0 = v->attack, body1 = v->frames - v->release; /* body: [body0, body1) */
-    double phase = v->phase, inc = v->inc;
+    const float es = (float)(v->level_step * v->gain);
+    const v4f lane = v4_load(v->lane), step = v4_load(v->step), mul4 = v4_all(v->mul4),
+              ramp = v4_set(0.0f, es, 2.0f * es, 3.0f * es), ramp4 = v4_all(4.0f * es);
+    float *o = out - v->pos; /* o[j] is frame j */
     int64_t j = v->pos;
     while (j < end) {
-        int64_t stop = end;
-        int edges = 1;
-        if (j < body0)
-            stop = body0 < end ? body0 : end; /* in the attack */
-        else if (j < body1) {
-            stop = body1 < end ? body1 : end; /* in the body */
-            edges = 0;
+        /* the block's start, exact */
+        const int64_t b0 = v->block, b1 = b0 + 64;
+        v4f x = v4_add(v4_all((float)v->phase), v4_mul(v4_all((float)v->inc), lane));
+        x = v4_sub(x, v4_trunc(x));
+        v4f d = v4_mul(v4_all((float)v->inc), step);
+        v4f e = v4_add(v4_all((float)((v->level0 + v->level_step * (double)b0) * v->gain)), ramp);
+        int64_t g = b0;
+        for (; g + 4 <= j; g += 4) { /* to the call's first group */
+            x = v4_add(x, d);
+            x = v4_sub(x, v4_trunc(x));
+            d = v4_mul(d, mul4);
+            e = v4_add(e, ramp4);
         }
-        tone_run(v, j, stop, edges, &phase, &inc, out + (j - v->pos));
-        j = stop;
+        const int64_t stop = b1 < end ? b1 : end;
+        for (; g < stop; g += 4) {
+            v4f y = v4_mul(tone_wave(v, x), e);
+            if (g >= j && g + 4 <= stop && g >= body0 && g + 4 <= body1) {
+                v4_store(o + g, v4_add(v4_load(o + g), y));
+            } else {
+                float ys[4];
+                v4_store(ys, g >= body0 && g + 4 <= body1 ? y : v4_mul(y, tone_edges(v, g)));
+                for (int64_t f = g > j ? g : j; f < g + 4 && f < stop; f++)
+                    o[f] += ys[f - g];
+            }
+            x = v4_add(x, d);
+            x = v4_sub(x, v4_trunc(x));
+            d = v4_mul(d, mul4);
+            e = v4_add(e, ramp4);
+        }
+        if (stop < b1)
+            break; /* the call ends inside the block: the next one starts it again */
+        double ph = v->phase + v->inc * v->sum64;
+        v->phase = ph - (double)(int64_t)ph;
+        v->inc *= v->mul64;
+        v->block = b1;
+        j = b1;
     }
-    v->phase = phase;
-    v->inc = inc;
     v->pos = end;
     return v->pos < v->frames;
 }
 
 /* ---- bell ---------------------------------------------------------------- */
 
-/* Strikes a bell: copies the resonators' starting states from the tables. */
+/* Strikes a bell: it starts at the first sample of the table's strike. */
 void synth_bell_start(synth_bell *v, const synth_tables *tb, float gain)
 {
     memset(v, 0, sizeof *v);
     v->tb = tb;
     v->frames = tb->bell_frames;
     v->gain = gain;
-    memcpy(v->y1, tb->bell_y1, sizeof v->y1);
-    memcpy(v->y2, tb->bell_y2, sizeof v->y2);
+    /* the table's peak, 32767, times scale is at most the gain */
+    float s = gain / 32767.0f;
+    while (s > 0.0f && 32767.0f * s > gain)
+        s = nextafterf(s, 0.0f); /* at most a step or two */
+    v->scale = s;
 }
 
-/* Adds up to n frames of the bell to out; 1 while it still rings. */
-int synth_bell_process(synth_bell *v, float *out, int n)
+/* Adds up to n frames of the bell to out; 1 while it still rings. The strike
+ * is a table of 16-bit integers (tb->bell, peak 32767): each frame is the
+ * table's sample times scale, four at a time (rt/simd4.h). */
+int synth_bell_process(synth_bell *v, float *restrict out, int n)
 {
     if (n < 0)
         n = 0;
-    int64_t end = v->pos + n < v->frames ? v->pos + n : v->frames;
-    if (end > v->pos)
-        synth_bell_run(v->tb, v->y1, v->y2, v->pos, end, out, (double)v->gain * v->tb->bell_inv_peak);
-    v->pos = end;
+    int64_t left = v->frames - v->pos;
+    int m = left < n ? (int)left : n;
+    const int16_t *restrict s = v->tb->bell + v->pos;
+    const float g = v->scale;
+    const v4f g4 = v4_all(g);
+    int k = 0;
+    for (; k + 4 <= m; k += 4)
+        v4_store(out + k, v4_add(v4_load(out + k), v4_mul(v4_load_s16(s + k), g4)));
+    for (; k < m; k++)
+        out[k] += (float)s[k] * g;
+    v->pos += m;
     return v->pos < v->frames;
 }
 
@@ -386,6 +422,8 @@ void synth_bed_start(synth_bed *v, const synth_tables *tb, synth_noise noise, fl
     v->active = 1;
     v->rng[0] = mix32(seed * 2u + 0x9e3779b9u);
     v->rng[1] = mix32(seed * 2u + 1u + 0x7f4a7c15u);
+    for (uint32_t i = 0; i < 4; i++)
+        v->prng[i] = mix32(seed * 4u + i + 0x2545f491u);
 }
 
 /* The bed's level at fade position p of its current fade (fade-in: a raised
@@ -414,7 +452,7 @@ void synth_bed_stop(synth_bed *v)
 /* Frames a bed works on at a time (the size of its gain buffer). */
 enum { BED_PIECE = 256 };
 
-/* Lanes of the bed's generators: the left channel in lane 0, the right in
+/* Lanes of the brown bed's generators: the left channel in lane 0, the right in
  * lane 1, and lanes 2 and 3 repeating them. Each lane runs exactly the scalar
  * arithmetic of its channel (same operations, same order), so the samples are
  * those of one channel at a time; written as loops over 4 lanes, the
@@ -438,46 +476,94 @@ static inline void white_lanes(uint32_t *restrict x, float *restrict w)
     }
 }
 
-/* Stereo pink noise: adds n frames of Kellet's refined filter (per channel:
- * six one-pole states b0..b5 and the delayed term b6, v->state[ch][0..6]),
- * frame k times gain[k], to left and right. The states live in local lane
- * arrays (registers) for the whole piece. */
-static void pink_stereo(synth_bed *v, float *restrict left, float *restrict right,
-                        const float *restrict gain, int n)
+/* Pink noise, a pair of stereo frames at a time: writes `pairs` pairs of
+ * unscaled frames, interleaved (L, R, L, R per pair), to out. Lane layout
+ * [L(n), R(n), L(n+1), R(n+1)]: lanes 0-1 and 2-3 have their own xorshift32
+ * generators (v->prng), and each filter section's pair follows from the last
+ * frame of the pair before it (lanes 2-3, v->pink[i]):
+ *   s(n)   = p s(n-1) + c w(n)
+ *   s(n+1) = p^2 s(n-1) + c w(n+1) + p c w(n)
+ * so the four lanes run together (Kellet's economy filter: out = sum of the
+ * sections + D w). The same arithmetic on every machine (see rt/simd4.h). */
+static void pink_pairs(synth_bed *v, float *restrict out, int pairs)
 {
-    float b0[LANES], b1[LANES], b2[LANES], b3[LANES], b4[LANES], b5[LANES], b6[LANES];
-    uint32_t x[LANES];
-    for (int c = 0; c < LANES; c++) {
-        const float *st = v->state[c & 1];
-        b0[c] = st[0], b1[c] = st[1], b2[c] = st[2], b3[c] = st[3];
-        b4[c] = st[4], b5[c] = st[5], b6[c] = st[6];
-        x[c] = v->rng[c & 1];
+    /* three sections, written out so that their states stay in registers */
+    const float p0 = PINK_P[0], p1 = PINK_P[1], p2 = PINK_P[2];
+    const float c0 = PINK_C[0], c1 = PINK_C[1], c2 = PINK_C[2];
+    const v4f a0 = v4_set(p0, p0, p0 * p0, p0 * p0), a1 = v4_set(p1, p1, p1 * p1, p1 * p1),
+              a2 = v4_set(p2, p2, p2 * p2, p2 * p2);
+    const v4f g0 = v4_all(c0), g1 = v4_all(c1), g2 = v4_all(c2);
+    const v4f q0 = v4_set(0.0f, 0.0f, p0 * c0, p0 * c0), q1 = v4_set(0.0f, 0.0f, p1 * c1, p1 * c1),
+              q2 = v4_set(0.0f, 0.0f, p2 * c2, p2 * c2);
+    v4f s0 = v4_load(v->pink[0]), s1 = v4_load(v->pink[1]), s2 = v4_load(v->pink[2]);
+    const v4f d = v4_all(PINK_DIRECT), unit = v4_all(1.0f / 8388608.0f),
+              half = v4_all(16777215.0f / 16777216.0f);
+    v4u x = v4u_load(v->prng);
+    for (int k = 0; k < pairs; k++) {
+        x = v4u_xorshift(x);
+        /* the top 24 bits as an odd multiple of 2^-24 in (-1, 1), exact */
+        v4f w = v4_sub(v4_mul(v4u_top24(x), unit), half);
+        v4f wd = v4_shift_up2(w);
+        s0 = v4_add(v4_add(v4_mul(a0, v4_dup_hi(s0)), v4_mul(g0, w)), v4_mul(q0, wd));
+        s1 = v4_add(v4_add(v4_mul(a1, v4_dup_hi(s1)), v4_mul(g1, w)), v4_mul(q1, wd));
+        s2 = v4_add(v4_add(v4_mul(a2, v4_dup_hi(s2)), v4_mul(g2, w)), v4_mul(q2, wd));
+        v4f y = v4_add(v4_add(v4_add(v4_mul(d, w), s0), s1), s2);
+        v4_store(out + 4 * k, y);
     }
-    for (int k = 0; k < n; k++) {
-        float w[LANES], y[LANES];
-        white_lanes(x, w);
-        for (int c = 0; c < LANES; c++) {
-            b0[c] = PINK_P[0] * b0[c] + w[c] * PINK_C[0];
-            b1[c] = PINK_P[1] * b1[c] + w[c] * PINK_C[1];
-            b2[c] = PINK_P[2] * b2[c] + w[c] * PINK_C[2];
-            b3[c] = PINK_P[3] * b3[c] + w[c] * PINK_C[3];
-            b4[c] = PINK_P[4] * b4[c] + w[c] * PINK_C[4];
-            b5[c] = PINK_P[5] * b5[c] + w[c] * PINK_C[5];
-            y[c] = b0[c] + b1[c] + b2[c] + b3[c] + b4[c] + b5[c] + b6[c] + w[c] * PINK_DIRECT;
-            b6[c] = w[c] * PINK_DELAYED;
-        }
-        left[k] += y[0] * gain[k];
-        right[k] += y[1] * gain[k];
+    v4u_store(v->prng, x);
+    v4_store(v->pink[0], s0);
+    v4_store(v->pink[1], s1);
+    v4_store(v->pink[2], s2);
+}
+
+/* Adds m interleaved frames of lr, frame k times gain[k] (or times g when
+ * gain is NULL), to left and right. */
+static void add_planar(float *restrict left, float *restrict right, const float *restrict lr,
+                       const float *restrict gain, float g, int m)
+{
+    int k = 0;
+    const v4f gc = v4_all(g);
+    for (; k + 4 <= m; k += 4) {
+        v4f p = v4_load(lr + 2 * k), q = v4_load(lr + 2 * k + 4);
+        v4f gk = gain ? v4_load(gain + k) : gc;
+        v4_store(left + k, v4_add(v4_load(left + k), v4_mul(v4_even(p, q), gk)));
+        v4_store(right + k, v4_add(v4_load(right + k), v4_mul(v4_odd(p, q), gk)));
     }
-    for (int c = 0; c < 2; c++) {
-        float *st = v->state[c];
-        st[0] = b0[c], st[1] = b1[c], st[2] = b2[c], st[3] = b3[c];
-        st[4] = b4[c], st[5] = b5[c], st[6] = b6[c];
-        v->rng[c] = x[c];
+    for (; k < m; k++) {
+        float gk = gain ? gain[k] : g;
+        left[k] += lr[2 * k] * gk;
+        right[k] += lr[2 * k + 1] * gk;
     }
 }
 
-/* Stereo brown noise, like pink_stereo: per channel the leaky integrator
+/* Stereo pink noise: adds n frames, frame k times gain[k] (or g when gain is
+ * NULL; n <= BED_PIECE), to left and right. Frames come in pairs counted from
+ * the bed's start; a call that ends inside a pair keeps the pair's second
+ * frame (unscaled) for the next call, so any split gives the same samples. */
+static void pink_stereo(synth_bed *v, float *restrict left, float *restrict right,
+                        const float *restrict gain, float g, int n)
+{
+    float lr[2 * BED_PIECE + 4];
+    int k = 0;
+    if (v->half && n > 0) {
+        float g0 = gain ? gain[0] : g;
+        left[0] += v->held[0] * g0;
+        right[0] += v->held[1] * g0;
+        v->half = 0;
+        k = 1;
+    }
+    int pairs = (n - k + 1) / 2;
+    pink_pairs(v, lr, pairs);
+    add_planar(left + k, right + k, lr, gain ? gain + k : NULL, g, n - k);
+    if ((n - k) & 1) {
+        v->held[0] = lr[2 * (n - k)];
+        v->held[1] = lr[2 * (n - k) + 1];
+        v->half = 1;
+    }
+}
+
+/* Stereo brown noise: adds n frames, frame k times gain[k], to left and
+ * right. Per channel the leaky integrator
  * (state[ch][0]), its previous value ([1]) and the DC blocker's output ([2]). */
 static void brown_stereo(synth_bed *v, float *restrict left, float *restrict right,
                          const float *restrict gain, int n)
@@ -529,14 +615,17 @@ int synth_bed_process(synth_bed *v, float *left, float *right, int n)
                 m = (int)(v->fade_len - v->fade_pos);
             for (int k = 0; k < m; k++)
                 gain[k] = (float)(bed_level(v, v->fade_pos + k) * scale);
-        } else {
+            if (brown)
+                brown_stereo(v, left + i, right + i, gain, m);
+            else
+                pink_stereo(v, left + i, right + i, gain, 0.0f, m);
+        } else if (brown) {
             for (int k = 0; k < m; k++)
                 gain[k] = (float)scale;
-        }
-        if (brown)
             brown_stereo(v, left + i, right + i, gain, m);
-        else
-            pink_stereo(v, left + i, right + i, gain, m);
+        } else {
+            pink_stereo(v, left + i, right + i, NULL, (float)scale, m);
+        }
         i += m;
         if (fading) {
             v->fade_pos += m;

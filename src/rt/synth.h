@@ -56,14 +56,18 @@ typedef enum synth_shape { SYNTH_RISE = 1, SYNTH_FALL, SYNTH_STEADY } synth_shap
 typedef struct synth_tone {
     const synth_tables *tb;
     int64_t pos, frames;   /* frames done, frames total */
-    double phase;          /* oscillator phase in cycles, [0,1) */
-    double inc, inc_mul;   /* phase increment and its per-frame ratio */
+    int64_t block;         /* first frame of the 64-frame block that holds pos */
+    double phase, inc;     /* phase (cycles, [0,1)) and increment at that frame */
+    double mul64, sum64;   /* over a block: the increment's ratio, the phase's advance */
+    float lane[4];         /* phase offsets of a group's four frames, in increments */
+    float step[4];         /* the four frames' advance to the next group, in increments */
+    float mul4;            /* the increment's ratio over a group */
+    float wa, wb, wc;      /* waveform: s (wa + wb s^2 + wc c) for s, c = sin, cos */
     double level0, level_step;       /* level (rise/fall swell) at frame j: level0 + j*step */
     double inv_attack, inv_release;  /* 1/attack, 1/release */
     int64_t attack, release;         /* raised-cosine ramp lengths, frames */
     float gain;
     int shape;
-    int wave;              /* which wavetable (fewer harmonics for high tones) */
 } synth_tone;
 
 /* Starts a tone. frames >= 1; 20 <= f_from, f_to <= 20000; gain is the peak. */
@@ -78,14 +82,15 @@ int synth_tone_process(synth_tone *v, float *out, int n);
 /* ---- Bell -----------------------------------------------------------------
  * A soft bell: a few inharmonic partials with exponential decays (higher
  * partials die sooner), a short raised-cosine attack, and an end that reaches
- * exact silence within SYNTH_BELL_SECONDS. */
+ * exact silence within SYNTH_BELL_SECONDS. The strike is rendered once into
+ * the tables (synth_tables_new); a sounding bell scales and adds it. */
 enum { SYNTH_BELL_PARTIALS = 6 };
 
 typedef struct synth_bell {
     const synth_tables *tb;
     int64_t pos, frames;
     float gain;
-    double y1[SYNTH_BELL_PARTIALS], y2[SYNTH_BELL_PARTIALS]; /* resonator states */
+    float scale; /* the table's integers to samples: gain / 32767, rounded down */
 } synth_bell;
 
 /* Strikes a bell whose peak is at most gain. */
@@ -137,8 +142,12 @@ typedef struct synth_bed {
     float fade_from;            /* level when the fade-out began */
     int fading_out;
     int active;
-    uint32_t rng[2];
-    float state[2][7];          /* filter states per channel */
+    uint32_t rng[2];            /* brown: a generator per channel */
+    float state[2][3];          /* brown: filter states per channel */
+    uint32_t prng[4];           /* pink: generators of L, R, next L, next R */
+    float pink[3][4];           /* pink: each section's last pair of frames */
+    float held[2];              /* pink: the unscaled second frame of a pair */
+    int half;                   /* 1 when held is the next frame */
 } synth_bed;
 
 /* Starts a bed fading in. seed makes different beds differ. */

@@ -12,31 +12,31 @@
 #define SYNTH_PI 3.14159265358979323846
 
 enum {
-    WAVE_BITS = 12,
-    WAVE_N = 1 << WAVE_BITS, /* wavetable length (a guard point follows) */
-    WAVE_KINDS = 3,          /* 0: fundamental + 2nd + 3rd, 1: + 2nd, 2: sine */
-    RC_N = 4096              /* raised-cosine table segments */
+    WAVE_KINDS = 3, /* 0: fundamental + 2nd + 3rd, 1: + 2nd, 2: sine */
+    RC_N = 4096     /* raised-cosine table segments */
 };
 
 /* Frequencies are kept at or below this fraction of the sample rate. */
 static const double MAX_FRACTION = 0.45;
 
-/* Kellet's refined pink filter: poles, input gains, direct and delayed terms
+/* Kellet's economy pink filter (three one-pole sections and a direct term,
+ * within 0.5 dB of -3 dB per octave from 10 Hz up): poles and input gains
  * (run by the voices, measured by the table builder). */
-static const float PINK_P[6] = {0.99886f, 0.99332f, 0.96900f, 0.86650f, 0.55000f, -0.7616f};
-static const float PINK_C[6] = {0.0555179f, 0.0750759f, 0.1538520f, 0.3104856f, 0.5329522f,
-                                -0.0168980f};
-static const float PINK_DIRECT = 0.5362f, PINK_DELAYED = 0.115926f;
+enum { PINK_SECTIONS = 3 };
+static const float PINK_P[PINK_SECTIONS] = {0.99765f, 0.96300f, 0.57000f};
+static const float PINK_C[PINK_SECTIONS] = {0.0990460f, 0.2965164f, 1.0526913f};
+static const float PINK_DIRECT = 0.1848f;
 
 struct synth_tables {
     int rate;
-    float wave[WAVE_KINDS][WAVE_N + 1];
+    /* the tone: sin x + h2 sin 2x + h3 sin 3x, divided by its peak */
+    double wave_h2[WAVE_KINDS], wave_h3[WAVE_KINDS], wave_peak[WAVE_KINDS];
     float rc[RC_N + 1]; /* 0.5 - 0.5 cos(pi x), x = i / RC_N: 0 -> 1 */
-    /* bell */
-    double bell_a1[SYNTH_BELL_PARTIALS], bell_a2[SYNTH_BELL_PARTIALS];
-    double bell_y1[SYNTH_BELL_PARTIALS], bell_y2[SYNTH_BELL_PARTIALS]; /* initial states */
-    int64_t bell_frames, bell_attack, bell_fade;
-    double bell_inv_attack, bell_inv_fade, bell_inv_peak;
+    /* bell: one whole strike, rendered once, as 16-bit integers with its
+     * peak at 32767 (half the memory of floats; the rounding is 98 dB below
+     * the bell's peak) */
+    int16_t *bell;
+    int64_t bell_frames;
     /* pulse */
     float *thump; /* normalised to a peak of 1, ends at exactly 0 */
     int64_t thump_len;
@@ -52,12 +52,5 @@ static inline int64_t frames_of(int rate, double seconds)
 {
     return (int64_t)(seconds * rate + 0.5);
 }
-
-/* The bell's unscaled sample sum over frames [j0, j1) of its life (rt/synth.c;
- * audio-thread safe): with out, adds each sample times scale to it; with out
- * NULL, returns the largest magnitude. The table builder measures the bell's
- * peak with it, so the peak and the played samples are the same numbers. */
-double synth_bell_run(const synth_tables *t, double *y1, double *y2, int64_t j0, int64_t j1,
-                      float *out, double scale);
 
 #endif

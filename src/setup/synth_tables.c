@@ -1,6 +1,6 @@
 /* synth_tables: builds and frees the synth's shared read-only tables (see
- * rt/synth.h): wavetables, the raised cosine, the bell's resonators and peak,
- * the pulse's thump, the beds' filter normalisation. Control thread only,
+ * rt/synth.h): the tone's waveform coefficients, the raised cosine, the bell's resonators and peak,
+ * the bell's strike, the pulse's thump, the beds' filter normalisation. Control thread only,
  * before the audio starts: allocates and calls libm. The voices that read the
  * tables are in rt/synth.c; the layout both see is in rt/synth_impl.h. */
 #include "rt/synth.h"
@@ -35,36 +35,28 @@ static const double WHITE_RMS = 0.57735026918962576;
 
 /* ---- tables -------------------------------------------------------------- */
 
-/* Fills the three tone wavetables (each normalised to a peak of 1). The
- * sines are computed once for all three (and both passes) and kept in a
- * scratch buffer. Returns -1 when out of memory. */
-static int build_waves(synth_tables *t)
+/* The tone's waveform coefficients for each kind (all harmonics, without the
+ * 3rd, a pure sine): its harmonic amplitudes and its peak, searched on a fine
+ * grid and raised by 1e-5 so that the voices' polynomial sine (accurate to a
+ * few 1e-6) never passes 1 after normalisation. */
+static void build_waves(synth_tables *t)
 {
     const double h[WAVE_KINDS][2] = {{TONE_H2, TONE_H3}, {TONE_H2, 0.0}, {0.0, 0.0}};
-    double *sn = malloc((size_t)3 * WAVE_N * sizeof *sn); /* sin x, sin 2x, sin 3x */
-    if (!sn)
-        return -1;
-    double *s1 = sn, *s2 = sn + WAVE_N, *s3 = sn + 2 * WAVE_N;
-    for (int i = 0; i < WAVE_N; i++) {
-        double x = 2.0 * SYNTH_PI * i / WAVE_N;
-        s1[i] = sin(x);
-        s2[i] = sin(2.0 * x);
-        s3[i] = sin(3.0 * x);
+    enum { GRID = 1 << 13 }; /* points per cycle; the grid's error is < 2e-7 */
+    double peak[WAVE_KINDS] = {0.0, 0.0, 0.0};
+    for (int i = 0; i < GRID / 2; i++) { /* odd waveforms: half a cycle */
+        double x = 2.0 * SYNTH_PI * i / GRID;
+        double s1 = sin(x), s2 = sin(2.0 * x), s3 = sin(3.0 * x);
+        for (int k = 0; k < WAVE_KINDS; k++) {
+            double y = fabs(s1 + h[k][0] * s2 + h[k][1] * s3);
+            peak[k] = y > peak[k] ? y : peak[k];
+        }
     }
     for (int k = 0; k < WAVE_KINDS; k++) {
-        double peak = 0.0;
-        for (int i = 0; i < WAVE_N; i++) {
-            double y = s1[i] + h[k][0] * s2[i] + h[k][1] * s3[i];
-            peak = fabs(y) > peak ? fabs(y) : peak;
-        }
-        for (int i = 0; i < WAVE_N; i++) {
-            double y = s1[i] + h[k][0] * s2[i] + h[k][1] * s3[i];
-            t->wave[k][i] = (float)(y / peak);
-        }
-        t->wave[k][WAVE_N] = t->wave[k][0];
+        t->wave_h2[k] = h[k][0];
+        t->wave_h3[k] = h[k][1];
+        t->wave_peak[k] = peak[k] * (1.0 + 1e-5);
     }
-    free(sn);
-    return 0;
 }
 
 /* Fills the raised-cosine table (exact 0 and 1 at its ends). */
@@ -76,42 +68,87 @@ static void build_rc(synth_tables *t)
     t->rc[RC_N] = 1.0f;
 }
 
-/* Computes the bell's resonator coefficients and starting states for the rate
- * and measures its peak. */
-static void build_bell(synth_tables *t)
+/* The bell's resonators: partial i is y[n] = a1 y[n-1] - a2 y[n-2], started
+ * from y1 = y[-1], y2 = y[-2]; and its envelope's edges. */
+typedef struct bell_res {
+    double a1[SYNTH_BELL_PARTIALS], a2[SYNTH_BELL_PARTIALS];
+    double y1[SYNTH_BELL_PARTIALS], y2[SYNTH_BELL_PARTIALS];
+    int64_t frames, attack, fade;
+} bell_res;
+
+/* The raised cosine 0.5 - 0.5 cos(pi x), x in [0, 1]. */
+static double raised_cos(double x)
+{
+    return 0.5 - 0.5 * cos(SYNTH_PI * x);
+}
+
+/* The bell's unscaled samples for frames [j0, j1) of its life, advancing the
+ * resonators in b: with out, stores each sample times scale, rounded to an
+ * integer within +-32767, in out[j - j0]; with out NULL, returns the largest
+ * magnitude (else 0). */
+static double bell_run(bell_res *b, int64_t j0, int64_t j1, int16_t *out, double scale)
+{
+    double peak = 0.0;
+    const int64_t fade_start = b->frames - b->fade;
+    for (int64_t j = j0; j < j1; j++) {
+        double s = 0.0;
+        for (int i = 0; i < SYNTH_BELL_PARTIALS; i++) {
+            double y = b->a1[i] * b->y1[i] - b->a2[i] * b->y2[i];
+            b->y2[i] = b->y1[i];
+            b->y1[i] = y;
+            s += y;
+        }
+        if (j < b->attack)
+            s *= raised_cos((double)j / (double)b->attack);
+        if (j >= fade_start)
+            s *= raised_cos((double)(b->frames - 1 - j) / (double)b->fade);
+        if (out) {
+            double q = nearbyint(s * scale);
+            out[j - j0] = (int16_t)(q > 32767.0 ? 32767.0 : q < -32767.0 ? -32767.0 : q);
+        } else {
+            double m = fabs(s);
+            peak = m > peak ? m : peak;
+        }
+    }
+    return peak;
+}
+
+/* Renders one strike of the bell into t->bell (SYNTH_BELL_SECONDS long,
+ * 16-bit, its peak at 32767). Returns -1 when out of memory. */
+static int build_bell(synth_tables *t)
 {
     const int rate = t->rate;
     double amp[SYNTH_BELL_PARTIALS], rr[SYNTH_BELL_PARTIALS];
+    bell_res b0;
     for (int i = 0; i < SYNTH_BELL_PARTIALS; i++) {
         double f = BELL_BASE_HZ * BELL_RATIO[i];
         double w = 2.0 * SYNTH_PI * f / rate;
         double r = exp(-3.0 * log(10.0) / (BELL_T60[i] * rate));
         amp[i] = f <= MAX_FRACTION * rate ? BELL_AMP[i] : 0.0;
         rr[i] = r;
-        t->bell_a1[i] = 2.0 * r * cos(w);
-        t->bell_a2[i] = r * r;
+        b0.a1[i] = 2.0 * r * cos(w);
+        b0.a2[i] = r * r;
         /* States for y[n] = amp r^n sin(n w): y[-1] and y[-2]. */
-        t->bell_y1[i] = -amp[i] * sin(w) / r;
-        t->bell_y2[i] = -amp[i] * sin(2.0 * w) / (r * r);
+        b0.y1[i] = -amp[i] * sin(w) / r;
+        b0.y2[i] = -amp[i] * sin(2.0 * w) / (r * r);
     }
-    t->bell_frames = (int64_t)SYNTH_BELL_SECONDS * rate;
-    t->bell_attack = frames_of(rate, BELL_ATTACK_S);
-    t->bell_fade = frames_of(rate, BELL_FADE_S);
-    t->bell_inv_attack = 1.0 / (double)t->bell_attack;
-    t->bell_inv_fade = 1.0 / (double)t->bell_fade;
+    b0.frames = (int64_t)SYNTH_BELL_SECONDS * rate;
+    b0.attack = frames_of(rate, BELL_ATTACK_S);
+    b0.fade = frames_of(rate, BELL_FADE_S);
+    t->bell_frames = b0.frames;
+    t->bell = malloc((size_t)b0.frames * sizeof *t->bell);
+    if (!t->bell)
+        return -1;
     /* The peak: run the bell in pieces until no later sample can reach it.
      * Partial i is amp_i r_i^n sin(n w_i), so no sample from frame n on
      * exceeds the sum of amp_i r_i^n (the envelope's edges only lower it);
-     * the margin dwarfs the recursion's rounding. The result is the peak of
-     * the whole run, found in a few tenths of a second of it. */
-    double y1[SYNTH_BELL_PARTIALS], y2[SYNTH_BELL_PARTIALS];
-    memcpy(y1, t->bell_y1, sizeof y1);
-    memcpy(y2, t->bell_y2, sizeof y2);
+     * the margin dwarfs the recursion's rounding. */
+    bell_res b = b0;
     double peak = 0.0;
     const int64_t piece = rate / 100 > 0 ? rate / 100 : 1;
-    for (int64_t j = 0; j < t->bell_frames; j += piece) {
-        int64_t e = j + piece < t->bell_frames ? j + piece : t->bell_frames;
-        double p = synth_bell_run(t, y1, y2, j, e, NULL, 0.0);
+    for (int64_t j = 0; j < b.frames; j += piece) {
+        int64_t e = j + piece < b.frames ? j + piece : b.frames;
+        double p = bell_run(&b, j, e, NULL, 0.0);
         peak = p > peak ? p : peak;
         double bound = 0.0;
         for (int i = 0; i < SYNTH_BELL_PARTIALS; i++)
@@ -119,7 +156,9 @@ static void build_bell(synth_tables *t)
         if (bound < 0.999 * peak)
             break;
     }
-    t->bell_inv_peak = peak > 0.0 ? 1.0 / peak : 0.0;
+    b = b0;
+    bell_run(&b, 0, b.frames, t->bell, peak > 0.0 ? 32767.0 / peak : 0.0);
+    return 0;
 }
 
 /* Sample i of the unnormalised thump of n frames at rate, advancing its
@@ -172,20 +211,19 @@ static int build_thump(synth_tables *t)
 }
 
 /* Sum of squares of the impulse response of the pink filter, in closed form:
- * h[n] = g[n] + D [n = 0] + E [n = 1] with g[n] = sum_i c_i p_i^n, and
+ * h[n] = g[n] + D [n = 0] with g[n] = sum_i c_i p_i^n, and
  * sum_n g[n]^2 = sum_ij c_i c_j / (1 - p_i p_j). */
 static double pink_energy(void)
 {
-    double gg = 0.0, g0 = 0.0, g1 = 0.0;
-    for (int i = 0; i < 6; i++) {
+    double gg = 0.0, g0 = 0.0;
+    for (int i = 0; i < PINK_SECTIONS; i++) {
         const double c = PINK_C[i], p = PINK_P[i];
         g0 += c;
-        g1 += c * p;
-        for (int j = 0; j < 6; j++)
+        for (int j = 0; j < PINK_SECTIONS; j++)
             gg += c * (double)PINK_C[j] / (1.0 - p * (double)PINK_P[j]);
     }
-    const double d = PINK_DIRECT, e = PINK_DELAYED;
-    return gg + 2.0 * d * g0 + d * d + 2.0 * e * g1 + e * e;
+    const double d = PINK_DIRECT;
+    return gg + 2.0 * d * g0 + d * d;
 }
 
 /* Sum of squares of the impulse response of the brown chain (leaky integrator
@@ -230,13 +268,9 @@ synth_tables *synth_tables_new(int rate)
     if (!t)
         return NULL;
     t->rate = rate;
-    if (build_waves(t) != 0) {
-        synth_tables_free(t);
-        return NULL;
-    }
+    build_waves(t);
     build_rc(t);
-    build_bell(t);
-    if (build_thump(t) != 0) {
+    if (build_bell(t) != 0 || build_thump(t) != 0) {
         synth_tables_free(t);
         return NULL;
     }
@@ -249,6 +283,7 @@ void synth_tables_free(synth_tables *t)
 {
     if (!t)
         return;
+    free(t->bell);
     free(t->thump);
     free(t);
 }

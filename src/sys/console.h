@@ -25,8 +25,25 @@ int console_raw_enter(void);
  * may call it. */
 void console_raw_leave(void);
 
-/* The next key pressed, or -1 when none is waiting. Never blocks. */
+/* The next byte typed, or -1 when none is waiting. Never blocks. (One byte
+ * at a time: an arrow is three; the player decodes them with app/keys.h.) */
 int console_read_key(void);
+
+/* Reads up to n bytes typed on the terminal in raw mode into buf. Returns
+ * how many (0 when none are waiting, not in raw mode, or the terminal is
+ * gone). Never blocks. On Windows, arrow keys come as their escape sequences
+ * (ESC [ A..D), other characters as UTF-8. */
+int console_read(unsigned char *buf, int n);
+
+/* Waits up to ms milliseconds until bytes are waiting on the terminal (in
+ * raw mode) or a signal came (signals.h wakes it), whichever is first; drains
+ * the signals' wake-up. Returns 1 when bytes are waiting, else 0. A terminal
+ * that hung up is not watched any more. */
+int console_wait(int ms);
+
+/* 1 when this process's group owns the terminal on stdin (it may set its
+ * mode without being stopped: not after `bg`), or stdin is no terminal. */
+int console_foreground(void);
 
 /* Columns of the terminal on stdout, or 80 when unknown. */
 int console_width(void);

@@ -2,7 +2,9 @@
 #define _XOPEN_SOURCE 700
 #include "sys/console.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +12,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "sys/signals.h"
+
 static int saved_fd = -1;
 static FILE *saved_stream;
 static struct termios saved_tio;
 static volatile sig_atomic_t raw_on;
+static int input_gone; /* the terminal on stdin hung up */
 
 FILE *console_quiet_stderr(void)
 {
@@ -66,6 +71,7 @@ int console_raw_enter(void)
     if (tcsetattr(0, TCSANOW, &t) != 0)
         return -1;
     raw_on = 1;
+    input_gone = 0;
     return 0;
 }
 
@@ -88,6 +94,58 @@ int console_read_key(void)
     if (!raw_on)
         return -1;
     return read(0, &c, 1) == 1 ? c : -1;
+}
+
+int console_read(unsigned char *buf, int n)
+{
+    if (!raw_on || input_gone || n <= 0)
+        return 0;
+    ssize_t got = read(0, buf, (size_t)n);
+    if (got > 0)
+        return (int)got;
+    if (got < 0 && errno != EAGAIN && errno != EINTR)
+        input_gone = 1; /* EIO: the terminal is gone */
+    return 0;
+}
+
+int console_wait(int ms)
+{
+    struct pollfd p[2];
+    int n = 0, in = -1, wk = -1;
+    int fd = signals_wake_fd();
+    if (fd >= 0) {
+        p[n].fd = fd;
+        p[n].events = POLLIN;
+        wk = n++;
+    }
+    if (raw_on && !input_gone) {
+        p[n].fd = 0;
+        p[n].events = POLLIN;
+        in = n++;
+    }
+    int r = poll(p, (nfds_t)n, ms < 0 ? 0 : ms);
+    if (r <= 0)
+        return 0;
+    if (wk >= 0 && (p[wk].revents & POLLIN)) {
+        char drain[64];
+        while (read(fd, drain, sizeof drain) > 0) {
+        }
+    }
+    if (in < 0)
+        return 0;
+    if (p[in].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+        input_gone = 1;
+        return 0;
+    }
+    return (p[in].revents & POLLIN) != 0;
+}
+
+int console_foreground(void)
+{
+    if (!isatty(0))
+        return 1;
+    pid_t fg = tcgetpgrp(0);
+    return fg < 0 || fg == getpgrp();
 }
 
 int console_width(void)

@@ -145,6 +145,72 @@ int console_read_key(void)
     return -1;
 }
 
+/* The console's key events as bytes: characters as UTF-8, the arrows as
+ * their escape sequences; never blocks (console.h). */
+int console_read(unsigned char *buf, int n)
+{
+    if (!raw_on || n <= 0)
+        return 0;
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+    DWORD waiting = 0, got = 0;
+    int len = 0;
+    while (len + 4 <= n && GetNumberOfConsoleInputEvents(in, &waiting) && waiting > 0) {
+        INPUT_RECORD rec;
+        if (!ReadConsoleInputW(in, &rec, 1, &got) || got == 0)
+            break;
+        if (rec.EventType != KEY_EVENT || !rec.Event.KeyEvent.bKeyDown)
+            continue;
+        WCHAR ch = rec.Event.KeyEvent.uChar.UnicodeChar;
+        const char *arrow = NULL;
+        switch (rec.Event.KeyEvent.wVirtualKeyCode) {
+        case VK_UP:
+            arrow = "\033[A";
+            break;
+        case VK_DOWN:
+            arrow = "\033[B";
+            break;
+        case VK_RIGHT:
+            arrow = "\033[C";
+            break;
+        case VK_LEFT:
+            arrow = "\033[D";
+            break;
+        }
+        if (arrow) {
+            memcpy(buf + len, arrow, 3);
+            len += 3;
+        } else if (ch > 0 && ch < 0x80) {
+            buf[len++] = (unsigned char)ch;
+        } else if (ch >= 0x80 && ch < 0x800) {
+            buf[len++] = (unsigned char)(0xC0 | (ch >> 6));
+            buf[len++] = (unsigned char)(0x80 | (ch & 0x3F));
+        } else if (ch >= 0x800) {
+            buf[len++] = (unsigned char)(0xE0 | (ch >> 12));
+            buf[len++] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+            buf[len++] = (unsigned char)(0x80 | (ch & 0x3F));
+        }
+    }
+    return len;
+}
+
+/* Waits for console input (in raw mode) or the timeout; a Ctrl-C handler
+ * does not wake it, so the wait is at most ms (console.h). */
+int console_wait(int ms)
+{
+    if (!raw_on) {
+        Sleep(ms < 0 ? 0 : (DWORD)ms);
+        return 0;
+    }
+    return WaitForSingleObject(GetStdHandle(STD_INPUT_HANDLE), ms < 0 ? 0 : (DWORD)ms) ==
+           WAIT_OBJECT_0;
+}
+
+/* No job control on Windows: always in the foreground (console.h). */
+int console_foreground(void)
+{
+    return 1;
+}
+
 /* Columns of the console window on stdout, or 80 (console.h). */
 int console_width(void)
 {

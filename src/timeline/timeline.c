@@ -547,6 +547,18 @@ static int build_node(builder *b, const scope *sc, const ast_node *n, int depth,
             return -1;
         b->tl->items[idx].u.mark.label = n->u.mark.label;
         return idx;
+    case AST_HOLD:
+        v = n->u.hold.max;
+        if (n->u.hold.has_max && eval(b, sc->s, sc->pv, &n->u.hold.max, &v) != 0)
+            return -1;
+        if (v.ms < 0)
+            return diag_set(b->d, file, v.loc.line, v.loc.col,
+                            "a hold's max= cannot be negative; give the longest wait, or leave it out");
+        if ((idx = new_item(b, IT_HOLD, file, n->loc, depth)) < 0)
+            return -1;
+        b->tl->items[idx].u.hold.label = n->u.hold.label;
+        b->tl->items[idx].u.hold.ms = n->u.hold.has_max ? v.ms : 0;
+        return idx;
     case AST_REPEAT:
     case AST_REPEAT_FOR: {
         if (eval(b, sc->s, sc->pv, &n->u.repeat.count, &v) != 0)
@@ -829,9 +841,11 @@ static int build_all(const ast_session *const *sessions, int n, const tl_options
             tl->items[prev].next = g;
             prev = g;
         }
+        tl->items[idx].u.block.ordinal = i + 1;
         link_top(tl, root, prev, idx);
         prev = idx;
     }
+    tl->nsessions = n;
     for (int i = 0; rc == 0 && i < o->nsets; i++)
         if (!used[i]) {
             diag_set(d, NULL, 0, 0, "%s%s%s: no session here has a parameter '%s'; "
@@ -914,6 +928,11 @@ int timeline_size(const timeline *tl)
     return tl->nitems;
 }
 
+int timeline_sessions(const timeline *tl)
+{
+    return tl->nsessions;
+}
+
 const char *timeline_title(const timeline *tl)
 {
     return tl->title;
@@ -984,6 +1003,9 @@ static int layout_item(layout_ctx *c, int i)
             it->len.cf = it->u.wait.ms * tl->rate / 1000; /* --gap: real time */
         else
             it->len.ms = it->u.wait.ms;
+        break;
+    case IT_HOLD:
+        it->len.ms = it->u.hold.ms; /* without a listener it lasts its max */
         break;
     case IT_PHASE:
         it->len.ms = it->u.phase.ms;

@@ -127,6 +127,10 @@ int64_t timeline_frames(const timeline *tl);
  * expanded): it does not grow with repeat counts or session length. */
 int timeline_size(const timeline *tl);
 
+/* The number of top-level sessions the timeline was built from (a lead-in
+ * not counted). */
+int timeline_sessions(const timeline *tl);
+
 /* The title of the first top-level session. */
 const char *timeline_title(const timeline *tl);
 

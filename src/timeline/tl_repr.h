@@ -25,7 +25,9 @@
 
 #include "timeline/timeline.h"
 
-typedef enum item_kind { IT_SPEAK = 1, IT_WAIT, IT_PHASE, IT_BELL, IT_BED, IT_MARK, IT_BLOCK } item_kind;
+typedef enum item_kind {
+    IT_SPEAK = 1, IT_WAIT, IT_PHASE, IT_BELL, IT_BED, IT_MARK, IT_BLOCK, IT_HOLD
+} item_kind;
 
 /* An exact time: milliseconds (scaled by the tempo) plus cue frames. */
 typedef struct xtime {
@@ -76,11 +78,14 @@ typedef struct item {
         struct { float gain; } bell;
         struct { adem_noise noise; float gain; } bed;
         struct { const char *label; } mark;
+        struct { const char *label; int64_t ms; } hold; /* ms: max (0 when absent) */
         struct {
             int first;                /* first child, or -1 */
             int64_t count;            /* cycles (for `repeat for`: set by layout) */
             int64_t for_ms;           /* `repeat for` duration, or 0 */
             int is_session;           /* a session (top level or play) */
+            int ordinal;              /* a top-level session given to timeline_build:
+                                         1..n; else 0 */
             int is_repeat;
             const char *title;        /* session title */
             xtime body;               /* the first iteration (layout) */
@@ -103,6 +108,7 @@ struct timeline {
     int laid_out;
     int64_t frames;
     const char *title;
+    int nsessions;    /* top-level sessions given to timeline_build */
 };
 
 /* The frame at exact time t: floor(ms * rate / tempo_milli) + cue frames. */

@@ -306,7 +306,8 @@ static void skip_to_phase_and_mark(void **state)
     live_free(&live);
 }
 
-/* Checks a stopped play: exit 130, nothing on stderr, the render exactly up
+/* Checks a stopped play: exit 130, nothing on stderr, on stdout only the
+ * session's start line (--no-ui), the render exactly up
  * to the stop, a fade that only lowers the gain, then only zeros. Returns the
  * fade's length in frames (up to the first zero) and the stop frame in *at. */
 static int64_t check_stopped(const live_run *live, const float *ref, int64_t n, int64_t *at)
@@ -314,7 +315,7 @@ static int64_t check_stopped(const live_run *live, const float *ref, int64_t n, 
     if (live->status != 130)
         fail_msg("adem play exited %d, want 130; stderr: %s", live->status, live->err);
     live_assert_quiet(live->err);
-    assert_string_equal(live->out, "");
+    assert_string_equal(live->out, "0:00  Regelmaat\n"); /* --no-ui: the session's start */
     aligned a;
     align(live, ref, n, &a);
     int64_t P = equal_run(&a, 0, 0);
@@ -401,8 +402,10 @@ static void stop_by_sigterm(void **state)
     stop_by_signal(SIGTERM);
 }
 
-/* A second SIGINT during the stop's fade exits at once with 130 (the fade
- * is cut short), with nothing on stderr. No capture here: a client that
+/* A second SIGINT during the stop's fade stops at once with 130: the fade is
+ * cut to ENGINE_FADE_MS and the padding after it skipped, then the usual way
+ * out (the stream closed, the terminal restored, the practice log written),
+ * with nothing on stderr. No capture here: a client that
  * vanishes without closing wedges a synchronous JACK server for seconds
  * (jack_capture stops receiving periods), so this test runs last and the
  * server is stopped after it. */
@@ -432,13 +435,72 @@ static void second_sigint_exits_at_once(void **state)
                   exited ? st : -1, took);
     assert_true(exited);
     assert_int_equal(st, 130);
-    /* the fade and the padding would take another 500 ms */
-    assert_true(took < 250.0);
+    /* the rest of the fade and the padding would take another 500 ms before
+     * the same closing of the stream (about 200 ms with JACK); stopped at
+     * once it is 30 ms and the closing */
+    assert_true(took < 500.0);
     char *o = e2e_read_text(out), *e = e2e_read_text(err);
-    assert_string_equal(e, "");
-    assert_string_equal(o, "");
+    live_assert_quiet(e); /* at most the underflow note of a loaded machine */
+    assert_string_equal(o, "0:00  Regelmaat\n"); /* --no-ui: the session's start line */
     free(o);
     free(e);
+}
+
+/* --no-ui with stdout a pipe (`| cat`): one plain line per session start,
+ * chapter and phase ("0:00  Adem in (2 s)", with the round in a repeat),
+ * each written as it happens (the first phase's line is there while adem
+ * still plays), and nothing else: no escape codes, no line for speech or
+ * silence. */
+static void no_ui_prints_the_phase_lines(void **state)
+{
+    (void)state;
+    char session[700], out[700];
+    snprintf(session, sizeof session, "%s", e2e_path("lines.adem"));
+    snprintf(out, sizeof out, "%s", e2e_path("lines.out"));
+    e2e_write_file(session, "session \"Lijnen\"\n"
+                            "wait 100ms\n"
+                            "mark \"Deel een\"\n"
+                            "speak tik\n"
+                            "phase \"Adem in\" 2s\n"
+                            "repeat 2\n"
+                            "  phase \"Uit\" 2s tone=fall\n"
+                            "end\n"
+                            "wait 500ms\n");
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "'%s' play --no-ui --device system --voice '%s' '%s' | cat > '%s'",
+             getenv("ADEM_BIN"), pack, session, out);
+    const char *argv[] = {"sh", "-c", cmd, NULL};
+    char xdg[3][700];
+    snprintf(xdg[0], sizeof xdg[0], "XDG_DATA_HOME=%s/xdg-data", e2e_tmpdir());
+    snprintf(xdg[1], sizeof xdg[1], "XDG_CONFIG_HOME=%s/xdg-config", e2e_tmpdir());
+    snprintf(xdg[2], sizeof xdg[2], "XDG_STATE_HOME=%s/xdg-state", e2e_tmpdir());
+    const char *env[] = {xdg[0], xdg[1], xdg[2], NULL};
+    pid_t pid = e2e_spawn(argv, env, NULL, NULL);
+    if (!live_jack_wait_connected("PortAudio:out_0", 10000))
+        fail_msg("adem's stream did not start");
+    e2e_sleep_ms(1200); /* into "Adem in" (0.15 .. 2.15 s) */
+    char *early = e2e_read_text(out);
+    print_message("      after 1.2 s:\n%s", early);
+    assert_non_null(strstr(early, "Adem in (2 s)"));
+    assert_null(strstr(early, "Uit"));
+    free(early);
+    int st;
+    assert_true(e2e_wait(pid, 20000, &st));
+    assert_int_equal(st, 0);
+    char *o = e2e_read_text(out);
+    print_message("      at the end:\n%s", o);
+    const char *want[] = {"0:00  Lijnen\n", "Deel een\n", "0:00  Adem in (2 s)\n",
+                          "0:02  Uit (2 s, ronde 1/2)\n", "0:04  Uit (2 s, ronde 2/2)\n"};
+    const char *at = o;
+    for (int i = 0; i < 5; i++) {
+        const char *p = strstr(at, want[i]);
+        if (!p)
+            fail_msg("'%s' missing or out of order in:\n%s", want[i], o);
+        at = p + strlen(want[i]);
+    }
+    assert_int_equal(e2e_count_lines(o), 5);
+    assert_null(strchr(o, '\033'));
+    free(o);
 }
 
 /* Starts the private JACK server and writes the voice pack. */
@@ -463,6 +525,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(pause_and_resume, e2e_teardown),
+        cmocka_unit_test_teardown(no_ui_prints_the_phase_lines, e2e_teardown),
         cmocka_unit_test_teardown(skip_to_phase_and_mark, e2e_teardown),
         cmocka_unit_test_teardown(stop_from_script, e2e_teardown),
         cmocka_unit_test_teardown(stop_by_sigint, e2e_teardown),

@@ -3,11 +3,13 @@
  * `adem play` runs with its full display in a tmux pane (a private tmux
  * server on its own socket) against a private JACK dummy server. The test
  * reads the screen with capture-pane and types with send-keys:
+ *   - the session starts with a `hold`: its label and "spatie: verder" stay
+ *     on screen and nothing plays on until space is pressed;
  *   - the screen shows the title, the phase label, the breathing bar and
  *     "nog" with the time left;
- *   - space pauses: "(pauze)" appears and the display stands still; space
- *     resumes: "(pauze)" goes and the time moves on;
- *   - q stops: exit status 130, "stoppen..." was shown;
+ *   - space pauses: "gepauzeerd" appears and the display stands still; space
+ *     resumes: "gepauzeerd" goes and the time moves on;
+ *   - q stops: exit status 130, "stoppen…" was shown, then "gestopt na";
  *   - afterwards `stty -a` in that pane is what it was before (icanon and
  *     echo on), and the cursor is visible again.
  * Needs jackd and tmux (scripts/bootstrap --test). */
@@ -117,9 +119,22 @@ static void keys_in_a_terminal(void **state)
     tmux_server = (pid_t)atol(spid);
     free(spid);
 
-    /* the display: title, phase, bar, time left */
-    char *s = wait_screen("Adem in", 1, 15000);
+    /* a hold: its label and the key that goes on, until space */
+    char *s = wait_screen("spatie: verder", 1, 15000);
     char line[512];
+    assert_non_null(strstr(s, "Vragen?"));
+    free(s);
+    e2e_sleep_ms(1500);
+    s = screen();
+    assert_non_null(strstr(s, "spatie: verder"));
+    assert_null(strchr(s, '[')); /* no phase has started */
+    free(s);
+    free(tmux("send-keys", "-t", "adem", "Space", NULL));
+    s = wait_screen("spatie: verder", 0, 5000);
+    free(s);
+
+    /* the display: title, phase, bar, time left */
+    s = wait_screen("]", 1, 15000);
     print_message("      screen:\n%.*s\n", (int)(strstr(s, "\n\n") ? strstr(s, "\n\n") - s : 0), s);
     assert_non_null(strstr(s, title));
     assert_non_null(strstr(s, "Adem in"));
@@ -132,21 +147,21 @@ static void keys_in_a_terminal(void **state)
 
     /* space pauses, and the display stands still */
     free(tmux("send-keys", "-t", "adem", "Space", NULL));
-    s = wait_screen("(pauze)", 1, 5000);
-    assert_non_null(strstr(s, "(pauze)"));
+    s = wait_screen("gepauzeerd", 1, 5000);
+    assert_non_null(strstr(s, "gepauzeerd"));
     free(s);
     e2e_sleep_ms(600); /* the fade and the last status */
     char *p1 = screen();
     e2e_sleep_ms(1000);
     char *p2 = screen();
     assert_string_equal(p1, p2);
-    assert_non_null(strstr(p2, "(pauze)"));
+    assert_non_null(strstr(p2, "gepauzeerd"));
     free(p1);
 
     /* space resumes, and the time moves again */
     free(tmux("send-keys", "-t", "adem", "Space", NULL));
-    s = wait_screen("(pauze)", 0, 5000);
-    assert_null(strstr(s, "(pauze)"));
+    s = wait_screen("gepauzeerd", 0, 5000);
+    assert_null(strstr(s, "gepauzeerd"));
     free(s);
     e2e_sleep_ms(1500);
     s = screen();
@@ -159,8 +174,11 @@ static void keys_in_a_terminal(void **state)
 
     /* q stops with a fade: 130, and the terminal as it was */
     free(tmux("send-keys", "-t", "adem", "q", NULL));
-    s = wait_screen("stoppen...", 1, 3000);
-    assert_non_null(strstr(s, "stoppen..."));
+    s = wait_screen("stoppen\xe2\x80\xa6", 1, 3000);
+    assert_non_null(strstr(s, "stoppen\xe2\x80\xa6"));
+    free(s);
+    s = wait_screen("gestopt na 0:", 1, 5000);
+    assert_non_null(strstr(s, "gestopt na 0:"));
     free(s);
     double end = e2e_now_ms() + 10000;
     while (!e2e_exists(rc) && e2e_now_ms() < end)
@@ -218,6 +236,7 @@ static int group_setup(void **state)
     char text[512];
     snprintf(text, sizeof text,
              "session \"%s\"\n"
+             "hold \"Vragen?\"\n"
              "phase \"Adem in\" 20s cue=tik tone=rise\n"
              "phase \"Adem uit\" 20s tone=fall\n",
              title);

@@ -169,6 +169,58 @@ static void test_deterministic(void **state)
     e2e_result_free(&r2);
 }
 
+/* A `hold` renders exactly like a wait of its max: the same bytes as the
+ * session with `wait 3s` in its place, under a bed, a ringing bell and a
+ * cue; one without a max takes no time, like a mark (both are steps the bed's
+ * dip under the next voice sees alike); `show` prints the hold with its
+ * max. */
+static void test_hold_renders_like_wait(void **state)
+{
+    (void)state;
+    const char *pack = make_pack(48000);
+    static const char body[] = "session \"Vragen\"\n"
+                               "voice imp\n"
+                               "bed pink -28dB\n"
+                               "speak a\n"
+                               "bell -6dB\n"
+                               "%s\n"
+                               "phase \"in\" 2s cue=b tone=rise\n"
+                               "%s\n"
+                               "phase \"uit\" 2s cue=c tone=fall\n";
+    char text[1024];
+    const char *hold = e2e_path("hold.adem"), *wait = e2e_path("wait.adem");
+    snprintf(text, sizeof text, body, "hold \"Vragen?\" max=3s", "hold \"Klaar?\"");
+    e2e_write_file(hold, text);
+    snprintf(text, sizeof text, body, "wait 3s", "mark \"Klaar?\"");
+    e2e_write_file(wait, text);
+    const char *o1 = e2e_path("hold.wav"), *o2 = e2e_path("wait.wav");
+    const char *a1[] = {"adem", "render", "--voice", pack, hold, "-o", o1, NULL};
+    const char *a2[] = {"adem", "render", "--voice", pack, wait, "-o", o2, NULL};
+    e2e_result r1, r2;
+    e2e_run(a1, &r1);
+    e2e_run(a2, &r2);
+    assert_int_equal(r1.status, 0);
+    assert_int_equal(r2.status, 0);
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", o1, o2);
+    assert_int_equal(system(cmd), 0);
+    float *s;
+    int ch, rate;
+    int64_t frames = e2e_read_audio(o1, &s, &ch, &rate);
+    assert_true(frames >= 7 * 48000); /* the cue, 3 s, 2 s, 2 s */
+    free(s);
+    const char *a3[] = {"adem", "show", "--voice", pack, hold, NULL};
+    e2e_result r3;
+    e2e_run(a3, &r3);
+    assert_int_equal(r3.status, 0);
+    assert_non_null(strstr(r3.out, "hold \"Vragen?\" max=3s"));
+    assert_non_null(strstr(r3.out, "hold \"Klaar?\""));
+    assert_null(strstr(r3.out, "hold \"Klaar?\" max"));
+    e2e_result_free(&r1);
+    e2e_result_free(&r2);
+    e2e_result_free(&r3);
+}
+
 /* .wav, .flac and .ogg: each reads back with libsndfile, stereo, 48 kHz, of
  * the session's length; --mono writes one channel. */
 static void test_formats(void **state)
@@ -329,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_impulses_48k),
         cmocka_unit_test(test_impulses_44k1),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_hold_renders_like_wait),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_raw),
         cmocka_unit_test(test_failures_leave_nothing),

@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&st, 0, sizeof st);
     st.title = first;
     st.phase = first;
-    control_info in = {48000, 1, first};
+    st.chapter = first;
+    control_info in = {48000, 1};
     char out[1024];
     if (control_status_json(&st, &in, out, sizeof out) == 0) {
         int quotes = 0;

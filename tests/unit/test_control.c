@@ -29,6 +29,9 @@ static const parse_case cases[] = {
     {"toggle", 1, CONTROL_ENGINE, ENGINE_TOGGLE, 0, NULL},
     {"next", 1, CONTROL_ENGINE, ENGINE_SKIP, 0, NULL},
     {"stop", 1, CONTROL_QUIT, ENGINE_STOP, 0, NULL},
+    {"continue", 1, CONTROL_ENGINE, ENGINE_CONTINUE, 0, NULL},
+    {"prev", 1, CONTROL_ENGINE, ENGINE_BACK, 0, NULL},
+    {"mute", 1, CONTROL_ENGINE, ENGINE_MUTE, 0, NULL},
     {"volume +3", 1, CONTROL_ENGINE, ENGINE_VOLUME, 3, NULL},
     {"volume -2.5", 1, CONTROL_ENGINE, ENGINE_VOLUME, -2.5, NULL},
     {"volume   -60", 1, CONTROL_ENGINE, ENGINE_VOLUME, -60, NULL},
@@ -88,7 +91,10 @@ static void test_status_json(void **state)
     st.phase_start = 48000 * 10;
     st.phase_frames = 48000 * 4;
     st.tone = ADEM_TONE_FALL;
-    control_info in = {48000, 1234, "Deel\t1"};
+    st.round = 2;
+    st.rounds = 4;
+    st.chapter = "Deel\t1";
+    control_info in = {48000, 1234};
     char buf[1024];
     assert_int_equal(control_status_json(&st, &in, buf, sizeof buf), 0);
     char err[128];
@@ -107,6 +113,7 @@ static void test_status_json(void **state)
     assert_true(json_get(j, "phase_start")->number == 10);
     assert_true(json_get(j, "phase_length")->number == 4);
     assert_string_equal(json_get(j, "tone")->string, "fall");
+    assert_true(json_get(j, "round")->number == 2 && json_get(j, "rounds")->number == 4);
     assert_int_equal(json_get(j, "stopping")->type, JSON_BOOL);
     json_free(j);
     assert_int_equal(control_status_json(&st, &in, buf, 40), -1);

@@ -170,7 +170,7 @@ static void check_all_skips(const timeline *tl)
 static const char *const sessions[] = {
     /* flat, with beds changing between stops */
     "session \"Plat\"\nbed pink -20dB\nspeak a\nwait 1s\nphase \"In\" 4s cue=b tone=rise\n"
-    "bed off\nbell\nwait 2s\nmark \"Twee\"\nbed brown -18dB\nwait 1s\nphase \"Uit\" 3s\n"
+    "bed off\nbell\nwait 2s\nhold \"Vragen\" max=1s\nmark \"Twee\"\nhold \"Klaar\"\nbed brown -18dB\nwait 1s\nphase \"Uit\" 3s\n"
     "bell\nwait 1s\n",
     /* stops only inside repeats, nested, with count=down and a bed inside */
     "session \"Genest\"\nwait 1s\nrepeat 3\n  bell\n  wait 500ms\n  repeat 2\n"
@@ -242,11 +242,78 @@ static void test_skip_is_not_a_walk(void **state)
     }
 }
 
+/* tl_cursor_round names the innermost repeat's iteration and count at every
+ * phase (0 0 outside one); tl_cursor_session the top-level session (1..n)
+ * with the start and length its SESSION event had; a hold is an event with
+ * its label and its max as length. */
+static void test_round_session_hold(void **state)
+{
+    (void)state;
+    static const char text[] = "session \"R\"\n"
+                               "repeat 3\n"
+                               "  phase \"a\" 1s\n"
+                               "  repeat 2\n"
+                               "    phase \"b\" 1s\n"
+                               "  end\n"
+                               "end\n"
+                               "hold \"h\" max=2s\n"
+                               "hold \"nul\"\n"
+                               "phase \"c\" 1s\n";
+    static const char *const want[] = {"a1/3", "b1/2", "b2/2", "a2/3", "b1/2", "b2/2",
+                                       "a3/3", "b1/2", "b2/2", "c0/0"};
+    ast_session *s, *inner;
+    timeline *tl = make(text, 1, &s, &inner);
+    assert_int_equal(timeline_sessions(tl), 2);
+    tl_cursor c;
+    tl_event ev;
+    tl_cursor_init(&c, tl);
+    int k = 0, holds = 0, nsess = 0;
+    int64_t sess_start = -1, sess_frames = -1;
+    while (tl_cursor_next(&c, &ev) && ev.kind != TL_EV_END) {
+        int64_t start, frames;
+        int no = tl_cursor_session(&c, &start, &frames);
+        if (ev.kind == TL_EV_SESSION) {
+            assert_int_equal(ev.session_no, ++nsess);
+            sess_start = ev.frame;
+            sess_frames = ev.frames;
+            continue;
+        }
+        if (ev.kind == TL_EV_WAIT && !ev.file) {
+            /* the gap between the nsess: in neither */
+            assert_int_equal(no, 0);
+            continue;
+        }
+        assert_int_equal(no, nsess);
+        assert_int_equal(start, sess_start);
+        assert_int_equal(frames, sess_frames);
+        if (ev.kind == TL_EV_HOLD) {
+            assert_string_equal(ev.label, holds % 2 ? "nul" : "h");
+            assert_int_equal(ev.frames, holds % 2 ? 0 : 2 * 48000);
+            holds++;
+        }
+        if (ev.kind != TL_EV_PHASE)
+            continue;
+        int64_t iter, count;
+        tl_cursor_round(&c, &iter, &count);
+        char got[32];
+        snprintf(got, sizeof got, "%s%lld/%lld", ev.label, (long long)iter, (long long)count);
+        assert_string_equal(got, want[k % 10]);
+        k++;
+    }
+    assert_int_equal(k, 20);
+    assert_int_equal(holds, 4);
+    assert_int_equal(nsess, 2);
+    timeline_free(tl);
+    session_free(s);
+    session_free(inner);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_skip_matches_walk),
         cmocka_unit_test(test_skip_is_not_a_walk),
+        cmocka_unit_test(test_round_session_hold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -348,6 +348,14 @@ static void test_no_allocation(void **state)
             engine_command(e, ENGINE_RESUME, 0);
         if (blocks == 400)
             engine_command(e, ENGINE_SKIP, 0);
+        if (blocks == 500)
+            engine_command(e, ENGINE_BACK, 0);
+        if (blocks == 520) {
+            engine_command(e, ENGINE_BACK, 0);
+            engine_command(e, ENGINE_MUTE, 0);
+        }
+        if (blocks == 540)
+            engine_command(e, ENGINE_MUTE, 0);
     }
     counting = 0;
     assert_int_equal(allocations, 0);
@@ -666,6 +674,197 @@ static void test_status(void **state)
     fx_free(&f);
 }
 
+/* Plays f on an engine (interactive or not) in blocks of 480 frames for
+ * `frames` output frames, sending `cmd` before the block that starts at
+ * output frame `at` (at < 0: never). Returns the output (stereo); *st gets
+ * the last status seen before the command. */
+static float *play_hold(fx *f, int interactive, int64_t frames, int64_t at, engine_cmd cmd,
+                        engine_status *st)
+{
+    engine_config c;
+    unity_config(&c);
+    c.interactive = interactive;
+    engine *e = fx_engine(f, &c);
+    float *out = calloc((size_t)frames * 2, sizeof *out);
+    for (int64_t pos = 0; pos < frames; pos += 480) {
+        if (pos == at) {
+            engine_poll(e, st);
+            assert_int_equal(engine_command(e, cmd, 0), 0);
+        }
+        engine_process(e, out + pos * 2, 480);
+    }
+    if (at < 0)
+        engine_poll(e, st);
+    engine_free(e);
+    return out;
+}
+
+/* The output frames where an impulse (a cue's first sample) sounds, in
+ * order; returns how many (at most max). */
+static int impulses(const float *out, int64_t frames, int64_t *where, int max)
+{
+    int n = 0;
+    for (int64_t i = 0; i < frames && n < max; i++)
+        if (out[2 * i] > 0.25f)
+            where[n++] = i;
+    return n;
+}
+
+/* An interactive engine holds at a `hold` without a max: the position stays
+ * and nothing after it starts, however long; ENGINE_CONTINUE (and space's
+ * TOGGLE, and n's SKIP) releases it, and what follows keeps its exact
+ * spacing from the release, to the frame. Without a listener the same hold
+ * takes no time. */
+static void test_hold_waits_until_continue(void **state)
+{
+    (void)state;
+    fx f;
+    /* cues: a 100 frames, b 200, c 300 */
+    fx_build(&f, "session \"x\"\nspeak a\nhold \"Vragen\"\nspeak b\nwait 1s\nspeak c\n", 100, 0);
+    int64_t where[8];
+    engine_status st;
+    memset(&st, 0, sizeof st);
+    /* not interactive: a, b at 100, c at 100 + 200 + 1 s */
+    float *out = play_hold(&f, 0, 3 * RATE, -1, ENGINE_CONTINUE, &st);
+    assert_int_equal(impulses(out, 3 * RATE, where, 8), 3);
+    assert_int_equal(where[0], 0);
+    assert_int_equal(where[1], 100);
+    assert_int_equal(where[2], 100 + 200 + RATE);
+    free(out);
+    static const engine_cmd go[] = {ENGINE_CONTINUE, ENGINE_TOGGLE, ENGINE_SKIP};
+    for (int k = 0; k < 3; k++) {
+        /* interactive: nothing but a for 10 s; then released at 10.01 s */
+        const int64_t at = 10 * RATE + 480;
+        out = play_hold(&f, 1, 13 * RATE, at, go[k], &st);
+        assert_int_equal(st.holding, 1);
+        assert_int_equal(st.step, ENGINE_STEP_HOLD);
+        assert_string_equal(st.phase, "Vragen");
+        assert_int_equal(st.pos, 100); /* the position waits at the hold */
+        assert_int_equal(impulses(out, 13 * RATE, where, 8), 3);
+        assert_int_equal(where[0], 0);
+        assert_int_equal(where[1], at);
+        assert_int_equal(where[2], at + 200 + RATE);
+        free(out);
+    }
+    /* a command that is not a release leaves the hold as it is */
+    out = play_hold(&f, 1, 4 * RATE, RATE, ENGINE_VOLUME, &st);
+    assert_int_equal(impulses(out, 4 * RATE, where, 8), 1);
+    free(out);
+    fx_free(&f);
+}
+
+/* A hold with a max releases itself when the max has passed (like a wait of
+ * it), or earlier on ENGINE_CONTINUE, and what follows keeps its spacing
+ * from the release. */
+static void test_hold_max(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f, "session \"x\"\nspeak a\nhold \"Vragen\" max=2s\nspeak b\nwait 1s\nspeak c\n", 100,
+             0);
+    int64_t where[8];
+    engine_status st;
+    for (int interactive = 0; interactive < 2; interactive++) {
+        float *out = play_hold(&f, interactive, 5 * RATE, -1, ENGINE_CONTINUE, &st);
+        assert_int_equal(impulses(out, 5 * RATE, where, 8), 3);
+        assert_int_equal(where[1], 100 + 2 * RATE);
+        assert_int_equal(where[2], 100 + 2 * RATE + 200 + RATE);
+        free(out);
+    }
+    /* released after 0.5 s of its 2 */
+    const int64_t at = RATE / 2 + 480 * 5;
+    float *out = play_hold(&f, 1, 4 * RATE, at, ENGINE_CONTINUE, &st);
+    assert_int_equal(st.holding, 1);
+    assert_int_equal(st.phase_frames, 2 * RATE);
+    assert_int_equal(impulses(out, 4 * RATE, where, 8), 3);
+    assert_int_equal(where[1], at);
+    assert_int_equal(where[2], at + 200 + RATE);
+    free(out);
+    fx_free(&f);
+}
+
+/* A hold fades the foreground out (a cue still sounding goes silent) and
+ * keeps the bed sounding. */
+static void test_hold_keeps_the_bed(void **state)
+{
+    (void)state;
+    fx f;
+    /* cue a (dc 0.25, 2 s) starts with the phase and runs past it */
+    fx_build(&f, "session \"x\"\nbed pink -20dB\nphase \"p\" 100ms cue=a\nhold \"h\"\nwait 1s\n",
+             2 * RATE, 1);
+    engine_status st;
+    float *out = play_hold(&f, 1, 3 * RATE, -1, ENGINE_CONTINUE, &st);
+    assert_int_equal(st.holding, 1);
+    /* from 0.2 s on: the cue is gone (it would add 0.25 to the mean), the
+     * bed sounds; without a listener the cue plays on */
+    for (int interactive = 1; interactive >= 0; interactive--) {
+        double sum = 0, mean = 0;
+        for (int64_t i = RATE / 5; i < 2 * RATE; i++) {
+            sum += fabs(out[2 * i]);
+            mean += out[2 * i];
+        }
+        mean /= (double)(2 * RATE - RATE / 5);
+        assert_true(sum > 100); /* the bed */
+        if (interactive)
+            assert_true(fabs(mean) < 0.05);
+        else
+            assert_true(mean > 0.2);
+        free(out);
+        if (interactive)
+            out = play_hold(&f, 0, 3 * RATE, -1, ENGINE_CONTINUE, &st);
+    }
+    fx_free(&f);
+}
+
+/* The status names the step, the round of a repeat, the chapter, the next
+ * stop and the session. */
+static void test_status_guides(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f,
+             "session \"T\"\nmark \"Deel een\"\nspeak a\nrepeat 3\n  phase \"in\" 1s\n"
+             "  phase \"uit\" 1s\nend\nwait 1s\n",
+             4800, 0);
+    engine *e = fx_engine(&f, NULL);
+    static float buf[480 * 2];
+    engine_status st;
+    int rounds_seen = 0, speak = 0, wait = 0;
+    while (!engine_done(e)) {
+        engine_process(e, buf, 480);
+        if (!engine_poll(e, &st))
+            continue;
+        assert_int_equal(st.sessions, 1);
+        if (st.step == ENGINE_STEP_SPEAK) {
+            speak = 1;
+            assert_int_equal(st.cue, 0);
+            assert_string_equal(st.chapter, "Deel een");
+            assert_string_equal(st.next, "in");
+        }
+        if (st.step == ENGINE_STEP_PHASE) {
+            assert_int_equal(st.rounds, 3);
+            assert_true(st.round >= 1 && st.round <= 3);
+            rounds_seen |= 1 << st.round;
+            assert_int_equal(st.session_no, 1);
+            if (strcmp(st.phase, "in") == 0)
+                assert_string_equal(st.next, "uit");
+            else if (st.round < 3)
+                assert_string_equal(st.next, "in");
+            else
+                assert_int_equal(st.next_kind, TL_EV_END);
+        }
+        if (st.step == ENGINE_STEP_WAIT) {
+            wait = 1;
+            assert_int_equal(st.rounds, 0);
+            assert_null(st.next);
+        }
+    }
+    assert_int_equal(rounds_seen, 2 | 4 | 8);
+    assert_true(speak && wait);
+    engine_free(e);
+    fx_free(&f);
+}
+
 /* By default every bus is ENGINE_HEADROOM_DB lower: a cue's sample comes out
  * scaled by exactly that gain. */
 static void test_headroom(void **state)
@@ -681,6 +880,167 @@ static void test_headroom(void **state)
     float g = engine_db_gain(ENGINE_HEADROOM_DB);
     assert_true(out[0] == 0.5f * g && out[1] == 0.5f * g);
     assert_float_equal(g, 0.70795, 1e-4);
+    free(out);
+    fx_free(&f);
+}
+
+/* Back: after the fade, the output lands on the current phase's first frame
+ * and is the same as the first time; a second back within 2 s of output goes
+ * to the stop before (here the session's start, with its first phase). */
+static void test_back(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f,
+             "session \"x\"\n"
+             "phase \"een\" 2s cue=a\n"
+             "phase \"twee\" 2s cue=b tone=rise\n"
+             "phase \"drie\" 2s cue=c\n",
+             100, 0);
+    int64_t ref_len;
+    float *ref = render(&f, NULL, 256, &ref_len);
+    engine *e = fx_engine(&f, NULL);
+    const int64_t fade = RATE * ENGINE_FADE_MS / 1000;
+    float *out = calloc((size_t)3 * RATE * 2, sizeof(float));
+    run(e, out, 2 * RATE + RATE / 2); /* half a second into "twee" */
+    engine_command(e, ENGINE_BACK, 0);
+    run(e, out, fade);
+    engine_status st;
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, 2 * RATE);
+    run(e, out, RATE);
+    assert_memory_equal(out, ref + 2 * 2 * RATE, (size_t)RATE * 2 * sizeof(float));
+    assert_true(out[0] == 0.5f); /* "twee"'s cue on its first frame */
+    engine_status_now(e, &st);
+    assert_string_equal(st.phase, "twee");
+    /* again, 1 s (+ the fade) after the first back: the stop before */
+    engine_command(e, ENGINE_BACK, 0);
+    run(e, out, fade);
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, 0);
+    run(e, out, 3 * RATE);
+    assert_memory_equal(out, ref, (size_t)3 * RATE * 2 * sizeof(float));
+    engine_status_now(e, &st);
+    assert_string_equal(st.phase, "twee");
+    /* later than 2 s after the last back: this phase's start again */
+    engine_command(e, ENGINE_BACK, 0);
+    run(e, out, fade);
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, 2 * RATE);
+    engine_free(e);
+    free(out);
+    free(ref);
+    fx_free(&f);
+}
+
+/* While paused, n and b move at once and the engine stays paused (silent,
+ * the new phase shown); resume plays from there. */
+static void test_move_paused(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f,
+             "session \"x\"\n"
+             "phase \"een\" 2s cue=a\n"
+             "phase \"twee\" 2s cue=b\n"
+             "phase \"drie\" 2s cue=c\n",
+             100, 0);
+    engine *e = fx_engine(&f, NULL);
+    const int64_t fade = RATE * ENGINE_FADE_MS / 1000;
+    float *out = calloc((size_t)RATE * 2, sizeof(float));
+    run(e, out, RATE / 2);
+    engine_command(e, ENGINE_PAUSE, 0);
+    run(e, out, fade + 256);
+    engine_command(e, ENGINE_SKIP, 0);
+    run(e, out, RATE / 2);
+    engine_status st;
+    engine_status_now(e, &st);
+    assert_true(st.paused);
+    assert_int_equal(st.pos, 2 * RATE);
+    assert_string_equal(st.phase, "twee");
+    for (int64_t k = 0; k < RATE / 2; k++)
+        assert_true(out[2 * k] == 0.0f);
+    engine_command(e, ENGINE_SKIP, 0);
+    run(e, out, 256);
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, 4 * RATE);
+    assert_string_equal(st.phase, "drie");
+    engine_command(e, ENGINE_BACK, 0); /* the start of "drie" */
+    run(e, out, 256);
+    engine_status_now(e, &st);
+    assert_int_equal(st.pos, 4 * RATE);
+    engine_command(e, ENGINE_BACK, 0); /* within 2 s: the stop before, "twee" */
+    run(e, out, 256);
+    engine_status_now(e, &st);
+    assert_string_equal(st.phase, "twee");
+    assert_int_equal(st.pos, 2 * RATE);
+    engine_command(e, ENGINE_BACK, 0); /* and the one before that */
+    run(e, out, 256);
+    engine_status_now(e, &st);
+    assert_true(st.paused);
+    assert_string_equal(st.phase, "een");
+    assert_int_equal(st.pos, 0);
+    engine_command(e, ENGINE_RESUME, 0);
+    run(e, out, RATE / 2);
+    engine_status_now(e, &st);
+    assert_false(st.paused);
+    assert_int_equal(st.pos, RATE / 2);
+    engine_free(e);
+    free(out);
+    fx_free(&f);
+}
+
+/* Mute ramps the master to silence and keeps the volume; mute again brings
+ * the sound back at that volume. */
+static void test_mute(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f, "session \"x\"\nphase \"p\" 4s tone=steady\n", 100, 0);
+    engine *e = fx_engine(&f, NULL);
+    float *out = calloc((size_t)RATE * 2, sizeof(float));
+    run(e, out, RATE / 2);
+    engine_command(e, ENGINE_VOLUME, -4);
+    engine_command(e, ENGINE_MUTE, 0);
+    run(e, out, RATE / 2);
+    engine_status st;
+    engine_status_now(e, &st);
+    assert_true(st.muted);
+    assert_float_equal(st.volume_db, -4.0, 1e-9);
+    for (int64_t k = RATE / 10; k < RATE / 2; k++)
+        assert_true(out[2 * k] == 0.0f && out[2 * k + 1] == 0.0f);
+    engine_command(e, ENGINE_MUTE, 0);
+    run(e, out, RATE / 2);
+    engine_status_now(e, &st);
+    assert_false(st.muted);
+    float peak = 0;
+    for (int64_t k = RATE / 10; k < RATE / 2; k++)
+        peak = fmaxf(peak, fabsf(out[2 * k]));
+    assert_true(peak > 0.01f);
+    engine_free(e);
+    free(out);
+    fx_free(&f);
+}
+
+/* A second stop during the stop's fade ends it within ENGINE_FADE_MS. */
+static void test_stop_now(void **state)
+{
+    (void)state;
+    fx f;
+    fx_build(&f, "session \"x\"\nphase \"p\" 10s tone=steady\n", 100, 0);
+    engine *e = fx_engine(&f, NULL);
+    float *out = calloc((size_t)RATE * 2, sizeof(float));
+    run(e, out, RATE / 2);
+    engine_command(e, ENGINE_STOP, 0);
+    size_t got = engine_process(e, out, RATE / 10);
+    assert_int_equal(got, RATE / 10);
+    assert_false(engine_done(e));
+    engine_command(e, ENGINE_STOP, 1);
+    got = engine_process(e, out, RATE);
+    assert_int_equal(got, (size_t)RATE * ENGINE_FADE_MS / 1000);
+    assert_true(engine_done(e));
+    assert_true(fabsf(out[2 * (got - 1)]) < 1e-6f);
+    engine_free(e);
     free(out);
     fx_free(&f);
 }
@@ -703,7 +1063,15 @@ int main(void)
         cmocka_unit_test(test_channels),
         cmocka_unit_test(test_pool_full),
         cmocka_unit_test(test_status),
+        cmocka_unit_test(test_hold_waits_until_continue),
+        cmocka_unit_test(test_hold_max),
+        cmocka_unit_test(test_hold_keeps_the_bed),
+        cmocka_unit_test(test_status_guides),
         cmocka_unit_test(test_headroom),
+        cmocka_unit_test(test_back),
+        cmocka_unit_test(test_move_paused),
+        cmocka_unit_test(test_mute),
+        cmocka_unit_test(test_stop_now),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -334,6 +334,49 @@ static void test_statements(void **state)
     session_free(s);
 }
 
+/* hold "Label" [max=DURATION]: the label, the max (0 ms and has_max 0
+ * without one; a $param; 0s allowed), inside a repeat too. */
+static void test_hold(void **state)
+{
+    (void)state;
+    static const char text[] = "session \"T\"\n"
+                               "param vraag 2m\n"
+                               "hold \"Vragen?\"\n"
+                               "hold \"Even \xc3\xa9\xc3\xa9n minuut\" max=1m30s\n"
+                               "repeat 2\n"
+                               "  hold \"Klaar?\"   max=$vraag\n"
+                               "  wait 1s\n"
+                               "end\n"
+                               "hold \"Nul\" max=0s\n";
+    ast_session *s = NULL;
+    adem_diag d;
+    if (session_parse("t.adem", text, strlen(text), &s, &d) != 0)
+        fail_msg("%d:%d %s", d.line, d.col, d.msg);
+    const ast_node *n = s->body;
+    assert_int_equal(n->kind, AST_HOLD);
+    assert_string_equal(n->u.hold.label, "Vragen?");
+    assert_int_equal(n->u.hold.has_max, 0);
+    assert_int_equal(n->u.hold.max.ms, 0);
+    assert_int_equal(n->loc.line, 3);
+    n = n->next;
+    assert_string_equal(n->u.hold.label, "Even \xc3\xa9\xc3\xa9n minuut");
+    assert_int_equal(n->u.hold.has_max, 1);
+    assert_int_equal(n->u.hold.max.ms, 90000);
+    assert_int_equal(n->u.hold.max.loc.col, 28);
+    n = n->next;
+    assert_int_equal(n->kind, AST_REPEAT);
+    const ast_node *h = n->u.repeat.body;
+    assert_int_equal(h->kind, AST_HOLD);
+    assert_string_equal(h->u.hold.max.param, "vraag");
+    assert_int_equal(h->u.hold.max.type, AST_DURATION);
+    assert_int_equal(h->u.hold.max.loc.col, 23);
+    n = n->next;
+    assert_int_equal(n->u.hold.has_max, 1);
+    assert_int_equal(n->u.hold.max.ms, 0);
+    assert_null(n->next);
+    session_free(s);
+}
+
 /* Every phase attribute, in any order; tone ranges and their direction. */
 static void test_phase_attributes(void **state)
 {
@@ -608,6 +651,16 @@ static const err_case ERRORS[] = {
     {H "mark\n", 2, 5, "the mark label is missing"},
     {H "mark \"\"\n", 2, 6, "the mark label is empty"},
     {H "mark Deel\n", 2, 6, "the mark label must be in double quotes"},
+    /* hold */
+    {H "hold\n", 2, 5, "hold needs a label; write hold \"Vragen\" max=2m"},
+    {H "hold max=3s\n", 2, 6, "the hold label must be in double quotes"},
+    {H "hold \"\" max=3s\n", 2, 6, "the hold label is empty"},
+    {H "hold \"a\" max=-3s\n", 2, 14, "max= cannot be negative; give the longest wait"},
+    {H "hold \"a\" max=\n", 2, 14, "max= has no value"},
+    {H "hold \"a\" max=3\n", 2, 14, "max=: "},
+    {H "hold \"a\" maxx=3s\n", 2, 10, "unexpected maxx=3s after the hold's label; the only attribute is max=DURATION"},
+    {H "hold \"a\" max=3s max=4s\n", 2, 17, "unexpected 'max=4s' after hold"},
+    {H "hold \"a\" max=$m\n", 2, 14, "unknown parameter '$m'"},
     {H "bed\n", 2, 4, "bed needs a noise; write bed pink -20dB, bed brown -20dB or bed off"},
     {H "bed white -3dB\n", 2, 5, "unknown bed 'white'"},
     {H "bed pink\n", 2, 9, "the level is missing; write bed pink -20dB"},
@@ -676,7 +729,7 @@ static const err_case ERRORS[] = {
     /* unknown statements */
     {H "phse \"a\" 4s\n", 2, 1,
      "unknown statement 'phse'; did you mean 'phase'? (statements: session, description, param, voice, "
-     "speak, wait, bell, phase, repeat, end, bed, mark, play)"},
+     "speak, wait, bell, phase, repeat, end, bed, mark, hold, play)"},
     {H "Wait 4s\n", 2, 1, "did you mean 'wait'?"},
     {H "edn\n", 2, 1, "did you mean 'end'?"},
     {H "x\n", 2, 1, "unknown statement 'x'; a line starts with one of"}, /* no guess for one letter */
@@ -1313,6 +1366,7 @@ int main(void)
         cmocka_unit_test(test_play),
         cmocka_unit_test(test_lexical),
         cmocka_unit_test(test_errors_table),
+        cmocka_unit_test(test_hold),
         cmocka_unit_test(test_nul_byte),
         cmocka_unit_test(test_reads_only_len),
         cmocka_unit_test(test_long_line),

@@ -573,6 +573,51 @@ static void test_repeat_without_time(void **state)
     tc_free(&t);
 }
 
+/* A hold is laid out like a wait of its max (scaled by the tempo like one),
+ * 0 without a max; a $param max; a repeat of only a hold without a max takes
+ * no time; timeline_sessions counts the sessions given. */
+static void test_hold_layout(void **state)
+{
+    (void)state;
+    const int tempos[] = {1000, 1333};
+    for (int k = 0; k < 2; k++) {
+        tl_options o;
+        tl_options_init(&o);
+        o.tempo_milli = tempos[k];
+        tc h, w;
+        assert_int_equal(build(&h,
+                               "session \"x\"\nparam m 1500ms\nspeak a\nhold \"h\" max=3s\n"
+                               "phase \"p\" 4s\nhold \"nul\"\nhold \"p\" max=$m\nphase \"q\" 1s\n",
+                               &o),
+                         0);
+        assert_int_equal(build(&w,
+                               "session \"x\"\nparam m 1500ms\nspeak a\nwait 3s\n"
+                               "phase \"p\" 4s\nwait 1500ms\nphase \"q\" 1s\n",
+                               &o),
+                         0);
+        assert_int_equal(layout(&h, 44100, 1000, NULL), 0);
+        assert_int_equal(layout(&w, 44100, 1000, NULL), 0);
+        int64_t fh[4], fw[4];
+        assert_int_equal(collect(h.tl, TL_EV_PHASE, fh, 4), 2);
+        assert_int_equal(collect(w.tl, TL_EV_PHASE, fw, 4), 2);
+        assert_int_equal(fh[0], fw[0]);
+        assert_int_equal(fh[1], fw[1]);
+        assert_int_equal(timeline_frames(h.tl), timeline_frames(w.tl));
+        int64_t holds[4];
+        assert_int_equal(collect(h.tl, TL_EV_HOLD, holds, 4), 3);
+        assert_int_equal(holds[0], 1000);
+        assert_int_equal(holds[1], holds[2]); /* the hold without max takes no time */
+        assert_int_equal(timeline_sessions(h.tl), 1);
+        tc_free(&h);
+        tc_free(&w);
+    }
+    tc t;
+    assert_int_equal(build(&t, "session \"x\"\nrepeat 5\n  hold \"h\"\nend\n", NULL), 0);
+    assert_int_equal(layout(&t, 48000, 1, NULL), -1);
+    assert_non_null(strstr(t.d.msg, "takes no time"));
+    tc_free(&t);
+}
+
 /* A 10-hour session is as small as a 10-second one, and its last event is
  * on exactly the computed frame. */
 static void test_long_session_small(void **state)
@@ -1286,6 +1331,7 @@ int main(void)
         cmocka_unit_test(test_zero_from_param),
         cmocka_unit_test(test_24h_limit),
         cmocka_unit_test(test_repeat_without_time),
+        cmocka_unit_test(test_hold_layout),
         cmocka_unit_test(test_long_session_small),
         cmocka_unit_test(test_play),
         cmocka_unit_test(test_play_errors),
