@@ -66,7 +66,8 @@
     st = s;
     at = performance.now();
     label.textContent = s.done ? 'Klaar' : s.paused ? 'Pauze' : (s.phase || '');
-    label.classList.toggle('hold', s.tone === 'steady' && !s.paused);
+    // a hold (a steady tone, or a `hold` waiting for the teacher) shows large
+    label.classList.toggle('hold', (s.tone === 'steady' || s.holding === true) && !s.paused);
     label.dataset.tone = s.tone;
     session.textContent = s.session || '';
     meta.textContent = s.round && s.rounds ? 'ronde ' + s.round + '/' + s.rounds : '';
