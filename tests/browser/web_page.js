@@ -136,6 +136,7 @@ async function main() {
   await until(g, tone + " !== 'rise'", 40000, 'a phase other than an in-breath');
   await until(g, tone + " === 'rise'", 40000, 'an in-breath');
   result.inLabel = await evaluate(g, "document.getElementById('label').textContent");
+  result.round = await evaluate(g, "document.getElementById('round').textContent");
   await sleep(300);
   result.in = [await width(g)];
   await shot(g, 'in1.png');

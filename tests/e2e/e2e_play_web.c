@@ -450,6 +450,15 @@ static void test_web(void **state)
     assert_true(json_get(b, "in")->items[1]->number > json_get(b, "in")->items[0]->number * 1.1);
     assert_true(json_get(b, "out")->items[1]->number < json_get(b, "out")->items[0]->number * 0.9);
     assert_string_equal(json_get(b, "pausedLabel")->string, "Pauze");
+    /* the round, where the status carries it: "ronde i/8" */
+    json *now = status();
+    const json *rounds = json_get(now, "rounds");
+    if (rounds && rounds->number > 0) {
+        const char *round = json_get(b, "round")->string;
+        print_message("      browser: '%s'\n", round);
+        assert_true(strncmp(round, "ronde ", 6) == 0 && strstr(round, "/8"));
+    }
+    json_free(now);
     json_free(b);
     free(res);
     long in1 = shape_pixels(e2e_pathf("shots/in1.png")), in2 = shape_pixels(e2e_pathf("shots/in2.png"));
