@@ -5,6 +5,7 @@
 #   bin/adem
 #   share/adem/sessions/*.adem              the built-in sessions
 #   share/adem/voices/nl/                   the Dutch voice pack
+#   share/adem/web/                         the page for the room (play --web)
 #   share/man/man1/adem.1.gz                (not compressed when gzip is missing)
 #   share/man/man5/adem-session.5.gz
 #   share/bash-completion/completions/adem
@@ -58,6 +59,8 @@ install(DIRECTORY audio/sessions/ DESTINATION ${CMAKE_INSTALL_DATADIR}/adem/sess
 # Every voice pack, without the generator's manifest (.generated) or other dot files.
 install(DIRECTORY audio/voices/ DESTINATION ${CMAKE_INSTALL_DATADIR}/adem/voices
         REGEX "/\\.[^/]*$" EXCLUDE)
+install(FILES audio/web/index.html audio/web/guide.js audio/web/guide.css
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/adem/web)
 install(FILES "${ADEM_GEN}/man/adem.1${ADEM_MAN_SUFFIX}" DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES "${ADEM_GEN}/man/adem-session.5${ADEM_MAN_SUFFIX}"
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)

@@ -9,7 +9,7 @@
 # The options of each command (src/app/cli.c, table `options`).
 _adem_opts_session='--set --voice --rate --gap --tempo'
 _adem_opts_mix='--volume --voice-level --tone-level --bed-level --mono --max-level'
-_adem_opts_play="$_adem_opts_session $_adem_opts_mix --device --latency --channels --countdown --no-ui --verbose --pipe --format --help"
+_adem_opts_play="$_adem_opts_session $_adem_opts_mix --device --latency --channels --countdown --no-ui --verbose --pipe --format --web --help"
 _adem_opts_render="$_adem_opts_session $_adem_opts_mix -o --output --format --help"
 _adem_opts_check='--set --voice --tempo --help'
 _adem_opts_show="$_adem_opts_session --json --svg --help"
@@ -26,7 +26,7 @@ _adem_takes_value() {
     case $1 in
         --set | --voice | --rate | --volume | --voice-level | --tone-level | --bed-level | \
             --gap | --tempo | --max-level | -o | --output | --format | --device | --latency | \
-            --channels | --countdown | --script | --svg | --player | --pipe) return 0 ;;
+            --channels | --countdown | --script | --svg | --player | --pipe | --web) return 0 ;;
     esac
     return 1
 }
@@ -110,6 +110,7 @@ _adem_value() {
         --channels) _adem_add_lines "$cur" $'1\n2\n4\n6\n8' ;;
         --tempo) _adem_add_lines "$cur" $'0.75\n1.0\n1.25' ;;
         --countdown) _adem_add_lines "$cur" $'5s\n10s\n30s\n1m' ;;
+        --web) _adem_add_lines "$cur" $'8080\n0.0.0.0:8080\n127.0.0.1:0' ;;
         --script) _adem_add_files "$cur" '' ;;
         --pipe) _adem_add_files "$cur" '' ;; # a FIFO, e.g. /tmp/snapfifo
         *) ;; # a number, level or NAME=VALUE: nothing to offer

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/web.h"
 #include "base/dupstr.h"
 #include "io/config.h"
 #include "rt/engine.h"
@@ -37,7 +38,7 @@ enum {
 typedef enum opt_id {
     O_SET = 1, O_VOICE, O_RATE, O_VOLUME, O_VOICE_LEVEL, O_TONE_LEVEL, O_BED_LEVEL, O_GAP, O_TEMPO,
     O_MONO, O_MAX_LEVEL, O_OUTPUT, O_FORMAT, O_JSON, O_SVG, O_DEVICE, O_LATENCY, O_CHANNELS,
-    O_COUNTDOWN, O_NO_UI, O_SCRIPT, O_PLAYER, O_PIPE, O_VERBOSE, O_HELP
+    O_COUNTDOWN, O_NO_UI, O_SCRIPT, O_PLAYER, O_PIPE, O_VERBOSE, O_WEB, O_HELP
 } opt_id;
 
 typedef struct opt_def {
@@ -73,6 +74,7 @@ static const opt_def options[] = {
     {"--player", NULL, O_PLAYER, 1, C_CTL},
     {"--pipe", NULL, O_PIPE, 1, C_PLAY},
     {"--verbose", NULL, O_VERBOSE, 0, C_PLAY},
+    {"--web", NULL, O_WEB, 1, C_PLAY},
     {"--help", "-h", O_HELP, 0, ~0u},
 };
 
@@ -122,7 +124,11 @@ static const command_def commands[] = {
      "                      file is refused (use adem render)\n"
      "  --format s16|f32    the pipe's samples: 16-bit (default) or 32-bit float,\n"
      "                      little-endian, interleaved; 48000 Hz and 2 channels unless\n"
-     "                      --rate and --channels say otherwise\n"},
+     "                      --rate and --channels say otherwise\n"
+     "  --web [ADDR:]PORT   a page for the room: the breathing guide for a projector and\n"
+     "                      a remote for a phone (127.0.0.1 unless ADDR is given, e.g.\n"
+     "                      0.0.0.0:8080; port 0 takes any free port); the links are\n"
+     "                      printed when it starts\n"},
     {"render", C_RENDER, cmd_render, "adem render [OPTIONS] SESSION... -o FILE",
      "Writes the same audio that play would, to FILE: .wav, .flac or .ogg by its\n"
      "extension. -o - writes raw interleaved little-endian PCM to stdout.\n"
@@ -386,6 +392,14 @@ static int apply(cli_opts *o, const opt_def *d, const char *v)
     case O_VERBOSE:
         o->verbose = 1;
         return 0;
+    case O_WEB: {
+        char addr[64], werr[256];
+        int port;
+        if (web_parse_listen(v, addr, sizeof addr, &port, werr, sizeof werr) != 0)
+            return bad(cmd, "%s%s", werr, "");
+        o->web = v;
+        return 0;
+    }
     case O_HELP:
         return 0;
     }

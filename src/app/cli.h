@@ -32,6 +32,7 @@ typedef struct cli_opts {
     int channels;             /* play --channels, 0 = default */
     int no_ui;                /* play --no-ui */
     const char *script;       /* play --script FILE (tests: timed commands) */
+    const char *web;          /* play --web [ADDR:]PORT: the page for the room */
     long player_pid;          /* ctl --player PID, 0 = the only one */
     const char *pipe;         /* play --pipe FIFO: raw PCM instead of a device */
     int verbose;              /* play --verbose: the output, rate and why, on stderr */

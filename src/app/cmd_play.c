@@ -11,6 +11,7 @@
 #include "app/cli.h"
 #include "app/stdout_check.h"
 #include "app/player.h"
+#include "io/paths.h"
 #include "sys/console.h"
 #include "sys/signals.h"
 #include "rt/engine.h"
@@ -185,6 +186,13 @@ int cmd_play(const cli_opts *o)
     pc.script = script;
     pc.nscript = nscript;
     pc.remote = 1; /* adem ctl, also with --no-ui and from cron */
+    char web_dir[4096];
+    const char *data = paths_data_dir();
+    if (!data || paths_join(web_dir, sizeof web_dir, data, "web") != 0)
+        web_dir[0] = '\0';
+    pc.web = o->web;
+    pc.web_dir = web_dir;
+    pc.msgs = err;
     if (rc == 0 && pc.ui == UI_FULL && console_raw_enter() == 0)
         pc.keys = PLAYER_KEYS_TRANSPORT; /* the keys: only with the full display */
     pc.engine.interactive = pc.keys != PLAYER_KEYS_NONE; /* a hold waits for the listener */

@@ -126,9 +126,20 @@ int control_status_json(const engine_status *st, const control_info *in, char *b
     bad |= jsonw_buf(buf, n, &len, st->chapter);
     bad |= add(buf, n, &len,
                ", \"position\": %.3f, \"length\": %.3f, \"paused\": %s, \"holding\": %s, "
-               "\"volume_db\": %g, \"pid\": %ld}",
+               "\"volume_db\": %g, \"pid\": %ld",
                (double)st->pos / rate, (double)st->total / rate, st->paused ? "true" : "false",
                st->holding ? "true" : "false", st->volume_db, in->pid);
+    /* For the page (app/web.h): the current phase's span and its tone, so it
+     * can draw the breath between snapshots, and the round of a repeat (0 0
+     * outside one). */
+    static const char *const tones[] = {"none", "rise", "fall", "steady"};
+    unsigned tone = (unsigned)st->tone < 4 ? (unsigned)st->tone : 0;
+    bad |= add(buf, n, &len,
+               ", \"phase_start\": %.3f, \"phase_length\": %.3f, \"tone\": \"%s\", "
+               "\"round\": %lld, \"rounds\": %lld, \"stopping\": %s, \"done\": %s}",
+               (double)st->phase_start / rate, (double)st->phase_frames / rate, tones[tone],
+               (long long)st->round, (long long)st->rounds, st->stopping ? "true" : "false",
+               st->done ? "true" : "false");
     return bad ? -1 : 0;
 }
 

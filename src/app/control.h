@@ -5,7 +5,10 @@
  * command (documented in adem(1)):
  *   status                 -> {"session": ..., "phase": ..., "chapter": ...,
  *                              "position": 12.5, "length": 111.2, "paused": false,
- *                              "holding": false, "volume_db": 0, "pid": 1234}
+ *                              "holding": false, "volume_db": 0, "pid": 1234,
+ *                              "phase_start": 8.0, "phase_length": 4.0, "tone": "rise",
+ *                              "round": 2, "rounds": 4, "stopping": false, "done": false}
+ *                          (tone: rise, fall, steady or none; round 0 0 outside a repeat)
  *   pause | resume | toggle | next | prev | stop | mute | continue
  *   volume +N | volume -N  (N in dB, e.g. volume -3)
  *                          -> ok

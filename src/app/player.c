@@ -8,6 +8,7 @@
 #include "app/control.h"
 #include "app/keys.h"
 #include "app/mpris.h"
+#include "app/web.h"
 #include "sys/console.h"
 #include "sys/ipc.h"
 #include "sys/platform.h"
@@ -280,7 +281,17 @@ int player_run(player *p, player_end *end, adem_diag *d)
     keys_init(&r.kd);
     engine_status_now(p->e, &r.st); /* before the audio thread runs: it reads engine internals */
     *end = PLAYER_DONE;
+    /* the page for the room: its threads start with the signals blocked */
+    char web_why[256];
+    web *site = c->web ? web_start(c->web, c->web_dir, c->msgs, web_why, sizeof web_why) : NULL;
+    if (c->web && !site) {
+        ui_free(r.u);
+        return diag_runtime(d, "--web: %s", web_why);
+    }
+    if (site && c->ui == UI_FULL && c->unicode)
+        web_print_qr(site, stdout); /* above the display, for a phone to scan */
     if (outdev_start(p->dev, d) != 0) {
+        web_stop(site);
         ui_free(r.u);
         return -1;
     }
@@ -307,6 +318,7 @@ int player_run(player *p, player_end *end, adem_diag *d)
         int remote_stop = 0;
         control_poll(ctl, &r.st, &info, remote_command, p->e, &remote_stop);
         mpris_poll(bus, &r.st, &remote_stop);
+        web_poll(site, &r.st, &info, remote_command, p->e, &remote_stop);
         if (remote_stop && !r.stopping) {
             r.stopping = 1;
             *end = PLAYER_STOPPED;
@@ -340,6 +352,7 @@ int player_run(player *p, player_end *end, adem_diag *d)
     }
     if (r.u && !r.gone && (r.term || c->keys == PLAYER_KEYS_NONE) && *end != PLAYER_LOST)
         ui_finish(r.u, *end == PLAYER_STOPPED);
+    web_stop(site);
     mpris_close(bus);
     control_close(ctl);
     ui_free(r.u);

@@ -11,6 +11,7 @@
 #define ADEM_PLAYER_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "base/cue.h"
 #include "base/diag.h"
@@ -53,6 +54,9 @@ typedef struct player_config {
     const player_cmd *script;  /* in frame order, or NULL */
     int nscript;
     int remote;                /* listen for `adem ctl` (app/control.h) */
+    const char *web;           /* --web [ADDR:]PORT: the page for the room (app/web.h), or NULL */
+    const char *web_dir;       /* the page's files (<data>/web) */
+    FILE *msgs;                /* the real stderr, for the page's URLs */
     /* the display (read only when ui is not UI_SILENT): colour, and the
      * words of each cue (ui_set_words; they must outlive the player) */
     int color;

@@ -32,6 +32,7 @@ deb=$tmp/out/adem_${version}-1_${arch}.deb
 contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
 for path in ./usr/bin/adem ./usr/share/adem/sessions/478.adem ./usr/share/adem/sessions/rustig.adem \
     ./usr/share/adem/voices/nl/transcript.tsv ./usr/share/adem/voices/nl/intro_478.ogg \
+    ./usr/share/adem/web/index.html ./usr/share/adem/web/guide.js ./usr/share/adem/web/guide.css \
     ./usr/share/man/man1/adem.1.gz ./usr/share/man/man5/adem-session.5.gz \
     ./usr/share/bash-completion/completions/adem ./usr/share/doc/adem/copyright \
     ./usr/share/doc/adem/changelog.Debian.gz ./usr/share/doc/adem/README.md \

@@ -25,6 +25,9 @@ done
 n=$(find "$p/share/adem/sessions" -type f | wc -l)
 [ "$n" -eq 12 ] || fail "share/adem/sessions holds $n files, want the 12 built-ins"
 nl=$p/share/adem/voices/nl
+for f in index.html guide.js guide.css; do
+    [ -f "$p/share/adem/web/$f" ] || fail "share/adem/web/$f (the page for the room) is missing"
+done
 [ -f "$nl/transcript.tsv" ] || fail "the nl voice pack has no transcript.tsv"
 while IFS=$'\t' read -r id _; do
     [ -n "$id" ] || continue

@@ -88,6 +88,11 @@ static void test_status_json(void **state)
     st.total = 48000 * 111 + 9600;
     st.paused = 1;
     st.volume_db = -3;
+    st.phase_start = 48000 * 10;
+    st.phase_frames = 48000 * 4;
+    st.tone = ADEM_TONE_FALL;
+    st.round = 2;
+    st.rounds = 4;
     st.chapter = "Deel\t1";
     control_info in = {48000, 1234};
     char buf[1024];
@@ -105,6 +110,11 @@ static void test_status_json(void **state)
     assert_true(json_get(j, "paused")->number == 1);
     assert_true(json_get(j, "volume_db")->number == -3);
     assert_true(json_get(j, "pid")->number == 1234);
+    assert_true(json_get(j, "phase_start")->number == 10);
+    assert_true(json_get(j, "phase_length")->number == 4);
+    assert_string_equal(json_get(j, "tone")->string, "fall");
+    assert_true(json_get(j, "round")->number == 2 && json_get(j, "rounds")->number == 4);
+    assert_int_equal(json_get(j, "stopping")->type, JSON_BOOL);
     json_free(j);
     assert_int_equal(control_status_json(&st, &in, buf, 40), -1);
 }
