@@ -360,9 +360,10 @@ static void test_new_sessions(void **state)
         if (i < 0)
             fail_msg("les: no %s \"%s\" after the one before", order[k][0], order[k][1]);
         if (strcmp(order[k][1], "les_vragen") == 0) {
-            /* the room for questions: a wait of `vragen` (30 s) right after */
+            /* the room for questions: a hold of at most `vragen` (30 s) right
+             * after, which lasts exactly that when nobody presses space */
             const json *w = json_get(a, "steps")->items[i + 1];
-            assert_string_equal(json_get(w, "kind")->string, "wait");
+            assert_string_equal(json_get(w, "kind")->string, "hold");
             assert_int_equal((int64_t)json_get(w, "duration_frames")->number, 30 * RATE);
         }
         at = i + 1;
