@@ -42,6 +42,10 @@
 enum { RATE = 48000, ROOMS = 2, CHUNK = RATE / 20 /* the file player's 50 ms */, BEAT = 4800,
        BEATS = 40, MAX_EVENTS = 4096 };
 
+/* How far a room's onsets may move from exact, in frames: the few samples a
+ * snapclient inserts or drops to stay in sync (well below 1 ms, 48 frames). */
+#define SNAP_SLACK 8
+
 static pid_t server, client[ROOMS], player;
 static char dir[512], fifo[700], room_file[ROOMS][700], pack[700];
 static const char *const room_name[ROOMS] = {"roomA", "roomB"};
@@ -309,9 +313,13 @@ static void probe_in_two_rooms(void **state)
             print_message(" %lld", (long long)(pos[i] - pos[0]));
         print_message("\n");
         assert_int_equal(found, nw);
+        /* adem's bytes into the pipe are exact (e2e_play_pipe compares them
+         * with the render); a snapclient keeps its room in sync by inserting
+         * or dropping single samples when its clock drifts, which a loaded
+         * machine makes happen: each room within SNAP_SLACK of exact */
         for (int i = 0; i < nw; i++) {
             int64_t d = pos[i] - pos[0] - want[i];
-            if (d < -1 || d > 1)
+            if (d < -SNAP_SLACK || d > SNAP_SLACK)
                 fail_msg("%s: impulse %d at %lld relative to the first, want %lld", room_name[r],
                          i, (long long)(pos[i] - pos[0]), (long long)want[i]);
         }
@@ -351,7 +359,7 @@ static void pause_reaches_both_rooms(void **state)
             int64_t d = pos[i] - pos[i - 1];
             if (d > 3 * BEAT && gap_at[r] < 0)
                 gap_at[r] = i;
-            else if (d < BEAT - 1 || d > BEAT + 1)
+            else if (d < BEAT - SNAP_SLACK || d > BEAT + SNAP_SLACK)
                 fail_msg("%s: beats %lld and %lld are %lld frames apart, want %d", room_name[r],
                          (long long)i - 1, (long long)i, (long long)d, BEAT);
         }
