@@ -139,7 +139,6 @@ int cmd_play(const cli_opts *o)
      * threads, so that they all inherit the mask and only this thread (the
      * control thread) ever handles them (the player unblocks them) */
     int tty_out = console_is_tty(1);
-    signals_catch_stop(ADEM_EXIT_STOPPED);
     if (tty_out && console_is_tty(0))
         signals_catch_job();
     signals_block();
