@@ -134,10 +134,10 @@ int cmd_play(const cli_opts *o)
     cli_prep_options(o, 48000, 0, &po);
     if (prep_new(args, nargs, &po, &p, &d) != 0)
         rc = cli_report(&d);
-    /* the signals: caught from here to the end (a stop before the audio
-     * starts ends the run with 130), and blocked whenever PortAudio may start
-     * threads, so that they all inherit the mask and only this thread (the
-     * control thread) ever handles them (the player unblocks them) */
+    /* the job-control signals from here (a terminal of ours), and all of them
+     * blocked whenever PortAudio may start threads, so that they all inherit
+     * the mask and only this thread (the control thread) ever handles them
+     * (the player unblocks them) */
     int tty_out = console_is_tty(1);
     if (tty_out && console_is_tty(0))
         signals_catch_job();
