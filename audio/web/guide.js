@@ -11,6 +11,7 @@
   const remote = control && (params.has('remote') || touch);
   const $ = (id) => document.getElementById(id);
   const shape = $('shape'), label = $('label'), meta = $('round'), chapter = $('chapter');
+  const words = $('words');
   const left = $('left'), session = $('session'), toggle = $('toggle'), said = $('said');
   const SMALL = 0.35, FULL = 1.0;
 
@@ -72,6 +73,7 @@
     session.textContent = s.session || '';
     meta.textContent = s.round && s.rounds ? 'ronde ' + s.round + '/' + s.rounds : '';
     chapter.textContent = s.chapter || '';
+    words.textContent = s.words || '';
     if (toggle) toggle.textContent = s.paused ? 'Hervat' : 'Pauze';
     body.dataset.paused = s.paused ? '1' : '0';
   }

@@ -177,7 +177,7 @@ int cmd_play(const cli_opts *o)
     pc.ui = (!tty_out || o->no_ui || console_is_dumb()) ? UI_PLAIN : UI_FULL;
     pc.unicode = utf8_locale();
     pc.color = ui_color_wanted(getenv("TERM"), getenv("NO_COLOR"));
-    if (rc == 0 && pc.ui == UI_FULL)
+    if (rc == 0 && (pc.ui == UI_FULL || o->web)) /* the display and the page show them */
         words = cue_words_load(prep_voicepack(p), prep_timeline(p));
     pc.words = cue_words_table(words);
     pc.nwords = cue_words_count(words);

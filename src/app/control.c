@@ -124,6 +124,12 @@ int control_status_json(const engine_status *st, const control_info *in, char *b
     bad |= jsonw_buf(buf, n, &len, st->phase);
     bad |= add(buf, n, &len, ", \"chapter\": ");
     bad |= jsonw_buf(buf, n, &len, st->chapter);
+    /* the words being spoken (from the pack's transcript), while they are */
+    const char *said = NULL;
+    if (in->words && st->cue >= 0 && st->cue < in->nwords && st->pos < st->cue_end)
+        said = in->words[st->cue];
+    bad |= add(buf, n, &len, ", \"words\": ");
+    bad |= jsonw_buf(buf, n, &len, said);
     bad |= add(buf, n, &len,
                ", \"position\": %.3f, \"length\": %.3f, \"paused\": %s, \"holding\": %s, "
                "\"volume_db\": %g, \"pid\": %ld",

@@ -52,6 +52,8 @@ int control_parse(const char *line, control_req *r, char *err, size_t errn);
 typedef struct control_info {
     int rate;            /* the engine's rate, for seconds */
     long pid;
+    const char *const *words; /* the words of each cue (timeline cue index), or NULL */
+    int nwords;
 } control_info;
 
 /* Writes the status reply (one JSON object, no newline) into buf. Returns 0,

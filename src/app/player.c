@@ -302,7 +302,7 @@ int player_run(player *p, player_end *end, adem_diag *d)
     /* remote control: `adem ctl` and MPRIS (none: play on without) */
     char why[256];
     control *ctl = c->remote ? control_open(why, sizeof why) : NULL;
-    control_info info = {c->engine.rate, ipc_self_pid()};
+    control_info info = {c->engine.rate, ipc_self_pid(), c->words, c->nwords};
     mpris_info minfo = {c->engine.rate, p->album, 1};
     mpris *bus = c->remote ? mpris_open(&minfo, remote_command, p->e) : NULL;
     for (;;) {

@@ -45,7 +45,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     st.title = first;
     st.phase = first;
     st.chapter = first;
-    control_info in = {48000, 1};
+    const char *words[1] = {first};
+    st.cue = 0;
+    st.cue_end = 1;
+    control_info in = {48000, 1, words, 1};
     char out[1024];
     if (control_status_json(&st, &in, out, sizeof out) == 0) {
         int quotes = 0;

@@ -94,7 +94,10 @@ static void test_status_json(void **state)
     st.round = 2;
     st.rounds = 4;
     st.chapter = "Deel\t1";
-    control_info in = {48000, 1234};
+    st.cue = 1;
+    st.cue_end = st.pos + 100;
+    static const char *const words[] = {"Adem in.", "Laat je \"schouders\" zakken."};
+    control_info in = {48000, 1234, words, 2};
     char buf[1024];
     assert_int_equal(control_status_json(&st, &in, buf, sizeof buf), 0);
     char err[128];
