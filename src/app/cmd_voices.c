@@ -212,7 +212,8 @@ static int list_pack(const char *pack)
     }
     for (int i = 0; i < recorded.n; i++)
         idset_add(&ids, recorded.v[i], strlen(recorded.v[i]));
-    qsort(ids.v, (size_t)ids.n, sizeof ids.v[0], cmp_str);
+    if (ids.n > 1) /* (qsort takes no NULL, even for nothing) */
+        qsort(ids.v, (size_t)ids.n, sizeof ids.v[0], cmp_str);
     int width = 8;
     for (int i = 0; i < ids.n; i++)
         if ((int)strlen(ids.v[i]) > width)

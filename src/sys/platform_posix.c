@@ -233,7 +233,7 @@ int platform_list_dir(const char *dir, int (*fn)(const char *name, void *ctx), v
         count++;
     }
     closedir(d);
-    if (rc == 0) {
+    if (rc == 0 && count > 0) { /* (qsort takes no NULL, even for nothing) */
         qsort(names, count, sizeof *names, cmp_names);
         for (size_t i = 0; i < count; i++)
             if (fn(names[i], ctx))
