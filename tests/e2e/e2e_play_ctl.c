@@ -107,37 +107,13 @@ static void ctl(e2e_result *r, ...)
     e2e_run(argv, r);
 }
 
-/* status --json of the only player, parsed (fails the test otherwise). */
-static json *status(void)
-{
-    e2e_result r;
-    ctl(&r, "status", "--json", NULL);
-    if (r.status != 0)
-        fail_msg("ctl status --json: %d: %s", r.status, r.err);
-    char err[128];
-    json *j = json_parse(r.out, strlen(r.out) - 1, err, sizeof err);
-    if (!j)
-        fail_msg("ctl status --json is not JSON (%s): %s", err, r.out);
-    e2e_result_free(&r);
-    return j;
-}
-
-/* The member key of j as a number / a string (fails when absent). */
-static double num(const json *j, const char *key)
-{
-    const json *v = json_get(j, key);
-    if (!v || (v->type != JSON_NUMBER && v->type != JSON_BOOL))
-        fail_msg("status: '%s' is missing or not a number", key);
-    return v->number;
-}
-
 /* Polls status until paused == want, for at most ms; returns 1 when seen. */
 static int wait_paused(int want, int ms)
 {
     double until = e2e_now_ms() + ms;
     while (e2e_now_ms() < until) {
-        json *j = status();
-        int p = (int)num(j, "paused");
+        json *j = live_ctl_status();
+        int p = (int)live_json_num(j, "paused");
         json_free(j);
         if (p == want)
             return 1;
@@ -211,7 +187,7 @@ static void test_control(void **state)
     (void)state;
     pid_t pid = start_player("one");
     /* status --json: the documented fields */
-    json *j = status();
+    json *j = live_ctl_status();
     const json *title = json_get(j, "session");
     assert_non_null(title);
     assert_string_equal(title->string, "Proef op afstand");
@@ -220,8 +196,8 @@ static void test_control(void **state)
          *k; k++)
         if (!json_get(j, *k))
             fail_msg("status --json lacks '%s'", *k);
-    assert_int_equal((long)num(j, "pid"), (long)pid);
-    assert_true(num(j, "length") > 47.9 && num(j, "length") < 48.1);
+    assert_int_equal((long)live_json_num(j, "pid"), (long)pid);
+    assert_true(live_json_num(j, "length") > 47.9 && live_json_num(j, "length") < 48.1);
     json_free(j);
 
     /* pause through ctl: paused within a poll and the fade; MPRIS agrees */
@@ -242,13 +218,13 @@ static void test_control(void **state)
         assert_non_null(strstr(out, "Proef op afstand"));
         free(out);
         /* next: to the next chapter or phase */
-        j = status();
-        double before = num(j, "position");
+        j = live_ctl_status();
+        double before = live_json_num(j, "position");
         json_free(j);
         assert_int_equal(sh(NULL, "playerctl -p adem next"), 0);
         e2e_sleep_ms(400);
-        j = status();
-        assert_true(num(j, "position") >= 4.0 && num(j, "position") > before);
+        j = live_ctl_status();
+        assert_true(live_json_num(j, "position") >= 4.0 && live_json_num(j, "position") > before);
         json_free(j);
     } else {
         ctl(&r, "resume", NULL);
@@ -262,8 +238,8 @@ static void test_control(void **state)
     assert_int_equal(r.status, 0);
     e2e_result_free(&r);
     e2e_sleep_ms(200);
-    j = status();
-    assert_true(num(j, "volume_db") == -3.0);
+    j = live_ctl_status();
+    assert_true(live_json_num(j, "volume_db") == -3.0);
     json_free(j);
 
     /* bad lines get an error reply; the player plays on */
@@ -288,8 +264,8 @@ static void test_control(void **state)
         assert_int_not_equal(sh(NULL, "runuser -u nobody -- sh -c 'test -r \"%s\" || test -w \"%s\"'",
                                 sock, sock),
                              0);
-        j = status();
-        assert_int_equal((int)num(j, "paused"), 0);
+        j = live_ctl_status();
+        assert_int_equal((int)live_json_num(j, "paused"), 0);
         json_free(j);
     }
 

@@ -83,30 +83,6 @@ static int setup(void **state)
     return 0;
 }
 
-/* status --json of the only player, parsed. */
-static json *status(void)
-{
-    const char *argv[] = {"adem", "ctl", "status", "--json", NULL};
-    e2e_result r;
-    e2e_run(argv, &r);
-    if (r.status != 0)
-        fail_msg("ctl status --json: %d: %s", r.status, r.err);
-    char err[128];
-    json *j = json_parse(r.out, strlen(r.out) - 1, err, sizeof err);
-    if (!j)
-        fail_msg("ctl status --json is not JSON (%s): %s", err, r.out);
-    e2e_result_free(&r);
-    return j;
-}
-
-static double num(const json *j, const char *key)
-{
-    const json *v = json_get(j, key);
-    if (!v || (v->type != JSON_NUMBER && v->type != JSON_BOOL))
-        fail_msg("status: '%s' is missing or not a number", key);
-    return v->number;
-}
-
 /* The phase label of a status (or "" for none). */
 static const char *phase_of(const json *j)
 {
@@ -119,8 +95,8 @@ static int wait_paused(int want, int ms)
 {
     double until = e2e_now_ms() + ms;
     while (e2e_now_ms() < until) {
-        json *j = status();
-        int p = (int)num(j, "paused");
+        json *j = live_ctl_status();
+        int p = (int)live_json_num(j, "paused");
         json_free(j);
         if (p == want)
             return 1;
@@ -342,8 +318,8 @@ static void test_web(void **state)
     assert_int_equal(big_ok, 0);
     double hammer_until = e2e_now_ms() + 2000;
     while (e2e_now_ms() < hammer_until) {
-        json *j = status();
-        assert_true(num(j, "paused") == 0);
+        json *j = live_ctl_status();
+        assert_true(live_json_num(j, "paused") == 0);
         json_free(j);
         e2e_sleep_ms(100);
     }
@@ -364,7 +340,7 @@ static void test_web(void **state)
     for (int attempt = 0; attempt < 4 && !matched; attempt++) {
         char *ev = NULL;
         sh(&ev, "curl -sN -m 2 '%s/events?k=%s'", base, vk);
-        json *now = status();
+        json *now = live_ctl_status();
         int events = 0;
         char last_phase[100] = "";
         for (char *line = strstr(ev, "data: "); line; line = strstr(line + 1, "\ndata: ")) {
@@ -451,7 +427,7 @@ static void test_web(void **state)
     assert_true(json_get(b, "out")->items[1]->number < json_get(b, "out")->items[0]->number * 0.9);
     assert_string_equal(json_get(b, "pausedLabel")->string, "Pauze");
     /* the round, where the status carries it: "ronde i/8" */
-    json *now = status();
+    json *now = live_ctl_status();
     const json *rounds = json_get(now, "rounds");
     if (rounds && rounds->number > 0) {
         const char *round = json_get(b, "round")->string;

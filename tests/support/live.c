@@ -1,6 +1,7 @@
 /* live: the private JACK server, jack_capture and live plays of adem (see
  * live.h). POSIX and Linux's /dev/shm (tests only). */
 #include "live.h"
+#include "json.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -389,4 +390,27 @@ void live_assert_quiet(const char *err)
         fail_msg("unexpected stderr: %s", err);
     if (under)
         print_message("      (adem noted %ld underflows: the machine is loaded)\n", under);
+}
+
+struct json *live_ctl_status(void)
+{
+    const char *argv[] = {"adem", "ctl", "status", "--json", NULL};
+    e2e_result r;
+    e2e_run(argv, &r);
+    if (r.status != 0)
+        fail_msg("ctl status --json: %d: %s", r.status, r.err);
+    char err[128];
+    json *j = json_parse(r.out, r.out_len > 0 ? r.out_len - 1 : 0, err, sizeof err);
+    if (!j)
+        fail_msg("ctl status --json is not JSON (%s): %s", err, r.out);
+    e2e_result_free(&r);
+    return j;
+}
+
+double live_json_num(const struct json *j, const char *key)
+{
+    const json *v = json_get(j, key);
+    if (!v || (v->type != JSON_NUMBER && v->type != JSON_BOOL))
+        fail_msg("status: '%s' is missing or not a number", key);
+    return v->number;
 }

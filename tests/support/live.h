@@ -104,4 +104,12 @@ int live_quiet_stderr(const char *err, long *underflows);
  * its own underflow note; notes the underflows. */
 void live_assert_quiet(const char *err);
 
+/* `adem ctl status --json` of the only running player, parsed; fails the
+ * test when ctl fails or the reply is not JSON. Free with json_free. */
+struct json *live_ctl_status(void);
+
+/* The member `key` of a parsed status as a number (a bool as 0 or 1); fails
+ * the test when it is absent or of another type. */
+double live_json_num(const struct json *j, const char *key);
+
 #endif
