@@ -382,7 +382,9 @@ void player_close(player *p)
 {
     if (!p)
         return;
-    if (!p->lost) {
+    /* a pipe whose reader went away closes like any (its threads are ours);
+     * a lost sound server's stream is left as it is */
+    if (!p->lost || p->c.device->index == OUTDEV_PIPE) {
         outdev_close(p->dev);
         engine_free(p->e);
     }
