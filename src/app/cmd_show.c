@@ -215,9 +215,9 @@ int cmd_check(const cli_opts *o)
         adem_diag d;
         diag_clear(&d);
         prep_options po;
-        /* decode the cues too: a cue damaged after its header is found now,
-         * not in front of a class */
-        cli_prep_options(o, SHOW_RATE, 1, &po);
+        /* the cues' files are found, opened and their headers checked; they
+         * are not decoded (that is render's and play's work, as they go) */
+        cli_prep_options(o, SHOW_RATE, 0, &po);
         prep *p = NULL;
         if (prep_new(&o->args[i], 1, &po, &p, &d) != 0) {
             int st = cli_report(&d);

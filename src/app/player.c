@@ -28,7 +28,9 @@ int player_open(const player_config *c, const timeline *tl, const adem_cue *cues
     if (!p)
         return diag_runtime(d, "out of memory");
     p->c = *c;
-    if (!(p->e = engine_new(tl, cues, &c->engine, d)) ||
+    if ((p->e = engine_new(tl, cues, &c->engine, d)) != NULL && c->feed)
+        engine_use_feed(p->e, c->feed);
+    if (!p->e ||
         outdev_open(c->device, c->engine.rate, c->engine.channels, c->latency_ms, p->e, &p->dev,
                     d) != 0) {
         player_close(p);
@@ -84,6 +86,13 @@ int player_run(player *p, player_end *end, adem_diag *d)
     if (outdev_start(p->dev, d) != 0) {
         ui_free(u);
         return -1;
+    }
+    if (c->first_callback) {
+        /* the moment of the first callback: its first status (to ~1 ms) */
+        for (int ms = 0; ms < 5000 && !engine_poll(p->e, &st); ms++)
+            platform_sleep_ms(1);
+        fprintf(c->first_callback, "adem: first callback\n");
+        fflush(c->first_callback);
     }
     int next = 0, stopping = 0;
     for (;;) {

@@ -124,22 +124,43 @@ static int is_done(const engine *e)
 
 /* ---- Starting events ---------------------------------------------------------- */
 
-/* Starts voice cue `cue`; drops it (counted) when every cue voice is busy. */
-static void start_cue(engine *e, int cue)
+/* Starts voice cue `cue` of `frames` frames for the event at timeline frame
+ * `at`; drops it (counted) when every cue voice is busy. With a feed the
+ * voice claims the start's slot (or keeps trying while it plays silence). */
+static void start_cue(engine *e, int cue, int64_t at, int64_t frames)
 {
-    if (cue < 0 || !e->cues[cue].samples || e->cues[cue].frames <= 0)
+    if (cue < 0)
         return;
-    if (e->pos + e->cues[cue].frames > e->voice_until)
-        e->voice_until = e->pos + e->cues[cue].frames;
+    if (!e->feed) {
+        if (!e->cues[cue].samples || e->cues[cue].frames <= 0)
+            return;
+        frames = e->cues[cue].frames;
+    } else if (frames <= 0)
+        return;
+    if (e->pos + frames > e->voice_until)
+        e->voice_until = e->pos + frames;
     for (int i = 0; i < MAX_CUES; i++) {
-        if (e->cv[i].frames == 0) {
-            e->cv[i].s = e->cues[cue].samples;
-            e->cv[i].frames = e->cues[cue].frames;
-            e->cv[i].pos = 0;
+        cue_voice *v = &e->cv[i];
+        if (v->frames == 0) {
+            v->s = e->feed ? NULL : e->cues[cue].samples;
+            v->frames = frames;
+            v->pos = 0;
+            v->cue = cue;
+            v->at = at;
+            v->slot = e->feed ? cuefeed_claim(e->feed, cue, at, e->jump) : -1;
             return;
         }
     }
     e->dropped++;
+}
+
+/* Ends cue voice v (its cue is over, or cut): its slot goes back to the feed. */
+static void end_cue(engine *e, cue_voice *v)
+{
+    if (e->feed && v->frames && v->slot >= 0)
+        cuefeed_release(e->feed, v->slot);
+    v->frames = 0;
+    v->slot = -1;
 }
 
 /* Sets what the display shows as the current step. */
@@ -156,7 +177,7 @@ static void set_step(engine *e, const char *label, int64_t start, int64_t frames
 static void start_phase(engine *e, const tl_event *ev)
 {
     set_step(e, ev->label, ev->frame, ev->frames, ev->tone);
-    start_cue(e, ev->cue);
+    start_cue(e, ev->cue, ev->frame, ev->cue_frames);
     if (ev->tone != ADEM_TONE_NONE) {
         int i = 0;
         while (i < MAX_TONES && e->tone_on[i])
@@ -281,7 +302,7 @@ static void start_event(engine *e, const tl_event *ev)
     case TL_EV_CUE:
         if (ev->count_number == 0)
             set_step(e, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
-        start_cue(e, ev->cue);
+        start_cue(e, ev->cue, ev->frame, ev->cue_frames);
         break;
     case TL_EV_WAIT:
         set_step(e, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
@@ -335,6 +356,30 @@ static void set_volume(engine *e, double db)
     e->status_dirty = 1;
 }
 
+/* 1 for the events a skip lands on: a phase, a mark, a session's start, the
+ * end. */
+static int is_stop(tl_event_kind k)
+{
+    return k == TL_EV_PHASE || k == TL_EV_MARK || k == TL_EV_SESSION || k == TL_EV_END;
+}
+
+/* A skip's fade begins: where it will land is known now (O(depth), on a copy
+ * of the cursor: nothing starts during the fade, so do_skip lands on the same
+ * frame), so the cue feed gets the fade's length to prepare the cues there. */
+static void skip_target(engine *e)
+{
+    e->skip_to = e->pos;
+    if (e->have_next && !is_stop(e->next.kind)) {
+        tl_cursor c = e->cur;
+        tl_event ev;
+        tl_cursor_skip(&c);
+        if (tl_cursor_next(&c, &ev))
+            e->skip_to = ev.frame;
+    } else if (e->have_next)
+        e->skip_to = e->next.frame;
+    e->jump++;
+}
+
 /* Applies the commands queued by the control thread. */
 static void take_commands(engine *e)
 {
@@ -354,8 +399,10 @@ static void take_commands(engine *e)
                 fade_to(e, T_RESUMING, 1.0f, ENGINE_FADE_MS);
             break;
         case ENGINE_SKIP:
-            if (!e->ended && (e->ts == T_PLAY || e->ts == T_RESUMING))
+            if (!e->ended && (e->ts == T_PLAY || e->ts == T_RESUMING)) {
                 fade_to(e, T_SKIPPING, 0.0f, ENGINE_FADE_MS);
+                skip_target(e);
+            }
             break;
         case ENGINE_VOLUME:
             set_volume(e, e->volume_db + m.value);
@@ -373,13 +420,6 @@ int engine_command(engine *e, engine_cmd cmd, double value)
     return spsc_push(e->cmdq, &m);
 }
 
-/* 1 for the events a skip lands on: a phase, a mark, a session's start, the
- * end. */
-static int is_stop(tl_event_kind k)
-{
-    return k == TL_EV_PHASE || k == TL_EV_MARK || k == TL_EV_SESSION || k == TL_EV_END;
-}
-
 /* The skip's fade has ended: silence the foreground and jump to the next
  * phase, mark or session start, or to the end. The cursor jumps in O(depth)
  * (tl_cursor_skip), however much lies between; the bed and the title become
@@ -387,7 +427,7 @@ static int is_stop(tl_event_kind k)
 static void do_skip(engine *e)
 {
     for (int i = 0; i < MAX_CUES; i++)
-        e->cv[i].frames = 0;
+        end_cue(e, &e->cv[i]);
     memset(e->tone_on, 0, sizeof e->tone_on);
     memset(e->bell_on, 0, sizeof e->bell_on);
     memset(e->pulse_on, 0, sizeof e->pulse_on);
@@ -427,6 +467,7 @@ void engine_status_now(const engine *e, engine_status *st)
     st->stopping = e->ts == T_STOPPING;
     st->done = is_done(e);
     st->late = e->late;
+    st->starved = e->starved;
     st->volume_db = e->volume_db;
     st->dropped = e->dropped;
     st->clipped = e->lim.limited;
@@ -521,10 +562,17 @@ static void run_voices(engine *e, int at, int n)
             continue;
         int64_t left = v->frames - v->pos;
         int m = left < n ? (int)left : n;
-        add_samples(e->vbus + at, v->s + v->pos, m);
+        if (v->s)
+            add_samples(e->vbus + at, v->s + v->pos, m);
+        else {
+            if (v->slot < 0 && (v->slot = cuefeed_claim(e->feed, v->cue, v->at, e->jump)) >= 0)
+                cuefeed_skip(e->feed, v->slot, v->pos); /* late: from where it is now */
+            if (v->slot < 0 || cuefeed_mix(e->feed, v->slot, e->vbus + at, m) > 0)
+                e->starved++;
+        }
         v->pos += m;
         if (v->pos >= v->frames)
-            v->frames = 0;
+            end_cue(e, v);
         any = 1;
     }
     float *const side[3] = {e->tbus, e->tleft, e->tright};
@@ -792,6 +840,8 @@ size_t engine_process(engine *e, float *out, size_t frames)
     }
     if (produced < frames)
         memset(out + produced * (size_t)ch, 0, (frames - produced) * (size_t)ch * sizeof *out);
+    if (e->feed)
+        cuefeed_publish(e->feed, e->ts == T_SKIPPING ? e->skip_to : e->pos, e->jump);
     send_status(e, (int64_t)frames);
     return produced;
 }
