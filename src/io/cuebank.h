@@ -43,7 +43,7 @@ cuefeed *cuebank_feed(cuebank *b);
 
 /* Decodes on this thread until every cue start before the engine's position
  * + `need` frames has its slot (while slots are free) and every slot's ring
- * is full or complete; also prepares the next few starts further ahead.
+ * is full or complete; nothing further ahead (the worker does that).
  * Returns 0, or -1 with d set (a cue damaged after its header). Not while
  * the worker runs. */
 int cuebank_fill(cuebank *b, int64_t need, adem_diag *d);

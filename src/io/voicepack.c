@@ -479,8 +479,8 @@ struct vp_stream {
     int rate;
     SRC_STATE *st;   /* NULL when the rates are equal */
     double ratio;
-    float *inter;    /* VP_BLOCK * 2: a stereo block before the fold */
-    float *mono;     /* VP_BLOCK: the input block of the converter */
+    float *inter;    /* VP_BLOCK * 2: a stereo block before the fold (stereo only) */
+    float *mono;     /* VP_BLOCK: the input block of the converter (resampling only) */
     const float *in; /* the unread part of mono */
     long avail;      /* frames at in */
     int64_t read;    /* frames read from the file */
@@ -506,9 +506,14 @@ int vp_stream_open(const voicepack *vp, int i, int rate, vp_stream **out, adem_d
         return -1;
     }
     s->want = vp_length(s->info.frames, s->info.samplerate, rate);
-    s->inter = malloc((size_t)VP_BLOCK * 2 * sizeof *s->inter);
-    s->mono = malloc((size_t)VP_BLOCK * sizeof *s->mono);
-    if (!s->inter || !s->mono) {
+    /* the buffers only when needed: a stereo file's block before the fold,
+     * the converter's input block */
+    int stereo = s->info.channels == 2, convert = s->info.samplerate != rate;
+    if (stereo)
+        s->inter = malloc((size_t)VP_BLOCK * 2 * sizeof *s->inter);
+    if (convert)
+        s->mono = malloc((size_t)VP_BLOCK * sizeof *s->mono);
+    if ((stereo && !s->inter) || (convert && !s->mono)) {
         vp_stream_close(s);
         return vp_oom(d, &vp->e[i]);
     }
