@@ -102,7 +102,8 @@ static const command_def commands[] = {
      "  --format s16|f32    sample format: 16-bit (default) or 32-bit float\n"
      "                      (.wav and raw; .flac is 16-bit, .ogg is Vorbis)\n"},
     {"check", C_CHECK, cmd_check, "adem check [--voice PACK] [--set NAME=VALUE] [--tempo FACTOR] FILE...",
-     "Validates session files, and that their voice cues exist and decode.\n"
+     "Validates session files, and that their voice cues exist and are audio\n"
+     "adem can read (from the files' headers; nothing is decoded).\n"
      "Prints nothing when every file is valid; otherwise one line per problem, as\n"
      "FILE:LINE:COL: what is wrong; what to do. Exit status 2 when any is invalid.\n"},
     {"show", C_SHOW, cmd_show, "adem show [OPTIONS] SESSION",

@@ -114,12 +114,12 @@ static void same_output(const char *const *args, int n, int rate, long skip_at, 
     prep_free(lazy);
 }
 
-/* Every built-in: the same samples, decoded a block ahead. */
+/* Built-ins (counts, many different cues, a short one): the same samples,
+ * decoded a block ahead. */
 static void test_same_as_decoded_first(void **state)
 {
     (void)state;
-    static const char *const names[] = {"478", "rustig", "schudden", "vuist", "pmr", "niksdoen",
-                                        "slapen"};
+    static const char *const names[] = {"478", "vuist", "pmr"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         same_output(&names[i], 1, 48000, -1, 4);
 }
