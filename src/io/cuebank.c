@@ -108,10 +108,11 @@ static int starts_cue(const tl_event *ev)
 }
 
 /* The engine jumped to pos: the walk goes on from the first event at or
- * after pos (from the start again when pos lies behind the walk). */
+ * after pos (from the start again when pos lies behind the walk, or the
+ * walk has already reached the end). */
 static void follow(cuebank *b, int64_t pos)
 {
-    if (b->have_ev && b->ev.frame > pos) {
+    if (!b->have_ev || b->ev.frame > pos) {
         tl_cursor_init(&b->cur, b->tl);
         b->have_ev = tl_cursor_next(&b->cur, &b->ev);
     }

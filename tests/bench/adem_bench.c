@@ -330,7 +330,7 @@ static int64_t time_first_byte(char *const *argv)
 
 /* Starts argv with ADEM_MEASURE=1, stderr on a pipe (stdout to /dev/null)
  * and returns the nanoseconds from just before fork to the end of the line
- * "adem: first callback"; kills the child (by its pid) then. -1 when the
+ * "adem: first callback"; stops the child (SIGINT, by its pid) then. -1 when the
  * line did not come. */
 static int64_t time_first_callback(char *const *argv)
 {
@@ -375,7 +375,8 @@ static int64_t time_first_callback(char *const *argv)
             len = 0;
         }
     }
-    kill(pid, SIGKILL);
+    /* a stop signal, not SIGKILL: a killed JACK client stalls the server */
+    kill(pid, SIGINT);
     close(fd[0]);
     waitpid(pid, NULL, 0);
     return t;

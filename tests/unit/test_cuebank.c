@@ -48,6 +48,10 @@ static engine *new_engine(const prep *p, const adem_cue *cues, int rate)
     return e;
 }
 
+/* need: how far ahead cuebank_fill prepares before each block (the worker
+ * of a play prepares up to 60 s and the next starts ahead). */
+static int64_t fill_need = BLOCK + 128;
+
 /* The whole output of an engine in blocks of BLOCK frames (with bank: filled
  * before each block, as `render` does); skip_at >= 0 sends a skip before
  * that block. Returns a malloc'd buffer of *frames stereo frames. */
@@ -72,7 +76,7 @@ static float *run(engine *e, cuebank *bank, long skip_at, int64_t *frames)
         if (bank) {
             adem_diag d;
             diag_clear(&d);
-            if (cuebank_fill(bank, BLOCK + 128, &d) != 0)
+            if (cuebank_fill(bank, fill_need, &d) != 0)
                 fail_msg("cuebank_fill: %s", d.msg);
         }
         n += engine_process(e, out + n * 2, (size_t)len);
@@ -153,6 +157,25 @@ static void test_jump(void **state)
     const char *args[] = {"pmr"};
     same_output(args, 1, 48000, 100, 4);  /* in the middle of a cue */
     same_output(args, 1, 48000, 1000, 4); /* later */
+}
+
+/* A skip after the bank's walk has reached the end of a short session (a
+ * play prepares far ahead): the bank walks again from the jump. */
+static void test_jump_after_walk_ended(void **state)
+{
+    (void)state;
+    FILE *f = fopen("test_cuebank_skip.adem", "w");
+    assert_non_null(f);
+    fputs("session \"Verder\"\nwait 100ms\nphase \"Een\" 1s cue=adem_in\n"
+          "phase \"Twee\" 2s cue=adem_uit\nphase \"Drie\" 2s cue=vasthouden\n"
+          "mark \"Vier\"\nspeak tel_1\nwait 500ms\nphase \"Vijf\" 1s cue=tel_2\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    const char *args[] = {"test_cuebank_skip.adem"};
+    fill_need = 48000 * 60;
+    same_output(args, 1, 48000, 18, 8); /* inside Twee */
+    fill_need = BLOCK + 128;
+    remove("test_cuebank_skip.adem");
 }
 
 /* A decoder that does not keep up: the cues play as silence, counted, and
@@ -248,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_same_converted),
         cmocka_unit_test(test_bounded),
         cmocka_unit_test(test_jump),
+        cmocka_unit_test(test_jump_after_walk_ended),
         cmocka_unit_test(test_starved_is_silence),
         cmocka_unit_test(test_worker),
     };
