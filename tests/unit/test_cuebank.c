@@ -35,11 +35,15 @@ static prep *prepare(const char *const *args, int n, int rate, int decode)
     return p;
 }
 
+/* interactive: the engines made have a listener (a hold waits for it). */
+static int interactive = 0;
+
 static engine *new_engine(const prep *p, const adem_cue *cues, int rate)
 {
     engine_config ec;
     engine_config_init(&ec);
     ec.rate = rate;
+    ec.interactive = interactive;
     adem_diag d;
     diag_clear(&d);
     engine *e = engine_new(prep_timeline(p), cues, &ec, &d);
@@ -51,6 +55,12 @@ static engine *new_engine(const prep *p, const adem_cue *cues, int rate)
 /* need: how far ahead cuebank_fill prepares before each block (the worker
  * of a play prepares up to 60 s and the next starts ahead). */
 static int64_t fill_need = BLOCK + 128;
+
+/* What run sends at skip_at (ENGINE_SKIP, ENGINE_BACK or ENGINE_CONTINUE),
+ * and 1 to send it again one short block later (a second back during the
+ * first one's fade goes one stop further). */
+static engine_cmd move_cmd = ENGINE_SKIP;
+static int move_twice = 0;
 
 /* The whole output of an engine in blocks of BLOCK frames (with bank: filled
  * before each block, as `render` does); skip_at >= 0 sends a skip before
@@ -67,10 +77,10 @@ static float *run(engine *e, cuebank *bank, long skip_at, int64_t *frames)
             assert_non_null(out);
         }
         int len = BLOCK;
-        if (block == skip_at) {
+        if (skip_at >= 0 && (block == skip_at || (move_twice && block == skip_at + 1))) {
             /* the skip's fade begins in a short block: the bank hears of
              * the jump (as the worker would during the fade) before it lands */
-            assert_int_equal(engine_command(e, ENGINE_SKIP, 0), 0);
+            assert_int_equal(engine_command(e, move_cmd, 0), 0);
             len = 64;
         }
         if (bank) {
@@ -178,6 +188,50 @@ static void test_jump_after_walk_ended(void **state)
     remove("test_cuebank_skip.adem");
 }
 
+/* A back (b) jumps the engine back to the start of the current stop, or,
+ * pressed again during its fade, of the one before: the bank follows it
+ * behind its walk (the landing is announced when the fade begins) and the
+ * cues there are ready again, the same as with every cue in memory. */
+static void test_back(void **state)
+{
+    (void)state;
+    const char *args[] = {"pmr"};
+    move_cmd = ENGINE_BACK;
+    same_output(args, 1, 48000, 100, 4);  /* in the middle of a cue */
+    same_output(args, 1, 48000, 1000, 4); /* later */
+    move_twice = 1;
+    same_output(args, 1, 48000, 1000, 4); /* two stops back */
+    move_twice = 0;
+    fill_need = 48000 * 60; /* a play's walk, far ahead: the back lands behind it */
+    same_output(args, 1, 48000, 1000, CUEFEED_SLOTS);
+    fill_need = BLOCK + 128;
+    move_cmd = ENGINE_SKIP;
+}
+
+/* A hold with a max released early (a listener pressed space): the position
+ * moves on to the hold's end; the cue after it, prepared while the hold ran,
+ * is the one played (nothing starved), the same as with every cue in
+ * memory. */
+static void test_hold_released_early(void **state)
+{
+    (void)state;
+    FILE *f = fopen("test_cuebank_hold.adem", "w");
+    assert_non_null(f);
+    fputs("session \"Houden\"\nwait 100ms\nphase \"Een\" 1s cue=adem_in\n"
+          "hold \"Vragen\" max=30s\nphase \"Twee\" 2s cue=adem_uit\nspeak tel_1\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    const char *args[] = {"test_cuebank_hold.adem"};
+    interactive = 1;
+    move_cmd = ENGINE_CONTINUE;
+    fill_need = 48000 * 60; /* as a play's worker: the cue after the hold is ready early */
+    same_output(args, 1, 48000, 20, 4); /* 1.7 s: inside the hold */
+    fill_need = BLOCK + 128;
+    move_cmd = ENGINE_SKIP;
+    interactive = 0;
+    remove("test_cuebank_hold.adem");
+}
+
 /* A decoder that does not keep up: the cues play as silence, counted, and
  * the engine never waits. With no decoding at all, the output equals the
  * output with every cue silent (zeros of the same lengths). */
@@ -272,6 +326,8 @@ int main(void)
         cmocka_unit_test(test_bounded),
         cmocka_unit_test(test_jump),
         cmocka_unit_test(test_jump_after_walk_ended),
+        cmocka_unit_test(test_back),
+        cmocka_unit_test(test_hold_released_early),
         cmocka_unit_test(test_starved_is_silence),
         cmocka_unit_test(test_worker),
     };
