@@ -3,7 +3,8 @@
  * is played for SECONDS on a private JACK dummy server with ADEM_MEASURE=1;
  * adem must say when the first callback came, count no piece of a cue that
  * was not decoded in time ("adem: starved 0"), and the capture must equal
- * the render sample for sample up to the stop's fade.
+ * the render sample for sample up to the stop's fade; skips and backs
+ * starve nothing either.
  * Needs jackd and jack_capture (scripts/bootstrap --test). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,6 +72,27 @@ static void builtins_play_their_cues_in_time(void **state)
     }
 }
 
+/* Skips and backs while playing (a back behind the decoder's walk, a second
+ * one within 2 s going one stop further): the decoder follows every jump
+ * and announces nothing late ("adem: starved 0"). */
+static void jumps_play_their_cues_in_time(void **state)
+{
+    (void)state;
+    char script[700];
+    snprintf(script, sizeof script, "%s", e2e_path("jumps.txt"));
+    e2e_write_file(script, "3 skip\n5 back\n6 back\n8 skip\n9 back\n11 stop\n");
+    const char *argv[] = {"adem", "play", "--no-ui", "--device", "system", "--script", script,
+                          "pmr", NULL};
+    const char *env[] = {"ADEM_MEASURE=1", NULL};
+    live_run live;
+    live_start(argv, env, &live);
+    live_finish(&live, 60000);
+    print_message("      pmr with jumps: %s", live.err);
+    assert_int_equal(live.status, 130);
+    assert_non_null(strstr(live.err, "adem: starved 0\n"));
+    live_free(&live);
+}
+
 /* Starts the private JACK server. */
 static int group_setup(void **state)
 {
@@ -83,6 +105,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(builtins_play_their_cues_in_time, e2e_teardown),
+        cmocka_unit_test_teardown(jumps_play_their_cues_in_time, e2e_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }
