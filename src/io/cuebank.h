@@ -7,9 +7,9 @@
  * start of a cue (a `speak`, a phase's cue=, a counted number) gets a slot of
  * the feed before it is due, and the slot's ring is kept full as the engine
  * plays it (decoding with voicepack's vp_stream: the same samples as
- * decoding the whole cue). When the engine jumps (a skip, a back), the bank follows:
- * starts it will not reach are recycled and the walk resumes at the new
- * position. Cue lengths are the headers' (voicepack_lengths), which are the
+ * decoding the whole cue). When the engine jumps (a skip, a back), the bank
+ * follows: starts it will not reach are recycled and the walk resumes at the
+ * new position (from the start again when that lies behind the walk). Cue lengths are the headers' (voicepack_lengths), which are the
  * decoded lengths exactly, so the timeline is laid out before any decoding.
  *
  * Two ways to run it:

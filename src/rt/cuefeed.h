@@ -14,7 +14,8 @@
  * engine passed by, e.g. after a skip); the READY exits are compare-and-swaps.
  *
  * The engine publishes where it is (its timeline frame and a jump count,
- * raised whenever its position jumps: a skip, a back) so that the decoder can follow.
+ * raised whenever its position jumps: a skip, a back) so that the decoder
+ * can follow.
  * Frames not decoded in time play as silence and are counted by the engine:
  * the audio thread never waits.
  *
