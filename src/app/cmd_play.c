@@ -1,6 +1,7 @@
-/* cmd_play: `adem play` and `adem devices`. play prepares everything before
- * the stream starts (the sessions parsed and built once, the cues decoded at
- * the device's rate) and hands the timeline to the player (app/player.h),
+/* cmd_play: `adem play` and `adem devices`. play prepares before the stream
+ * starts (the sessions parsed and built once, laid out at the device's rate,
+ * the first cues decoded; the rest are decoded as they are needed by the cue
+ * bank's worker, io/cuebank.h) and hands the timeline to the player (app/player.h),
  * which runs it with keys, signals and the display; afterwards it reports
  * what the device and the engine counted and writes the practice log. */
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "rt/engine.h"
 #include "dev/out_device.h"
 #include "io/cue_words.h"
+#include "io/cuebank.h"
 #include "io/prepare.h"
 #include "app/ui_term.h"
 
@@ -121,6 +123,7 @@ int cmd_play(const cli_opts *o)
     player_end end = PLAYER_DONE;
     time_t started = 0; /* when playback began, for the practice log */
     prep *p = NULL;
+    cuebank *bank = NULL;
     player *pl = NULL;
     cue_words *words = NULL;
     static player_cmd script[SCRIPT_MAX];
@@ -162,10 +165,17 @@ int cmd_play(const cli_opts *o)
         if (o->script)
             rc = read_script(o->script, rate, script, &nscript, err);
     }
-    /* now that the rate is known: the cues decoded at it, the same timeline */
-    if (rc == 0 && prep_decode(p, rate, &d) != 0)
+    /* now that the rate is known: the same timeline laid out at it, the
+     * first cues decoded, the decoder running ahead of the audio */
+    if (rc == 0 && (prep_relayout(p, rate, &d) != 0 ||
+                    cuebank_new(prep_voicepack(p), prep_timeline(p), &bank, &d) != 0 ||
+                    cuebank_fill(bank, rate / 2, &d) != 0))
         rc = cli_report(&d);
     signals_block();
+    /* the decoder's thread started with the signals blocked: they come to
+     * this thread only */
+    if (rc == 0 && cuebank_start(bank, &d) != 0)
+        rc = cli_report(&d);
     if (rc == 0 && signals_stop_requested())
         rc = ADEM_EXIT_STOPPED; /* stopped before it began: nothing played */
     player_config pc;
@@ -192,12 +202,14 @@ int cmd_play(const cli_opts *o)
     pc.web = o->web;
     pc.web_dir = web_dir;
     pc.msgs = err;
+    pc.feed = bank ? cuebank_feed(bank) : NULL;
+    pc.first_callback = getenv("ADEM_MEASURE") ? err : NULL;
     if (rc == 0 && pc.ui == UI_FULL && console_raw_enter() == 0)
         pc.keys = PLAYER_KEYS_TRANSPORT; /* the keys: only with the full display */
     pc.engine.interactive = pc.keys != PLAYER_KEYS_NONE; /* a hold waits for the listener */
     /* a --pipe may wait in the open for its reader: a stop signal (pending
      * while they are blocked) ends that wait, silently, as a stop */
-    if (rc == 0 && player_open(&pc, prep_timeline(p), prep_cues(p), &pl, &d) != 0)
+    if (rc == 0 && player_open(&pc, prep_timeline(p), NULL, &pl, &d) != 0)
         rc = d.status == ADEM_EXIT_STOPPED ? ADEM_EXIT_STOPPED : cli_report(&d);
     if (rc == 0 && signals_stop_requested()) {
         fprintf(err, "adem: stopped before the session began; nothing was played\n");
@@ -219,7 +231,8 @@ int cmd_play(const cli_opts *o)
         engine_status st;
         player_status(pl, &st);
         cmd_log_played(o, p, args, nargs, started, st.pos, err);
-        /* a dead server can make PortAudio hang on close: leave it to exit */
+        /* a dead server can make PortAudio hang on close: leave it to exit
+         * (the callback may still read the cue bank's feed: it stays too) */
         player_close(pl);
         stdout_flush();
         fflush(err);
@@ -231,6 +244,15 @@ int cmd_play(const cli_opts *o)
         engine_status st;
         player_status(pl, &st);
         player_close(pl);
+        if (cuebank_stop(bank, &d) != 0 && rc == 0)
+            rc = cli_report(&d); /* a cue damaged after its header: it played as silence */
+        if (st.starved > 0)
+            fprintf(err, "adem: note: %llu piece%s of voice cues %s not decoded in time and "
+                         "played as silence; the computer is very busy\n",
+                    (unsigned long long)st.starved, st.starved == 1 ? "" : "s",
+                    st.starved == 1 ? "was" : "were");
+        if (getenv("ADEM_MEASURE"))
+            fprintf(err, "adem: starved %llu\n", (unsigned long long)st.starved);
         if (under > 0)
             fprintf(err, "adem: note: the audio device reported %llu underflow%s; if you heard "
                          "dropouts, try a larger --latency (e.g. --latency 200)\n",
@@ -244,6 +266,7 @@ int cmd_play(const cli_opts *o)
             cmd_log_played(o, p, args, nargs, started, st.pos, err);
     }
     cue_words_free(words);
+    cuebank_free(bank);
     prep_free(p);
     if (pa_up)
         outdev_terminate();

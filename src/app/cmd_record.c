@@ -462,6 +462,8 @@ static void play_take(rec *R, const float *x, int64_t n, int rate)
     pc.keys = R->raw ? PLAYER_KEYS_STOP : PLAYER_KEYS_NONE; /* a script's keys wait */
     pc.script = NULL;
     pc.nscript = 0;
+    pc.feed = NULL;
+    pc.first_callback = NULL;
     player_end end;
     if (player_open(&pc, tl, &cue, &pl, &d) != 0)
         goto done;

@@ -6,11 +6,14 @@
 
 #include "app/cli.h"
 #include "rt/engine.h"
+#include "io/cuebank.h"
 #include "io/out_file.h"
 #include "io/prepare.h"
 #include "sys/signals.h"
 
-enum { RENDER_BLOCK = 4096 };
+/* RENDER_LATE: how late the engine may start an event (64 frames when more
+ * than 64 fall in 64 frames), so its cue is decoded with the block. */
+enum { RENDER_BLOCK = 4096, RENDER_LATE = 128 };
 
 int cmd_render(const cli_opts *o)
 {
@@ -35,19 +38,24 @@ int cmd_render(const cli_opts *o)
     int rate = o->tl.rate ? o->tl.rate : 48000;
     int channels = o->mono ? 1 : 2;
     prep_options po;
-    cli_prep_options(o, rate, 1, &po);
+    cli_prep_options(o, rate, 0, &po); /* the cues are decoded as they are needed */
     prep *p = NULL;
     if (prep_new(o->args, o->nargs, &po, &p, &d) != 0)
         return cli_report(&d);
     engine_config ec;
     cli_engine_config(o, rate, channels, &ec);
-    engine *e = engine_new(prep_timeline(p), prep_cues(p), &ec, &d);
+    cuebank *b = NULL;
+    engine *e = NULL;
+    if (cuebank_new(prep_voicepack(p), prep_timeline(p), &b, &d) == 0 &&
+        (e = engine_new(prep_timeline(p), NULL, &ec, &d)) != NULL)
+        engine_use_feed(e, cuebank_feed(b));
     /* from now on a stop signal (a second one too) stops after the current
      * block: the temporary file must be removed */
     signals_exit_at_once(0, NULL);
     out_file *f = NULL;
     if (!e || out_file_open(o->output, rate, channels, o->format, &f, &d) != 0) {
         engine_free(e);
+        cuebank_free(b);
         prep_free(p);
         return cli_report(&d);
     }
@@ -68,6 +76,14 @@ int cmd_render(const cli_opts *o)
             rc = ADEM_EXIT_STOPPED;
             break;
         }
+        /* the cues of the next block decoded first, on this thread: the
+         * render never depends on timing */
+        if (cuebank_fill(b, RENDER_BLOCK + RENDER_LATE, &d) != 0) {
+            out_file_abort(f);
+            f = NULL;
+            rc = cli_report(&d);
+            break;
+        }
         size_t n = engine_process(e, buf, RENDER_BLOCK);
         if (n > 0 && out_file_write(f, buf, n, &d) != 0) {
             out_file_abort(f);
@@ -81,6 +97,7 @@ int cmd_render(const cli_opts *o)
         rc = cli_report(&d);
     signals_release_stop();
     engine_free(e);
+    cuebank_free(b);
     prep_free(p);
     return rc;
 }

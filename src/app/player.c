@@ -39,7 +39,9 @@ int player_open(const player_config *c, const timeline *tl, const adem_cue *cues
         return diag_runtime(d, "out of memory");
     p->c = *c;
     p->album = timeline_title(tl);
-    if (!(p->e = engine_new(tl, cues, &c->engine, d)) ||
+    if ((p->e = engine_new(tl, cues, &c->engine, d)) != NULL && c->feed)
+        engine_use_feed(p->e, c->feed);
+    if (!p->e ||
         outdev_open(c->device, c->format, c->engine.rate, c->engine.channels, c->latency_ms,
                     p->e, &p->dev, d) != 0) {
         player_close(p);
@@ -305,6 +307,13 @@ int player_run(player *p, player_end *end, adem_diag *d)
     control_info info = {c->engine.rate, ipc_self_pid(), c->words, c->nwords};
     mpris_info minfo = {c->engine.rate, p->album, 1};
     mpris *bus = c->remote ? mpris_open(&minfo, remote_command, p->e) : NULL;
+    if (c->first_callback) {
+        /* the moment of the first callback: its first status (to ~1 ms) */
+        for (int ms = 0; ms < 5000 && !engine_poll(p->e, &r.st); ms++)
+            platform_sleep_ms(1);
+        fprintf(c->first_callback, "adem: first callback\n");
+        fflush(c->first_callback);
+    }
     for (;;) {
         int wait = POLL_MS;
         int pending = keys_pending_ms(&r.kd, now_ms());

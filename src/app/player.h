@@ -62,6 +62,11 @@ typedef struct player_config {
     int color;
     const char *const *words;
     int nwords;
+    cuefeed *feed;             /* where the engine's cues come from (io/cuebank.h),
+                                  or NULL: the cues array given to player_open */
+    FILE *first_callback;      /* NULL, or where to write "adem: first callback"
+                                  the moment the device first asks for audio (a
+                                  measurement: ADEM_MEASURE=1) */
 } player_config;
 
 /* How a run ended. */

@@ -2,8 +2,9 @@
  *
  * The one path every command takes (render, play, show, check, list): load
  * the sessions, build the timeline with the overrides, find the voice cues,
- * take their lengths (from the headers, or by decoding them when the audio is
- * needed) and lay the timeline out at the output rate.
+ * take their lengths from the headers (exactly the decoded lengths) and lay
+ * the timeline out at the output rate. The audio of the cues is decoded later,
+ * as it is needed, by the cue bank (io/cuebank.h).
  * Not for the audio thread. */
 #ifndef ADEM_PREPARE_H
 #define ADEM_PREPARE_H
@@ -18,7 +19,10 @@
 typedef struct prep_options {
     const tl_options *tl; /* what shapes the timeline (timeline/options.h) */
     int default_rate;     /* the rate to lay out at when tl->rate is 0 */
-    int decode;           /* 1: decode the cues (render, play); 0: lengths only */
+    int decode;           /* 1: also decode every cue into memory (check: a cue
+                             damaged after its header is found; tests, tools);
+                             0: lengths only (render and play
+                             decode as they go, io/cuebank.h) */
 } prep_options;
 
 typedef struct prep prep;

@@ -499,103 +499,185 @@ static int vp_read(const vp_entry *e, SNDFILE *sf, const SF_INFO *info, float *i
     return 0;
 }
 
-/* Equal rates: decodes the whole file into out (info->frames floats). */
-static int vp_copy(const vp_entry *e, SNDFILE *sf, const SF_INFO *info, float *out, float *inter,
-                   adem_diag *d)
+/* A cue being decoded and converted, a piece at a time (see voicepack.h). */
+struct vp_stream {
+    const vp_entry *e;
+    SNDFILE *sf;
+    SF_INFO info;
+    int rate;
+    SRC_STATE *st;   /* NULL when the rates are equal */
+    double ratio;
+    float *inter;    /* VP_BLOCK * 2: a stereo block before the fold (stereo only) */
+    float *mono;     /* VP_BLOCK: the input block of the converter (resampling only) */
+    const float *in; /* the unread part of mono */
+    long avail;      /* frames at in */
+    int64_t read;    /* frames read from the file */
+    int64_t produced;/* frames made at the output rate */
+    int64_t want;    /* the cue's length at the output rate */
+    int flushed;     /* the converter has nothing more: zeros pad the rest */
+};
+
+/* Opens cue i for decoding at rate (see voicepack.h). */
+int vp_stream_open(const voicepack *vp, int i, int rate, vp_stream **out, adem_diag *d)
 {
-    for (int64_t pos = 0; pos < info->frames;) {
-        sf_count_t count = info->frames - pos < VP_BLOCK ? info->frames - pos : VP_BLOCK;
-        if (vp_read(e, sf, info, inter, out + pos, count, pos, d) != 0)
+    *out = NULL;
+    if (rate < 1)
+        return diag_set(d, NULL, 0, 0, "output rate %d Hz is invalid; give a rate such as 48000",
+                        rate);
+    vp_stream *s = calloc(1, sizeof *s);
+    if (!s)
+        return vp_oom(d, &vp->e[i]);
+    s->e = &vp->e[i];
+    s->rate = rate;
+    if (!(s->sf = vp_open(s->e, &s->info, d))) {
+        free(s);
+        return -1;
+    }
+    s->want = vp_length(s->info.frames, s->info.samplerate, rate);
+    /* the buffers only when needed: a stereo file's block before the fold,
+     * the converter's input block */
+    int stereo = s->info.channels == 2, convert = s->info.samplerate != rate;
+    if (stereo)
+        s->inter = malloc((size_t)VP_BLOCK * 2 * sizeof *s->inter);
+    if (convert)
+        s->mono = malloc((size_t)VP_BLOCK * sizeof *s->mono);
+    if ((stereo && !s->inter) || (convert && !s->mono)) {
+        vp_stream_close(s);
+        return vp_oom(d, &vp->e[i]);
+    }
+    if (s->info.samplerate != rate) {
+        int err = 0;
+        s->ratio = (double)rate / s->info.samplerate;
+        if (!src_is_valid_ratio(s->ratio)) {
+            vp_err(d, s->e,
+                   "cue '%s': cannot convert '%s' from %d Hz to %d Hz; choose another sample "
+                   "rate",
+                   s->e->id, s->e->path, s->info.samplerate, rate);
+            vp_stream_close(s);
             return -1;
-        pos += count;
+        }
+        if (!(s->st = resample_new(&err))) {
+            diag_runtime(d, "cannot convert cue '%s' to %d Hz: %s; try again", s->e->id, rate,
+                         src_strerror(err));
+            vp_stream_close(s);
+            return -1;
+        }
+    }
+    *out = s;
+    return 0;
+}
+
+/* The cue's length at the stream's rate. */
+int64_t vp_stream_frames(const vp_stream *s)
+{
+    return s->want;
+}
+
+/* Equal rates: the next n frames of the file, unchanged. */
+static int vp_stream_copy(vp_stream *s, float *dst, int64_t n, adem_diag *d)
+{
+    for (int64_t got = 0; got < n;) {
+        sf_count_t count = n - got < VP_BLOCK ? n - got : VP_BLOCK;
+        if (vp_read(s->e, s->sf, &s->info, s->inter, dst + got, count, s->produced, d) != 0)
+            return -1;
+        got += count;
+        s->read += count;
+        s->produced += count;
     }
     return 0;
 }
 
-/* Different rates: decodes and converts into out, at most want frames (the
- * rest of out stays zero). Returns 0, or -1 with d set. */
-static int vp_resample(const vp_entry *e, SNDFILE *sf, const SF_INFO *info, int rate, float *out,
-                       int64_t want, float *inter, float *mono, adem_diag *d)
+/* Different rates: the next n frames of the converted cue (zeros once the
+ * converter has flushed; the length is the one the header promised). */
+static int vp_stream_convert(vp_stream *s, float *dst, int64_t n, adem_diag *d)
 {
-    int err = 0, rc = -1;
-    SRC_DATA sd;
-    double ratio = (double)rate / info->samplerate;
-    if (!src_is_valid_ratio(ratio))
-        return vp_err(d, e,
-                      "cue '%s': cannot convert '%s' from %d Hz to %d Hz; choose another sample "
-                      "rate",
-                      e->id, e->path, info->samplerate, rate);
-    SRC_STATE *st = resample_new(&err);
-    if (!st)
-        return diag_runtime(d, "cannot convert cue '%s' to %d Hz: %s; try again", e->id, rate,
-                            src_strerror(err));
-    memset(&sd, 0, sizeof sd);
-    sd.src_ratio = ratio;
-    int64_t read = 0, produced = 0;
-    long avail = 0;
-    const float *in = mono;
-    for (;;) {
-        if (avail == 0 && read < info->frames) {
-            sf_count_t count = info->frames - read < VP_BLOCK ? info->frames - read : VP_BLOCK;
-            if (vp_read(e, sf, info, inter, mono, count, read, d) != 0)
-                goto done;
-            read += count;
-            avail = (long)count;
-            in = mono;
+    int64_t got = 0;
+    while (got < n && !s->flushed) {
+        if (s->avail == 0 && s->read < s->info.frames) {
+            sf_count_t count =
+                s->info.frames - s->read < VP_BLOCK ? s->info.frames - s->read : VP_BLOCK;
+            if (vp_read(s->e, s->sf, &s->info, s->inter, s->mono, count, s->read, d) != 0)
+                return -1;
+            s->read += count;
+            s->avail = (long)count;
+            s->in = s->mono;
         }
-        int64_t room = want - produced;
-        if (room == 0)
-            break; /* the rest would be cut off anyway */
-        sd.data_in = in;
-        sd.input_frames = avail;
-        sd.end_of_input = read == info->frames;
-        sd.data_out = out + produced;
-        sd.output_frames = room < VP_OUT_BLOCK ? (long)room : VP_OUT_BLOCK;
-        if ((err = src_process(st, &sd)) != 0) {
-            diag_runtime(d, "cannot convert cue '%s' to %d Hz: %s; choose another sample rate",
-                         e->id, rate,
-                         src_strerror(err));
-            goto done;
-        }
-        in += sd.input_frames_used;
-        avail -= sd.input_frames_used;
-        produced += sd.output_frames_gen;
+        SRC_DATA sd;
+        memset(&sd, 0, sizeof sd);
+        sd.src_ratio = s->ratio;
+        sd.data_in = s->in;
+        sd.input_frames = s->avail;
+        sd.end_of_input = s->read == s->info.frames;
+        sd.data_out = dst + got;
+        sd.output_frames = n - got < VP_OUT_BLOCK ? (long)(n - got) : VP_OUT_BLOCK;
+        int err = src_process(s->st, &sd);
+        if (err != 0)
+            return diag_runtime(d,
+                                "cannot convert cue '%s' to %d Hz: %s; choose another sample rate",
+                                s->e->id, s->rate, src_strerror(err));
+        s->in += sd.input_frames_used;
+        s->avail -= sd.input_frames_used;
+        got += sd.output_frames_gen;
+        s->produced += sd.output_frames_gen;
         if (sd.input_frames_used == 0 && sd.output_frames_gen == 0 &&
-            (sd.end_of_input || avail > 0))
-            break; /* flushed (or, should it ever happen, stalled): zeros pad the rest */
+            (sd.end_of_input || s->avail > 0))
+            s->flushed = 1; /* flushed (or, should it ever happen, stalled) */
     }
-    rc = 0;
-done:
-    src_delete(st);
-    return rc;
+    if (got < n) {
+        memset(dst + got, 0, (size_t)(n - got) * sizeof *dst);
+        s->produced += n - got;
+    }
+    return 0;
 }
 
-/* Decodes cue e at rate into e->samples / e->frames. Returns 0, or -1 with d
- * set (e is then unchanged). */
-static int vp_decode(vp_entry *e, int rate, float *inter, float *mono, adem_diag *d)
+/* The next frames of the cue (see voicepack.h). */
+int64_t vp_stream_read(vp_stream *s, float *dst, int64_t n, adem_diag *d)
 {
-    SF_INFO info;
-    SNDFILE *sf = vp_open(e, &info, d);
-    if (!sf)
+    if (n > s->want - s->produced)
+        n = s->want - s->produced;
+    if (n <= 0)
+        return 0;
+    int rc = s->st ? vp_stream_convert(s, dst, n, d) : vp_stream_copy(s, dst, n, d);
+    return rc == 0 ? n : -1;
+}
+
+/* Closes a stream; NULL is a no-op. */
+void vp_stream_close(vp_stream *s)
+{
+    if (!s)
+        return;
+    if (s->sf)
+        sf_close(s->sf);
+    if (s->st)
+        src_delete(s->st);
+    free(s->inter);
+    free(s->mono);
+    free(s);
+}
+
+/* Decodes cue i at rate into e->samples / e->frames. Returns 0, or -1 with d
+ * set (e is then unchanged). */
+static int vp_decode(voicepack *vp, int i, int rate, adem_diag *d)
+{
+    vp_stream *s = NULL;
+    if (vp_stream_open(vp, i, rate, &s, d) != 0)
         return -1;
-    int64_t want = vp_length(info.frames, info.samplerate, rate);
+    int64_t want = s->want;
     float *out =
         (uint64_t)want <= SIZE_MAX / sizeof(float) ? calloc((size_t)want, sizeof *out) : NULL;
-    int rc;
+    int rc = 0;
     if (!out)
-        rc = vp_oom(d, e);
-    else if (info.samplerate == rate)
-        rc = vp_copy(e, sf, &info, out, inter, d);
-    else
-        rc = vp_resample(e, sf, &info, rate, out, want, inter, mono, d);
-    sf_close(sf);
+        rc = vp_oom(d, &vp->e[i]);
+    else if (vp_stream_read(s, out, want, d) != want)
+        rc = -1;
+    vp_stream_close(s);
     if (rc != 0) {
         free(out);
         return -1;
     }
-    free(e->samples);
-    e->samples = out;
-    e->frames = want;
+    free(vp->e[i].samples);
+    vp->e[i].samples = out;
+    vp->e[i].frames = want;
     return 0;
 }
 
@@ -611,22 +693,19 @@ int voicepack_load(voicepack *vp, int rate, adem_cue *cues, adem_diag *d)
         cues[i].samples = NULL;
         cues[i].frames = 0;
     }
-    float *inter = malloc((size_t)VP_BLOCK * 2 * sizeof *inter);
-    float *mono = malloc((size_t)VP_BLOCK * sizeof *mono);
-    int rc = 0;
-    if (!inter || !mono)
-        rc = vp_oom(d, NULL);
-    for (int i = 0; rc == 0 && i < vp->n; i++) {
-        if (vp_decode(&vp->e[i], rate, inter, mono, d) != 0) {
-            rc = -1;
-            break;
-        }
+    for (int i = 0; i < vp->n; i++) {
+        if (vp_decode(vp, i, rate, d) != 0)
+            return -1;
         cues[i].samples = vp->e[i].samples;
         cues[i].frames = vp->e[i].frames;
     }
-    free(inter);
-    free(mono);
-    return rc;
+    return 0;
+}
+
+/* The number of cues. */
+int voicepack_count(const voicepack *vp)
+{
+    return vp ? vp->n : 0;
 }
 
 /* The path chosen for cue i, or NULL when i is out of range. */

@@ -59,6 +59,29 @@ int voicepack_lengths(const voicepack *vp, int rate, int64_t *frames, adem_diag 
  * Returns 0, or -1 with d set. */
 int voicepack_load(voicepack *vp, int rate, adem_cue *cues, adem_diag *d);
 
+/* The number of cues given to voicepack_resolve. */
+int voicepack_count(const voicepack *vp);
+
+/* ---- One cue a piece at a time (the cue bank's decoder, io/cuebank.h) ----
+ * The same decoding and conversion as voicepack_load, so the same samples,
+ * without holding the whole cue: memory is the decoder's state only. */
+typedef struct vp_stream vp_stream;
+
+/* Opens cue i (0 <= i < voicepack_count) for decoding at `rate`. Returns 0
+ * and *out, or -1 with d set (the same messages as voicepack_lengths). */
+int vp_stream_open(const voicepack *vp, int i, int rate, vp_stream **out, adem_diag *d);
+
+/* The cue's length at the rate: voicepack_lengths' frames[i]. */
+int64_t vp_stream_frames(const vp_stream *s);
+
+/* Writes the next min(n, frames left) frames of the cue to dst and returns
+ * how many (0 at its end), or -1 with d set (a file damaged after its
+ * header: the message names the cue, the file and the frame). */
+int64_t vp_stream_read(vp_stream *s, float *dst, int64_t n, adem_diag *d);
+
+/* Closes the stream. NULL is a no-op. */
+void vp_stream_close(vp_stream *s);
+
 /* The file chosen for cue i (for messages and `adem voices`). */
 const char *voicepack_file(const voicepack *vp, int i);
 

@@ -167,25 +167,46 @@ static int is_done(const engine *e)
 
 /* ---- Starting events ---------------------------------------------------------- */
 
-/* Starts voice cue `cue`; drops it (counted) when every cue voice is busy. */
-static void start_cue(engine *e, int cue)
+/* Starts voice cue `cue` of `frames` frames for the event at timeline frame
+ * `at`; drops it (counted) when every cue voice is busy. With a feed the
+ * voice claims the start's slot (or keeps trying while it plays silence). */
+static void start_cue(engine *e, int cue, int64_t at, int64_t frames)
 {
-    if (cue < 0 || !e->cues[cue].samples || e->cues[cue].frames <= 0)
+    if (cue < 0)
+        return;
+    if (!e->feed) {
+        if (!e->cues[cue].samples || e->cues[cue].frames <= 0)
+            return;
+        frames = e->cues[cue].frames;
+    } else if (frames <= 0)
         return;
     e->speak_cue = cue;
-    e->speak_end = e->pos + e->cues[cue].frames;
+    e->speak_end = e->pos + frames;
     e->status_dirty = 1;
-    if (e->pos + e->cues[cue].frames > e->voice_until)
-        e->voice_until = e->pos + e->cues[cue].frames;
+    if (e->pos + frames > e->voice_until)
+        e->voice_until = e->pos + frames;
     for (int i = 0; i < MAX_CUES; i++) {
-        if (e->cv[i].frames == 0) {
-            e->cv[i].s = e->cues[cue].samples;
-            e->cv[i].frames = e->cues[cue].frames;
-            e->cv[i].pos = 0;
+        cue_voice *v = &e->cv[i];
+        if (v->frames == 0) {
+            v->s = e->feed ? NULL : e->cues[cue].samples;
+            v->frames = frames;
+            v->pos = 0;
+            v->cue = cue;
+            v->at = at;
+            v->slot = e->feed ? cuefeed_claim(e->feed, cue, at, e->jump) : -1;
             return;
         }
     }
     e->dropped++;
+}
+
+/* Ends cue voice v (its cue is over, or cut): its slot goes back to the feed. */
+static void end_cue(engine *e, cue_voice *v)
+{
+    if (e->feed && v->frames && v->slot >= 0)
+        cuefeed_release(e->feed, v->slot);
+    v->frames = 0;
+    v->slot = -1;
 }
 
 /* Sets what the display shows as the current step (a phase's round is set
@@ -207,7 +228,7 @@ static void set_step(engine *e, engine_step kind, const char *label, int64_t sta
 static void start_phase(engine *e, const tl_event *ev)
 {
     set_step(e, ENGINE_STEP_PHASE, ev->label, ev->frame, ev->frames, ev->tone);
-    start_cue(e, ev->cue);
+    start_cue(e, ev->cue, ev->frame, ev->cue_frames);
     if (ev->tone != ADEM_TONE_NONE) {
         int i = 0;
         while (i < MAX_TONES && e->tone_on[i])
@@ -326,7 +347,7 @@ static void begin_tail(engine *e)
 static void silence_foreground(engine *e)
 {
     for (int i = 0; i < MAX_CUES; i++)
-        e->cv[i].frames = 0;
+        end_cue(e, &e->cv[i]);
     memset(e->tone_on, 0, sizeof e->tone_on);
     memset(e->bell_on, 0, sizeof e->bell_on);
     memset(e->pulse_on, 0, sizeof e->pulse_on);
@@ -359,6 +380,10 @@ static void release_hold(engine *e)
     if (e->hold == 1)
         silence_foreground(e); /* still fading: cut the last few ms */
     e->hold = 0;
+    /* an early release moves the position on to the hold's end, over no
+     * event: for the cue feed that is the walk going on (it retires the
+     * starts it passes and keeps the ones prepared after the hold), not a
+     * jump, so the jump count stays (raising it would retire those) */
     if (e->pos < e->hold_end)
         e->pos = e->hold_end;
     e->status_dirty = 1;
@@ -381,7 +406,7 @@ static void start_event(engine *e, const tl_event *ev)
     case TL_EV_CUE:
         if (ev->count_number == 0)
             set_step(e, ENGINE_STEP_SPEAK, NULL, ev->frame, ev->frames, ADEM_TONE_NONE);
-        start_cue(e, ev->cue);
+        start_cue(e, ev->cue, ev->frame, ev->cue_frames);
         break;
     case TL_EV_WAIT:
         set_step(e, ev->file ? ENGINE_STEP_WAIT : ENGINE_STEP_GAP, NULL, ev->frame, ev->frames,
@@ -471,16 +496,53 @@ static void follow_cursor(engine *e)
  * jumps in O(depth) (tl_cursor_skip, or a copy of the cursor kept when that
  * stop started), however much lies between; a hold being waited for is left.
  * Leaves the transport playing. */
+/* The index in e->back of the stop a back goes to now, and in *steps how
+ * many stops that is (e->back_count > 0). */
+static int back_index(const engine *e, int *steps)
+{
+    const int n = ENGINE_BACK_STOPS;
+    *steps = e->back_steps < 1 ? 1 : e->back_steps;
+    if (*steps > e->back_count)
+        *steps = e->back_count;
+    return ((e->back_top - (*steps - 1)) % n + n) % n;
+}
+
+/* Where do_move(e, back) would land now (the frame e->pos will have),
+ * found without moving: O(depth), on the scratch cursor. Audio thread. */
+static int64_t move_target(engine *e, int back)
+{
+    if (back && e->back_count > 0) {
+        int steps;
+        return e->back[back_index(e, &steps)].frame;
+    }
+    if (!back && e->have_next && !is_stop(e->next.kind)) {
+        tl_event ev;
+        cursor_copy(&e->scratch, &e->cur);
+        tl_cursor_skip(&e->scratch);
+        return tl_cursor_next(&e->scratch, &ev) ? ev.frame : e->pos;
+    }
+    return e->have_next ? e->next.frame : e->pos;
+}
+
+/* A skip's or a back's fade begins (or a second back changes where it goes):
+ * the landing is known now, and nothing starts during the fade, so the jump
+ * count is raised and the landing published (engine_process) at once: the
+ * cue feed has the fade's length to prepare the cues there. Audio thread. */
+static void announce_move(engine *e, int back)
+{
+    e->skip_to = move_target(e, back);
+    e->jump++;
+    e->move_announced = 1;
+}
+
 static void do_move(engine *e, int back)
 {
     silence_foreground(e);
     e->hold = 0;
     if (back && e->back_count > 0) {
         const int n = ENGINE_BACK_STOPS;
-        int steps = e->back_steps < 1 ? 1 : e->back_steps;
-        if (steps > e->back_count)
-            steps = e->back_count;
-        int idx = ((e->back_top - (steps - 1)) % n + n) % n;
+        int steps;
+        int idx = back_index(e, &steps);
         cursor_copy(&e->cur, &e->back[idx].cur);
         /* that stop and the later ones leave the ring; it comes back when
          * its event starts again */
@@ -494,6 +556,11 @@ static void do_move(engine *e, int back)
     }
     if (e->have_next)
         e->pos = e->next.frame;
+    /* the cue feed follows: the jump count is raised unless the fade
+     * announced this very landing (announce_move) */
+    if (!e->move_announced || e->pos != e->skip_to)
+        e->jump++;
+    e->move_announced = 0;
     /* the next phase/mark sets it */
     set_step(e, ENGINE_STEP_NONE, NULL, e->pos, 0, ADEM_TONE_NONE);
     e->ts = T_PLAY;
@@ -523,6 +590,7 @@ static void command_move(engine *e, int back)
             if (e->back_steps < e->back_count)
                 e->back_steps++;
             e->back_out = e->out_frames;
+            announce_move(e, 1); /* it lands further back */
         }
         return;
     }
@@ -536,6 +604,7 @@ static void command_move(engine *e, int back)
     case T_RESUMING:
         e->moving = back;
         fade_to(e, T_SKIPPING, 0.0f, ENGINE_FADE_MS);
+        announce_move(e, back);
         break;
     case T_PAUSING:
         e->pending_move = back ? ENGINE_BACK : ENGINE_SKIP;
@@ -658,6 +727,7 @@ void engine_status_now(const engine *e, engine_status *st)
     st->stopping = e->ts == T_STOPPING;
     st->done = is_done(e);
     st->late = e->late;
+    st->starved = e->starved;
     st->volume_db = e->volume_db;
     st->muted = e->muted;
     st->dropped = e->dropped;
@@ -754,10 +824,17 @@ static void run_voices(engine *e, int at, int n)
             continue;
         int64_t left = v->frames - v->pos;
         int m = left < n ? (int)left : n;
-        add_samples(e->vbus + at, v->s + v->pos, m);
+        if (v->s)
+            add_samples(e->vbus + at, v->s + v->pos, m);
+        else {
+            if (v->slot < 0 && (v->slot = cuefeed_claim(e->feed, v->cue, v->at, e->jump)) >= 0)
+                cuefeed_skip(e->feed, v->slot, v->pos); /* late: from where it is now */
+            if (v->slot < 0 || cuefeed_mix(e->feed, v->slot, e->vbus + at, m) > 0)
+                e->starved++;
+        }
         v->pos += m;
         if (v->pos >= v->frames)
-            v->frames = 0;
+            end_cue(e, v);
         any = 1;
     }
     float *const side[3] = {e->tbus, e->tleft, e->tright};
@@ -1079,6 +1156,8 @@ size_t engine_process(engine *e, float *out, size_t frames)
     }
     if (produced < frames)
         memset(out + produced * (size_t)ch, 0, (frames - produced) * (size_t)ch * sizeof *out);
+    if (e->feed)
+        cuefeed_publish(e->feed, e->ts == T_SKIPPING ? e->skip_to : e->pos, e->jump);
     send_status(e, (int64_t)frames);
     return produced;
 }

@@ -30,6 +30,7 @@
 #include "base/diag.h"
 #include "base/cue.h"
 #include "base/sound.h"
+#include "rt/cuefeed.h"
 #include "rt/cursor.h"
 #include "timeline/timeline.h"
 
@@ -77,6 +78,11 @@ typedef struct engine engine;
  * d set when the configuration is invalid or memory runs out. */
 engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config *c,
                    adem_diag *d);
+
+/* Control thread, before the audio starts: the engine takes its cues from
+ * the feed (filled by io/cuebank.h) instead of the cues array given to
+ * engine_new (which may then be NULL). f must outlive the engine. */
+void engine_use_feed(engine *e, cuefeed *f);
 
 /* Control thread (src/setup/engine_new.c), after the audio stopped: frees an
  * engine. NULL is a no-op. */
@@ -157,6 +163,9 @@ typedef struct engine_status {
     int muted;               /* ENGINE_MUTE: the master is silent */
     uint64_t dropped;        /* events dropped because a pool was full */
     uint64_t clipped;        /* frames where the limiter reduced the gain */
+    uint64_t starved;        /* blocks of a voice cue that played as silence
+                                because the cue feed had not decoded them in
+                                time (0 when every cue was ready) */
     uint64_t late;           /* times more than 64 events fell due within 64
                                 frames, and the rest started up to 64 frames
                                 late (a pathological session) */

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "rt/cuefeed.h"
 #include "rt/cursor.h"
 #include "rt/engine.h"
 #include "rt/limiter.h"
@@ -28,8 +29,11 @@ enum {
 };
 
 typedef struct cue_voice {
-    const float *s;
+    const float *s; /* the whole cue in memory (no feed), else NULL */
     int64_t pos, frames;
+    int slot;       /* with a feed: the claimed slot, or -1 while not ready */
+    int cue;        /* with a feed: the start to claim (cue, event frame) */
+    int64_t at;
 } cue_voice;
 
 typedef enum transport {
@@ -56,6 +60,11 @@ typedef struct cmd_msg {
 struct engine {
     const timeline *tl;
     const adem_cue *cues;
+    cuefeed *feed;  /* NULL: the cues are in memory (cues) */
+    unsigned jump;  /* raised at every jump of the position (the feed follows) */
+    int64_t skip_to;/* during a skip's or back's fade: where it will land */
+    int move_announced; /* 1: the running fade's jump was counted (skip_to) */
+    uint64_t starved; /* blocks of a cue voice that played silence: not decoded in time */
     engine_config cfg;
     synth_tables *tables;
     limiter lim;

@@ -37,6 +37,12 @@ engine *engine_new(const timeline *tl, const adem_cue *cues, const engine_config
     return e;
 }
 
+/* Sets the feed the engine's cues come from (see engine.h). */
+void engine_use_feed(engine *e, cuefeed *f)
+{
+    e->feed = f;
+}
+
 /* Frees an engine, its tables and its queues; NULL is a no-op. */
 void engine_free(engine *e)
 {

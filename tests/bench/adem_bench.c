@@ -12,10 +12,17 @@
  *   adem-bench startup RUNS ADEM ARG...
  *       runs ADEM ARG... RUNS times with stdout on a pipe and measures the time
  *       from fork to the first byte read: median, min, max in ms.
+ *   adem-bench firstcall RUNS ADEM play ARG...
+ *       runs `adem play ...` RUNS times with ADEM_MEASURE=1 and measures the
+ *       time from fork to its line "adem: first callback" on stderr (written
+ *       within ~1 ms of the device's first callback): median, min, max in ms.
+ *       Needs an output device (e.g. a private JACK server, as the live tests
+ *       start one).
  *   adem-bench parts SESSION
  *       where start-up time goes, in-process: preparing the session (parse,
- *       find and decode the cues), creating the engine (synth tables), the
- *       first 4096-frame block.
+ *       find the cues, read their lengths from the headers), creating the
+ *       engine (synth tables), the first 4096-frame block (with decoding the
+ *       cues it needs, as render does).
  *   adem-bench skip SESSION [TRIALS [FRAMES]]
  *       the costliest engine_process call of a skip (`n`) on FRAMES-frame
  *       buffers (default 64) at 48 kHz: a skip from the session's first phase
@@ -39,6 +46,7 @@
 #include <unistd.h>
 
 #include "rt/engine.h"
+#include "io/cuebank.h"
 #include "io/prepare.h"
 #include "io/sessions.h"
 #include "lang/session_parse.h"
@@ -320,6 +328,83 @@ static int64_t time_first_byte(char *const *argv)
     return r == 1 ? t : -1;
 }
 
+/* Starts argv with ADEM_MEASURE=1, stderr on a pipe (stdout to /dev/null)
+ * and returns the nanoseconds from just before fork to the end of the line
+ * "adem: first callback"; stops the child (SIGINT, by its pid) then. -1 when the
+ * line did not come. */
+static int64_t time_first_callback(char *const *argv)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    int64_t t0 = now_ns();
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        setenv("ADEM_MEASURE", "1", 1);
+        dup2(fd[1], 2);
+        if (null >= 0)
+            dup2(null, 1);
+        close(fd[0]);
+        close(fd[1]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    static const char want[] = "adem: first callback\n";
+    char line[256];
+    size_t len = 0;
+    int64_t t = -1;
+    for (;;) {
+        char c;
+        ssize_t r = read(fd[0], &c, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r != 1)
+            break;
+        if (len < sizeof line - 1)
+            line[len++] = c;
+        if (c == '\n') {
+            line[len] = '\0';
+            if (strcmp(line, want) == 0) {
+                t = now_ns() - t0;
+                break;
+            }
+            len = 0;
+        }
+    }
+    /* a stop signal, not SIGKILL: a killed JACK client stalls the server */
+    kill(pid, SIGINT);
+    close(fd[0]);
+    waitpid(pid, NULL, 0);
+    return t;
+}
+
+/* Measures launch-to-first-callback `runs` times: median, min, max. */
+static int bench_firstcall(int runs, char *const *argv)
+{
+    int64_t *t = malloc((size_t)runs * sizeof *t);
+    if (!t)
+        return 1;
+    for (int i = 0; i < runs; i++) {
+        t[i] = time_first_callback(argv);
+        if (t[i] < 0) {
+            fprintf(stderr, "adem-bench: %s did not report a first callback (no device?)\n",
+                    argv[0]);
+            free(t);
+            return 1;
+        }
+    }
+    qsort(t, (size_t)runs, sizeof *t, cmp_i64);
+    printf("firstcall runs=%d median_ms=%.2f min_ms=%.2f max_ms=%.2f\n", runs,
+           (double)quantile(t, (size_t)runs, 0.5) / 1e6, (double)t[0] / 1e6,
+           (double)t[runs - 1] / 1e6);
+    free(t);
+    return 0;
+}
+
 /* Measures launch-to-first-frame `runs` times and prints median, min, max. */
 static int bench_startup(int runs, char *const *argv)
 {
@@ -359,7 +444,7 @@ static int bench_parts(const char *session)
         memset(&po, 0, sizeof po);
         po.tl = &to;
         po.default_rate = RATE;
-        po.decode = 1;
+        po.decode = 0; /* as render: lengths from the headers, cues decoded as needed */
         const char *args[1] = {session};
         prep *p = NULL;
         int64_t a = now_ns();
@@ -368,11 +453,15 @@ static int bench_parts(const char *session)
         int64_t b = now_ns();
         engine_config ec;
         engine_config_init(&ec);
-        engine *e = engine_new(prep_timeline(p), prep_cues(p), &ec, &d);
-        if (!e)
+        engine *e = engine_new(prep_timeline(p), NULL, &ec, &d);
+        cuebank *bank = NULL;
+        if (!e || cuebank_new(prep_voicepack(p), prep_timeline(p), &bank, &d) != 0)
             die_diag("engine", &d);
+        engine_use_feed(e, cuebank_feed(bank));
         int64_t c = now_ns();
         static float out[4096 * 2];
+        if (cuebank_fill(bank, 4096 + 128, &d) != 0) /* the first block's cues */
+            die_diag("cues", &d);
         engine_process(e, out, 4096);
         int64_t f = now_ns();
         ncues = timeline_ncues(prep_timeline(p));
@@ -380,6 +469,7 @@ static int bench_parts(const char *session)
         best_eng = (double)(c - b) < best_eng ? (double)(c - b) : best_eng;
         best_first = (double)(f - c) < best_first ? (double)(f - c) : best_first;
         engine_free(e);
+        cuebank_free(bank);
         prep_free(p);
     }
     printf("parts cues=%d prepare_ms=%.2f engine_new_ms=%.2f first_block_ms=%.3f\n", ncues,
@@ -468,6 +558,7 @@ static int usage(void)
     fprintf(stderr, "usage: adem-bench callback SESSION [BUFFERS [FRAMES [VOLUME_DB]]]\n"
                     "       adem-bench voices [SECONDS]\n"
                     "       adem-bench startup RUNS ADEM ARG...\n"
+                    "       adem-bench firstcall RUNS ADEM play ARG...\n"
                     "       adem-bench parts SESSION\n"
                     "       adem-bench skip SESSION [TRIALS [FRAMES]]\n");
     return 2;
@@ -492,6 +583,10 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "startup") == 0) {
         int runs = atoi(argv[2]);
         return runs >= 1 ? bench_startup(runs, argv + 3) : usage();
+    }
+    if (argc >= 4 && strcmp(argv[1], "firstcall") == 0) {
+        int runs = atoi(argv[2]);
+        return runs >= 1 ? bench_firstcall(runs, argv + 3) : usage();
     }
     if (argc == 3 && strcmp(argv[1], "parts") == 0)
         return bench_parts(argv[2]);
