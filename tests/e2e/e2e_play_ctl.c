@@ -289,7 +289,9 @@ static void test_control(void **state)
     e2e_result_free(&r);
     assert_true(e2e_wait(pid, 5000, &st));
     assert_int_equal(st, 130);
-    live_assert_quiet(e2e_read_text(e2e_pathf("one.err")));
+    char *err = e2e_read_text(e2e_pathf("one.err"));
+    live_assert_quiet(err);
+    free(err);
 }
 
 int main(void)
