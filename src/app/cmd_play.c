@@ -232,12 +232,17 @@ int cmd_play(const cli_opts *o)
         player_status(pl, &st);
         cmd_log_played(o, p, args, nargs, started, st.pos, err);
         /* a dead server can make PortAudio hang on close: leave it to exit
-         * (the callback may still read the cue bank's feed: it stays too) */
+         * (the callback may still read the cue bank's feed: it stays too).
+         * A pipe's threads are ours: it closes, and so does everything else. */
         player_close(pl);
-        stdout_flush();
-        fflush(err);
-        signals_release_stop();
-        return ADEM_EXIT_RUNTIME;
+        pl = NULL;
+        rc = ADEM_EXIT_RUNTIME;
+        if (info.index != OUTDEV_PIPE) {
+            stdout_flush();
+            fflush(err);
+            signals_release_stop();
+            return rc;
+        }
     }
     if (pl) {
         uint64_t under = player_underflows(pl);
