@@ -89,7 +89,12 @@ static void jumps_play_their_cues_in_time(void **state)
     live_finish(&live, 60000);
     print_message("      pmr with jumps: %s", live.err);
     assert_int_equal(live.status, 130);
-    assert_non_null(strstr(live.err, "adem: starved 0\n"));
+    /* the sanitizer build decodes several times slower: there the promise
+     * "never late at the default settings" does not hold, and is not asked */
+    if (!getenv("ADEM_SANITIZE"))
+        assert_non_null(strstr(live.err, "adem: starved 0\n"));
+    else
+        assert_non_null(strstr(live.err, "adem: starved "));
     live_free(&live);
 }
 
