@@ -153,7 +153,7 @@ static int ol_end(ol_file *f, int64_t *end)
     long n = (long)(f->size - begin), got;
     ogg_sync_state sy;
     ogg_page pg;
-    int pages = 0, ok = 0;
+    int pages = 0, ok = 0, eos = 0;
     int64_t gp = -1;
     ogg_sync_init(&sy);
     char *buf = ogg_sync_buffer(&sy, n);
@@ -170,10 +170,11 @@ static int ol_end(ol_file *f, int64_t *end)
         at += got;
         pages++;
         gp = ogg_page_granulepos(&pg);
+        eos = ogg_page_eos(&pg) != 0;
         if (ogg_page_serialno(&pg) != f->serial || gp < -1)
             goto out;
     }
-    ok = pages > 0 && at == f->size && ogg_page_eos(&pg) && gp >= 0;
+    ok = pages > 0 && at == f->size && eos && gp >= 0;
     *end = gp;
 out:
     ogg_sync_clear(&sy);
