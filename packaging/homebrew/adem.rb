@@ -15,8 +15,10 @@ class Adem < Formula
   depends_on "cmake" => :build
   depends_on "pkgconf" => :build
   depends_on "libebur128"
+  depends_on "libogg"
   depends_on "libsamplerate"
   depends_on "libsndfile"
+  depends_on "libvorbis"
   depends_on "portaudio"
 
   def install

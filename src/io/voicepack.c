@@ -12,6 +12,7 @@
 
 #include "base/textdist.h"
 #include "sys/platform.h"
+#include "io/ogglen.h"
 #include "io/resample.h"
 #include "io/transcript.h"
 
@@ -453,6 +454,23 @@ static SNDFILE *vp_open(const vp_entry *e, SF_INFO *info, adem_diag *d)
     return NULL;
 }
 
+/* 1 when the cue's file is Ogg Vorbis whose length, rate and channels
+ * ogglen reads (exactly libsndfile's, without building a decoder) and are
+ * within the limits that vp_open checks; *info's frames, samplerate and
+ * channels are then set. 0 otherwise: vp_open is asked, with its messages. */
+static int vp_quick_info(const vp_entry *e, SF_INFO *info)
+{
+    ogglen_info o;
+    if (!ogglen_read(e->path, &o) || o.frames < 1 || o.channels < 1 || o.channels > 2 ||
+        o.rate < VP_MIN_RATE || o.rate > VP_MAX_RATE ||
+        o.frames > (int64_t)VP_MAX_CUE_SECONDS * o.rate)
+        return 0;
+    info->frames = o.frames;
+    info->samplerate = o.rate;
+    info->channels = o.channels;
+    return 1;
+}
+
 /* Each cue's length at rate, from the headers only; 0, or -1 with d set. */
 int voicepack_lengths(const voicepack *vp, int rate, int64_t *frames, adem_diag *d)
 {
@@ -461,6 +479,10 @@ int voicepack_lengths(const voicepack *vp, int rate, int64_t *frames, adem_diag 
                         rate);
     for (int i = 0; vp && i < vp->n; i++) {
         SF_INFO info;
+        if (vp_quick_info(&vp->e[i], &info)) {
+            frames[i] = vp_length(info.frames, info.samplerate, rate);
+            continue;
+        }
         SNDFILE *sf = vp_open(&vp->e[i], &info, d);
         if (!sf)
             return -1;

@@ -2,7 +2,7 @@
 # deb.sh: CPack makes a .deb from the build (into a temporary folder, not the
 # build tree) whose contents are the install tree under /usr plus Debian's
 # changelog and lintian overrides, whose Depends come from dpkg-shlibdeps
-# (PortAudio, libsndfile, libsamplerate, libc), with section sound; and the
+# (PortAudio, libsndfile, libvorbis, libogg, libsamplerate, libc), with section sound; and the
 # adem unpacked from it (dpkg-deb -x, nothing installed) lists the built-ins.
 # And lintian finds nothing to complain about: any error (E:) or warning (W:)
 # fails the test; a tag that is wrong for adem is overridden, with its reason,
@@ -49,7 +49,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Section)" = sound ] || fail "Section is '$(field Section)', want sound"
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
 depends=$(field Depends)
-for lib in libc6 libportaudio2 libsndfile1 libsamplerate0; do
+for lib in libc6 libportaudio2 libsndfile1 libvorbis0a libogg0 libsamplerate0; do
     grep -q "\\b$lib\\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 grep -q '(>=' <<<"$depends" || fail "Depends has no versions (not from shlibdeps?): $depends"

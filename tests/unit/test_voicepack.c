@@ -587,6 +587,9 @@ static void test_limits(void **state)
     e2e_write_audio(P("bad/fast.wav"), WAV16, 384000, 1, z, 16);
     e2e_write_audio(P("bad/slow.wav"), WAV16, 4000, 1, z, 16);
     e2e_write_file(P("bad/text.wav"), "this is not a recording\n");
+    /* Ogg Vorbis whose length is read from its pages (io/ogglen): the same messages */
+    e2e_write_audio(P("bad/zeroo.ogg"), OGGV, 48000, 1, z, 0);
+    e2e_write_audio(P("bad/threeo.ogg"), OGGV, 48000, 3, z, 16);
 
     /* 10:01 at 8000 Hz (16-bit mono: under 10 MB) */
     SF_INFO info;
@@ -616,6 +619,10 @@ static void test_limits(void **state)
     expect_bad("zero", "zero.wav", m, m);
     m = "cue 'three': '%s' has 3 channels; cues must be mono or stereo";
     expect_bad("three", "three.wav", m, m);
+    m = "cue 'zeroo': '%s' holds no audio (0 frames); record it again";
+    expect_bad("zeroo", "zeroo.ogg", m, m);
+    m = "cue 'threeo': '%s' has 3 channels; cues must be mono or stereo";
+    expect_bad("threeo", "threeo.ogg", m, m);
     m = "cue 'fast': '%s' has a sample rate of 384000 Hz; cues must be 8000 to 192000 Hz";
     expect_bad("fast", "fast.wav", m, m);
     m = "cue 'slow': '%s' has a sample rate of 4000 Hz; cues must be 8000 to 192000 Hz";
