@@ -27,7 +27,9 @@
 #include <string.h>
 
 #include "rt/simd4.h"
+#include "rt/synth_avx2.h"
 #include "rt/synth_impl.h"
+#include "rt/tone_impl.h"
 
 /* Constants only the voices use (the tables' are in setup/synth_tables.c,
  * the shared ones in rt/synth_impl.h). */
@@ -136,65 +138,6 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
  * calls gives the same samples: a call that starts inside a block first
  * steps from the block's start to its own group, with the same operations. */
 
-/* sin(pi t) for t in [-0.5, 0.5] (within 4e-6). */
-static inline v4f sin_pi(v4f t)
-{
-    const float p = 3.14159265358979f, p2 = p * p;
-    v4f u = v4_mul(t, t);
-    v4f r = v4_all(p2 * p2 * p2 * p2 * p / 362880.0f);
-    r = v4_add(v4_mul(r, u), v4_all(-p2 * p2 * p2 * p / 5040.0f));
-    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 * p / 120.0f));
-    r = v4_add(v4_mul(r, u), v4_all(-p2 * p / 6.0f));
-    r = v4_add(v4_mul(r, u), v4_all(p));
-    return v4_mul(r, t);
-}
-
-/* cos(pi t) for t in [-0.5, 0.5] (within 5e-7). */
-static inline v4f cos_pi(v4f t)
-{
-    const float p = 3.14159265358979f, p2 = p * p;
-    v4f u = v4_mul(t, t);
-    v4f r = v4_all(-p2 * p2 * p2 * p2 * p2 / 3628800.0f);
-    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 * p2 * p2 / 40320.0f));
-    r = v4_add(v4_mul(r, u), v4_all(-p2 * p2 * p2 / 720.0f));
-    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 / 24.0f));
-    r = v4_add(v4_mul(r, u), v4_all(-p2 / 2.0f));
-    return v4_add(v4_mul(r, u), v4_all(1.0f));
-}
-
-/* The tone's waveform at phases x (cycles, [0, 1)), unscaled. */
-static inline v4f tone_wave(const synth_tone *v, v4f x)
-{
-    v4f t = v4_sub(x, v4_all(0.5f)); /* the angle is 2 pi t + pi */
-    v4f sp = sin_pi(t), cp = cos_pi(t);
-    /* the angle's sin and cos: -sin(2 pi t), -cos(2 pi t) */
-    v4f s = v4_mul(v4_mul(sp, v4_all(-2.0f)), cp);
-    v4f c = v4_sub(v4_mul(v4_mul(sp, sp), v4_all(2.0f)), v4_all(1.0f));
-    v4f y = v4_add(v4_add(v4_all(v->wa), v4_mul(v4_all(v->wb), v4_mul(s, s))),
-                   v4_mul(v4_all(v->wc), c));
-    return v4_mul(y, s);
-}
-
-/* The raised cosine 0.5 - 0.5 cos(pi x) = sin^2(pi x / 2) of each lane: 0
- * for x <= 0, 1 for x >= 1 (exactly), and never negative. */
-static inline v4f rc4(v4f x)
-{
-    const v4f zero = v4_all(0.0f), one = v4_all(1.0f);
-    v4f s = sin_pi(v4_mul(v4_min(v4_max(x, zero), one), v4_all(0.5f)));
-    return v4_lt_select(x, one, v4_mul(s, s), one);
-}
-
-/* The attack and release factors of the group at frame g. */
-static inline v4f tone_edges(const synth_tone *v, int64_t g)
-{
-    const float ia = (float)v->inv_attack, ir = (float)v->inv_release;
-    const v4f k = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
-    v4f xa = v4_add(v4_all((float)((double)g * v->inv_attack)), v4_mul(k, v4_all(ia)));
-    v4f xr = v4_sub(v4_all((float)((double)(v->frames - 1 - g) * v->inv_release)),
-                    v4_mul(k, v4_all(ir)));
-    return v4_mul(rc4(xa), rc4(xr));
-}
-
 /* Adds up to n frames of the tone to out; 1 while frames remain. */
 int synth_tone_process(synth_tone *v, float *out, int n)
 {
@@ -222,6 +165,14 @@ int synth_tone_process(synth_tone *v, float *out, int n)
             e = v4_add(e, ramp4);
         }
         const int64_t stop = b1 < end ? b1 : end;
+#if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
+        if (v->tb->avx2 && g + 8 <= stop) {
+            float st[12];
+            v4_store(st, x), v4_store(st + 4, d), v4_store(st + 8, e);
+            g = synth_tone_pairs_avx2(v, o, g, j, stop, es, st);
+            x = v4_load(st), d = v4_load(st + 4), e = v4_load(st + 8);
+        }
+#endif
         for (; g < stop; g += 4) {
             v4f y = v4_mul(tone_wave(v, x), e);
             if (g >= j && g + 4 <= stop && g >= body0 && g + 4 <= body1) {

@@ -45,6 +45,14 @@ void synth_tables_free(synth_tables *t);
 /* The sample rate the tables were built for. */
 int synth_tables_rate(const synth_tables *t);
 
+/* Control thread, before the tables are in use: with on = 1 the voices use
+ * their eight-lane (AVX2) kernels when this build has them and the machine
+ * can run them, with on = 0 the four-lane ones; the samples are the same
+ * either way. Returns 1 when the eight-lane kernels are in use.
+ * synth_tables_new chooses them by itself unless the environment variable
+ * ADEM_SIMD is "sse2" (to compare the two paths). */
+int synth_tables_use_avx2(synth_tables *t, int on);
+
 /* ---- Breathing tone -------------------------------------------------------
  * A soft tone (a sine with a little warmth from low harmonics) that lasts
  * exactly `frames` frames and glides in pitch from f_from to f_to Hz

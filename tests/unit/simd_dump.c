@@ -3,7 +3,8 @@
  * beds, and a session through the engine's mix and limiter), for the ctest
  * synth_portable. It is built twice, with SSE2 where the machine has it and
  * with ADEM_NO_SIMD (plain C, lane by lane), and the two must print the same:
- * the samples do not depend on the machine. */
+ * the samples do not depend on the machine. The ctest synth_avx2 runs it
+ * with the eight-lane (AVX2) kernels and without them (ADEM_SIMD=sse2). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,16 @@ int main(void)
     synth_tables *tb = synth_tables_new(rate);
     if (!tb)
         return fail("no tables");
+    /* which kernels: the eight-lane ones unless ADEM_SIMD=sse2 (the engine's
+     * own tables below choose the same way); said on stderr for the ctest
+     * synth_avx2 */
+    const char *simd = getenv("ADEM_SIMD");
+    int wide = synth_tables_use_avx2(tb, !(simd && strcmp(simd, "sse2") == 0));
+#ifdef ADEM_NO_SIMD
+    fprintf(stderr, "simd_dump: kernels plain%s\n", wide ? " (and avx2?)" : "");
+#else
+    fprintf(stderr, "simd_dump: kernels %s\n", wide ? "avx2" : "sse2");
+#endif
     const int64_t len = 3 * (int64_t)rate;
     float *a = calloc((size_t)len, sizeof *a), *b = calloc((size_t)len, sizeof *b);
     if (!a || !b)
