@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "rt/simd4.h"
+#include "rt/pink_impl.h"
 #include "rt/synth_avx2.h"
 #include "rt/synth_impl.h"
 #include "rt/tone_impl.h"
@@ -373,8 +374,8 @@ void synth_bed_start(synth_bed *v, const synth_tables *tb, synth_noise noise, fl
     v->active = 1;
     v->rng[0] = mix32(seed * 2u + 0x9e3779b9u);
     v->rng[1] = mix32(seed * 2u + 1u + 0x7f4a7c15u);
-    for (uint32_t i = 0; i < 4; i++)
-        v->prng[i] = mix32(seed * 4u + i + 0x2545f491u);
+    for (uint32_t i = 0; i < 8; i++)
+        v->prng[i] = mix32(seed * 8u + i + 0x2545f491u);
 }
 
 /* The bed's level at fade position p of its current fade (fade-in: a raised
@@ -400,9 +401,6 @@ void synth_bed_stop(synth_bed *v)
     v->fade_pos = 0;
 }
 
-/* Frames a bed works on at a time (the size of its gain buffer). */
-enum { BED_PIECE = 256 };
-
 /* Lanes of the brown bed's generators: the left channel in lane 0, the right in
  * lane 1, and lanes 2 and 3 repeating them. Each lane runs exactly the scalar
  * arithmetic of its channel (same operations, same order), so the samples are
@@ -427,90 +425,19 @@ static inline void white_lanes(uint32_t *restrict x, float *restrict w)
     }
 }
 
-/* Pink noise, a pair of stereo frames at a time: writes `pairs` pairs of
- * unscaled frames, interleaved (L, R, L, R per pair), to out. Lane layout
- * [L(n), R(n), L(n+1), R(n+1)]: lanes 0-1 and 2-3 have their own xorshift32
- * generators (v->prng), and each filter section's pair follows from the last
- * frame of the pair before it (lanes 2-3, v->pink[i]):
- *   s(n)   = p s(n-1) + c w(n)
- *   s(n+1) = p^2 s(n-1) + c w(n+1) + p c w(n)
- * so the four lanes run together (Kellet's economy filter: out = sum of the
- * sections + D w). The same arithmetic on every machine (see rt/simd4.h). */
-static void pink_pairs(synth_bed *v, float *restrict out, int pairs)
-{
-    /* three sections, written out so that their states stay in registers */
-    const float p0 = PINK_P[0], p1 = PINK_P[1], p2 = PINK_P[2];
-    const float c0 = PINK_C[0], c1 = PINK_C[1], c2 = PINK_C[2];
-    const v4f a0 = v4_set(p0, p0, p0 * p0, p0 * p0), a1 = v4_set(p1, p1, p1 * p1, p1 * p1),
-              a2 = v4_set(p2, p2, p2 * p2, p2 * p2);
-    const v4f g0 = v4_all(c0), g1 = v4_all(c1), g2 = v4_all(c2);
-    const v4f q0 = v4_set(0.0f, 0.0f, p0 * c0, p0 * c0), q1 = v4_set(0.0f, 0.0f, p1 * c1, p1 * c1),
-              q2 = v4_set(0.0f, 0.0f, p2 * c2, p2 * c2);
-    v4f s0 = v4_load(v->pink[0]), s1 = v4_load(v->pink[1]), s2 = v4_load(v->pink[2]);
-    const v4f d = v4_all(PINK_DIRECT), unit = v4_all(1.0f / 8388608.0f),
-              half = v4_all(16777215.0f / 16777216.0f);
-    v4u x = v4u_load(v->prng);
-    for (int k = 0; k < pairs; k++) {
-        x = v4u_xorshift(x);
-        /* the top 24 bits as an odd multiple of 2^-24 in (-1, 1), exact */
-        v4f w = v4_sub(v4_mul(v4u_top24(x), unit), half);
-        v4f wd = v4_shift_up2(w);
-        s0 = v4_add(v4_add(v4_mul(a0, v4_dup_hi(s0)), v4_mul(g0, w)), v4_mul(q0, wd));
-        s1 = v4_add(v4_add(v4_mul(a1, v4_dup_hi(s1)), v4_mul(g1, w)), v4_mul(q1, wd));
-        s2 = v4_add(v4_add(v4_mul(a2, v4_dup_hi(s2)), v4_mul(g2, w)), v4_mul(q2, wd));
-        v4f y = v4_add(v4_add(v4_add(v4_mul(d, w), s0), s1), s2);
-        v4_store(out + 4 * k, y);
-    }
-    v4u_store(v->prng, x);
-    v4_store(v->pink[0], s0);
-    v4_store(v->pink[1], s1);
-    v4_store(v->pink[2], s2);
-}
-
-/* Adds m interleaved frames of lr, frame k times gain[k] (or times g when
- * gain is NULL), to left and right. */
-static void add_planar(float *restrict left, float *restrict right, const float *restrict lr,
-                       const float *restrict gain, float g, int m)
-{
-    int k = 0;
-    const v4f gc = v4_all(g);
-    for (; k + 4 <= m; k += 4) {
-        v4f p = v4_load(lr + 2 * k), q = v4_load(lr + 2 * k + 4);
-        v4f gk = gain ? v4_load(gain + k) : gc;
-        v4_store(left + k, v4_add(v4_load(left + k), v4_mul(v4_even(p, q), gk)));
-        v4_store(right + k, v4_add(v4_load(right + k), v4_mul(v4_odd(p, q), gk)));
-    }
-    for (; k < m; k++) {
-        float gk = gain ? gain[k] : g;
-        left[k] += lr[2 * k] * gk;
-        right[k] += lr[2 * k + 1] * gk;
-    }
-}
-
 /* Stereo pink noise: adds n frames, frame k times gain[k] (or g when gain is
- * NULL; n <= BED_PIECE), to left and right. Frames come in pairs counted from
- * the bed's start; a call that ends inside a pair keeps the pair's second
- * frame (unscaled) for the next call, so any split gives the same samples. */
+ * NULL; n <= BED_PIECE), to left and right (rt/pink_impl.h), eight lanes
+ * wide with AVX2 when the tables say so. */
 static void pink_stereo(synth_bed *v, float *restrict left, float *restrict right,
                         const float *restrict gain, float g, int n)
 {
-    float lr[2 * BED_PIECE + 4];
-    int k = 0;
-    if (v->half && n > 0) {
-        float g0 = gain ? gain[0] : g;
-        left[0] += v->held[0] * g0;
-        right[0] += v->held[1] * g0;
-        v->half = 0;
-        k = 1;
+#if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
+    if (v->tb->avx2) {
+        synth_pink_avx2(v, left, right, gain, g, n);
+        return;
     }
-    int pairs = (n - k + 1) / 2;
-    pink_pairs(v, lr, pairs);
-    add_planar(left + k, right + k, lr, gain ? gain + k : NULL, g, n - k);
-    if ((n - k) & 1) {
-        v->held[0] = lr[2 * (n - k)];
-        v->held[1] = lr[2 * (n - k) + 1];
-        v->half = 1;
-    }
+#endif
+    pink_stereo_body(v, left, right, gain, g, n);
 }
 
 /* Stereo brown noise: adds n frames, frame k times gain[k], to left and

@@ -152,10 +152,10 @@ typedef struct synth_bed {
     int active;
     uint32_t rng[2];            /* brown: a generator per channel */
     float state[2][3];          /* brown: filter states per channel */
-    uint32_t prng[4];           /* pink: generators of L, R, next L, next R */
-    float pink[3][4];           /* pink: each section's last pair of frames */
-    float held[2];              /* pink: the unscaled second frame of a pair */
-    int half;                   /* 1 when held is the next frame */
+    uint32_t prng[8];           /* pink: a generator per lane (four stereo frames) */
+    float pink[3][8];           /* pink: each section's last four frames */
+    float held[8];              /* pink: the unscaled quad a call ended inside */
+    int hnext;                  /* pink: held's next frame (1..3), 0 for none */
 } synth_bed;
 
 /* Starts a bed fading in. seed makes different beds differ. */

@@ -17,14 +17,15 @@
 
 #include <immintrin.h>
 
+#include "rt/pink_impl.h"
 #include "rt/tone_impl.h"
 
-typedef __m256 v8f;
+/* See synth_avx2.h. */
+void synth_pink_avx2(synth_bed *v, float *left, float *right, const float *gain, float g, int n)
+{
+    pink_stereo_body(v, left, right, gain, g, n);
+}
 
-static inline v8f v8_all(float a) { return _mm256_set1_ps(a); }
-static inline v8f v8_add(v8f a, v8f b) { return _mm256_add_ps(a, b); }
-static inline v8f v8_sub(v8f a, v8f b) { return _mm256_sub_ps(a, b); }
-static inline v8f v8_mul(v8f a, v8f b) { return _mm256_mul_ps(a, b); }
 static inline v8f v8_join(__m128 lo, __m128 hi) { return _mm256_set_m128(hi, lo); }
 /* a - trunc(a): the fraction, as v4_sub(a, v4_trunc(a)) */
 static inline v8f v8_frac(v8f a)

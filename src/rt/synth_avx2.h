@@ -12,6 +12,11 @@
 
 #ifndef ADEM_HAVE_AVX2
 #define ADEM_HAVE_AVX2 0
+/* pink_stereo_body of rt/pink_impl.h, eight lanes at a time (the same
+ * samples): adds n frames (n <= BED_PIECE) of the pink bed, frame k times
+ * gain[k] (or g when gain is NULL), to left and right. Audio-thread safe. */
+void synth_pink_avx2(synth_bed *v, float *left, float *right, const float *gain, float g, int n);
+
 #endif
 
 /* The tone's groups of four frames from group g (g % 4 == 0, inside one
@@ -23,5 +28,10 @@
  * Audio-thread safe: no allocation, bounded by (stop - g) / 8 passes. */
 int64_t synth_tone_pairs_avx2(const synth_tone *v, float *o, int64_t g, int64_t j, int64_t stop,
                               float es, float st[12]);
+
+/* pink_stereo_body of rt/pink_impl.h, eight lanes at a time (the same
+ * samples): adds n frames (n <= BED_PIECE) of the pink bed, frame k times
+ * gain[k] (or g when gain is NULL), to left and right. Audio-thread safe. */
+void synth_pink_avx2(synth_bed *v, float *left, float *right, const float *gain, float g, int n);
 
 #endif

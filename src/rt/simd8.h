@@ -1,0 +1,261 @@
+/* simd8: eight float or uint32 lanes for the synth's kernels (private to
+ * src/rt/). Three ways to run the same operations, giving the same bits:
+ *  - AVX2 (in a file compiled with -mavx2: src/rt/synth_avx2.c), one
+ *    instruction per operation;
+ *  - SSE2 (every x86-64 machine), two;
+ *  - plain C (elsewhere, or with ADEM_NO_SIMD), lane by lane.
+ * Every arithmetic operation is exact IEEE single precision on each lane (no
+ * fused multiply-add: the project builds with -ffp-contract=off); the rest
+ * only moves lanes. The ctests synth_portable (SSE2 against plain C) and
+ * synth_avx2 (AVX2 against SSE2) compare them. The lanes are often four
+ * stereo frames, frame k in lanes 2k (left) and 2k + 1 (right); the "frame"
+ * operations below move such pairs. All functions are audio-thread safe
+ * (pure, inline). */
+#ifndef ADEM_SIMD8_H
+#define ADEM_SIMD8_H
+
+#include <stdint.h>
+
+#if defined(__AVX2__) && !defined(ADEM_NO_SIMD)
+#include <immintrin.h>
+#define SIMD8_AVX2 1
+typedef __m256 v8f;
+typedef __m256i v8u;
+
+static inline v8f v8_all(float a) { return _mm256_set1_ps(a); }
+static inline v8f v8_load(const float *p) { return _mm256_loadu_ps(p); }
+static inline void v8_store(float *p, v8f a) { _mm256_storeu_ps(p, a); }
+static inline v8f v8_add(v8f a, v8f b) { return _mm256_add_ps(a, b); }
+static inline v8f v8_sub(v8f a, v8f b) { return _mm256_sub_ps(a, b); }
+static inline v8f v8_mul(v8f a, v8f b) { return _mm256_mul_ps(a, b); }
+/* frames [0, 0, f0, f1]: each frame one later, zeros first */
+static inline v8f v8_frames_up2(v8f a) { return _mm256_permute2f128_ps(a, a, 0x08); }
+static inline v8f v8_frames_up1(v8f a)
+{
+    __m256i u = _mm256_castps_si256(a), z = _mm256_castps_si256(v8_frames_up2(a));
+    return _mm256_castsi256_ps(_mm256_alignr_epi8(u, z, 8));
+}
+static inline v8f v8_frames_up3(v8f a)
+{
+    __m256i z = _mm256_castps_si256(v8_frames_up2(a));
+    return _mm256_castsi256_ps(_mm256_alignr_epi8(z, _mm256_setzero_si256(), 8));
+}
+/* frame 3 in all four frames */
+static inline v8f v8_frame3_all(v8f a)
+{
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(a), 0xff));
+}
+/* the left and the right lanes of eight interleaved frames (a: frames 0-3,
+ * b: frames 4-7), in frame order */
+static inline v8f v8_lefts(v8f a, v8f b)
+{
+    __m256 s = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(s), 0xd8));
+}
+static inline v8f v8_rights(v8f a, v8f b)
+{
+    __m256 s = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(s), 0xd8));
+}
+
+static inline v8u v8u_load(const uint32_t *p) { return _mm256_loadu_si256((const __m256i *)(const void *)p); }
+static inline void v8u_store(uint32_t *p, v8u a) { _mm256_storeu_si256((__m256i *)(void *)p, a); }
+/* one xorshift32 step (13, 17, 5) in each lane */
+static inline v8u v8u_xorshift(v8u x)
+{
+    x = _mm256_xor_si256(x, _mm256_slli_epi32(x, 13));
+    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 17));
+    return _mm256_xor_si256(x, _mm256_slli_epi32(x, 5));
+}
+/* (float)(x >> 8), exact */
+static inline v8f v8u_top24(v8u x) { return _mm256_cvtepi32_ps(_mm256_srli_epi32(x, 8)); }
+
+#elif defined(__SSE2__) && !defined(ADEM_NO_SIMD)
+#include <emmintrin.h>
+#define SIMD8_SSE2 1
+typedef struct v8f {
+    __m128 lo, hi;
+} v8f;
+typedef struct v8u {
+    __m128i lo, hi;
+} v8u;
+
+static inline v8f v8_make(__m128 lo, __m128 hi)
+{
+    v8f r = {lo, hi};
+    return r;
+}
+static inline v8f v8_all(float a) { return v8_make(_mm_set1_ps(a), _mm_set1_ps(a)); }
+static inline v8f v8_load(const float *p) { return v8_make(_mm_loadu_ps(p), _mm_loadu_ps(p + 4)); }
+static inline void v8_store(float *p, v8f a)
+{
+    _mm_storeu_ps(p, a.lo);
+    _mm_storeu_ps(p + 4, a.hi);
+}
+static inline v8f v8_add(v8f a, v8f b) { return v8_make(_mm_add_ps(a.lo, b.lo), _mm_add_ps(a.hi, b.hi)); }
+static inline v8f v8_sub(v8f a, v8f b) { return v8_make(_mm_sub_ps(a.lo, b.lo), _mm_sub_ps(a.hi, b.hi)); }
+static inline v8f v8_mul(v8f a, v8f b) { return v8_make(_mm_mul_ps(a.lo, b.lo), _mm_mul_ps(a.hi, b.hi)); }
+static inline v8f v8_frames_up2(v8f a) { return v8_make(_mm_setzero_ps(), a.lo); }
+static inline v8f v8_frames_up1(v8f a)
+{
+    return v8_make(_mm_movelh_ps(_mm_setzero_ps(), a.lo),
+                   _mm_shuffle_ps(a.lo, a.hi, _MM_SHUFFLE(1, 0, 3, 2)));
+}
+static inline v8f v8_frames_up3(v8f a)
+{
+    return v8_make(_mm_setzero_ps(), _mm_movelh_ps(_mm_setzero_ps(), a.lo));
+}
+static inline v8f v8_frame3_all(v8f a)
+{
+    __m128 d = _mm_movehl_ps(a.hi, a.hi);
+    return v8_make(d, d);
+}
+static inline v8f v8_lefts(v8f a, v8f b)
+{
+    return v8_make(_mm_shuffle_ps(a.lo, a.hi, _MM_SHUFFLE(2, 0, 2, 0)),
+                   _mm_shuffle_ps(b.lo, b.hi, _MM_SHUFFLE(2, 0, 2, 0)));
+}
+static inline v8f v8_rights(v8f a, v8f b)
+{
+    return v8_make(_mm_shuffle_ps(a.lo, a.hi, _MM_SHUFFLE(3, 1, 3, 1)),
+                   _mm_shuffle_ps(b.lo, b.hi, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+static inline v8u v8u_load(const uint32_t *p)
+{
+    v8u r = {_mm_loadu_si128((const __m128i *)(const void *)p),
+             _mm_loadu_si128((const __m128i *)(const void *)(p + 4))};
+    return r;
+}
+static inline void v8u_store(uint32_t *p, v8u a)
+{
+    _mm_storeu_si128((__m128i *)(void *)p, a.lo);
+    _mm_storeu_si128((__m128i *)(void *)(p + 4), a.hi);
+}
+static inline __m128i simd8_xs4(__m128i x)
+{
+    x = _mm_xor_si128(x, _mm_slli_epi32(x, 13));
+    x = _mm_xor_si128(x, _mm_srli_epi32(x, 17));
+    return _mm_xor_si128(x, _mm_slli_epi32(x, 5));
+}
+static inline v8u v8u_xorshift(v8u x)
+{
+    v8u r = {simd8_xs4(x.lo), simd8_xs4(x.hi)};
+    return r;
+}
+static inline v8f v8u_top24(v8u x)
+{
+    return v8_make(_mm_cvtepi32_ps(_mm_srli_epi32(x.lo, 8)), _mm_cvtepi32_ps(_mm_srli_epi32(x.hi, 8)));
+}
+
+#else
+typedef struct v8f {
+    float f[8];
+} v8f;
+typedef struct v8u {
+    uint32_t u[8];
+} v8u;
+
+static inline v8f v8_all(float a)
+{
+    v8f r;
+    for (int i = 0; i < 8; i++)
+        r.f[i] = a;
+    return r;
+}
+static inline v8f v8_load(const float *p)
+{
+    v8f r;
+    for (int i = 0; i < 8; i++)
+        r.f[i] = p[i];
+    return r;
+}
+static inline void v8_store(float *p, v8f a)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = a.f[i];
+}
+static inline v8f v8_add(v8f a, v8f b)
+{
+    for (int i = 0; i < 8; i++)
+        a.f[i] = a.f[i] + b.f[i];
+    return a;
+}
+static inline v8f v8_sub(v8f a, v8f b)
+{
+    for (int i = 0; i < 8; i++)
+        a.f[i] = a.f[i] - b.f[i];
+    return a;
+}
+static inline v8f v8_mul(v8f a, v8f b)
+{
+    for (int i = 0; i < 8; i++)
+        a.f[i] = a.f[i] * b.f[i];
+    return a;
+}
+/* frames moved up by k, zeros first */
+static inline v8f simd8_frames_up(v8f a, int k)
+{
+    v8f r;
+    for (int i = 0; i < 8; i++)
+        r.f[i] = i >= 2 * k ? a.f[i - 2 * k] : 0.0f;
+    return r;
+}
+static inline v8f v8_frames_up1(v8f a) { return simd8_frames_up(a, 1); }
+static inline v8f v8_frames_up2(v8f a) { return simd8_frames_up(a, 2); }
+static inline v8f v8_frames_up3(v8f a) { return simd8_frames_up(a, 3); }
+static inline v8f v8_frame3_all(v8f a)
+{
+    v8f r;
+    for (int i = 0; i < 8; i++)
+        r.f[i] = a.f[6 + (i & 1)];
+    return r;
+}
+static inline v8f v8_lefts(v8f a, v8f b)
+{
+    v8f r;
+    for (int i = 0; i < 4; i++)
+        r.f[i] = a.f[2 * i], r.f[4 + i] = b.f[2 * i];
+    return r;
+}
+static inline v8f v8_rights(v8f a, v8f b)
+{
+    v8f r;
+    for (int i = 0; i < 4; i++)
+        r.f[i] = a.f[2 * i + 1], r.f[4 + i] = b.f[2 * i + 1];
+    return r;
+}
+
+static inline v8u v8u_load(const uint32_t *p)
+{
+    v8u r;
+    for (int i = 0; i < 8; i++)
+        r.u[i] = p[i];
+    return r;
+}
+static inline void v8u_store(uint32_t *p, v8u a)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = a.u[i];
+}
+static inline v8u v8u_xorshift(v8u x)
+{
+    for (int i = 0; i < 8; i++) {
+        uint32_t v = x.u[i];
+        v ^= v << 13;
+        v ^= v >> 17;
+        v ^= v << 5;
+        x.u[i] = v;
+    }
+    return x;
+}
+static inline v8f v8u_top24(v8u x)
+{
+    v8f r;
+    for (int i = 0; i < 8; i++)
+        r.f[i] = (float)(int32_t)(x.u[i] >> 8);
+    return r;
+}
+#endif
+
+#endif
