@@ -1,6 +1,6 @@
 /* pink_impl: the pink bed's kernel, four stereo frames at a time (rt/simd8.h).
  * Private to src/rt/: compiled into synth.c (SSE2 or plain C) and into
- * synth_avx2.c (AVX2); the three give the same bits. Audio-thread safe. */
+ * avx2.c (AVX2); the three give the same bits. Audio-thread safe. */
 #ifndef ADEM_PINK_IMPL_H
 #define ADEM_PINK_IMPL_H
 

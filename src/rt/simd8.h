@@ -1,6 +1,6 @@
 /* simd8: eight float or uint32 lanes for the synth's kernels (private to
  * src/rt/). Three ways to run the same operations, giving the same bits:
- *  - AVX2 (in a file compiled with -mavx2: src/rt/synth_avx2.c), one
+ *  - AVX2 (in a file compiled with -mavx2: src/rt/avx2.c), one
  *    instruction per operation;
  *  - SSE2 (every x86-64 machine), two;
  *  - plain C (elsewhere, or with ADEM_NO_SIMD), lane by lane.
@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "rt/simd4.h"
+
 #if defined(__AVX2__) && !defined(ADEM_NO_SIMD)
 #include <immintrin.h>
 #define SIMD8_AVX2 1
@@ -28,6 +30,12 @@ static inline void v8_store(float *p, v8f a) { _mm256_storeu_ps(p, a); }
 static inline v8f v8_add(v8f a, v8f b) { return _mm256_add_ps(a, b); }
 static inline v8f v8_sub(v8f a, v8f b) { return _mm256_sub_ps(a, b); }
 static inline v8f v8_mul(v8f a, v8f b) { return _mm256_mul_ps(a, b); }
+/* lanes 0-3 from lo, 4-7 from hi; and back */
+static inline v8f v8_join(v4f lo, v4f hi) { return _mm256_set_m128(hi, lo); }
+static inline v4f v8_low(v8f a) { return _mm256_castps256_ps128(a); }
+static inline v4f v8_high(v8f a) { return _mm256_extractf128_ps(a, 1); }
+/* truncation towards zero of each lane (|a| < 2^31) */
+static inline v8f v8_trunc(v8f a) { return _mm256_cvtepi32_ps(_mm256_cvttps_epi32(a)); }
 /* frames [0, 0, f0, f1]: each frame one later, zeros first */
 static inline v8f v8_frames_up2(v8f a) { return _mm256_permute2f128_ps(a, a, 0x08); }
 static inline v8f v8_frames_up1(v8f a)
@@ -56,6 +64,20 @@ static inline v8f v8_rights(v8f a, v8f b)
 {
     __m256 s = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
     return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(s), 0xd8));
+}
+
+/* eight frames, l[k] and r[k], stored interleaved at p (16 floats) */
+static inline void v8_store_zip(float *p, v8f l, v8f r)
+{
+    __m256 a = _mm256_unpacklo_ps(l, r), b = _mm256_unpackhi_ps(l, r);
+    _mm256_storeu_ps(p, _mm256_permute2f128_ps(a, b, 0x20));
+    _mm256_storeu_ps(p + 8, _mm256_permute2f128_ps(a, b, 0x31));
+}
+/* eight 16-bit integers as floats (exact) */
+static inline v8f v8_load_s16(const int16_t *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    return _mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(x));
 }
 
 static inline v8u v8u_load(const uint32_t *p) { return _mm256_loadu_si256((const __m256i *)(const void *)p); }
@@ -95,6 +117,10 @@ static inline void v8_store(float *p, v8f a)
 static inline v8f v8_add(v8f a, v8f b) { return v8_make(_mm_add_ps(a.lo, b.lo), _mm_add_ps(a.hi, b.hi)); }
 static inline v8f v8_sub(v8f a, v8f b) { return v8_make(_mm_sub_ps(a.lo, b.lo), _mm_sub_ps(a.hi, b.hi)); }
 static inline v8f v8_mul(v8f a, v8f b) { return v8_make(_mm_mul_ps(a.lo, b.lo), _mm_mul_ps(a.hi, b.hi)); }
+static inline v8f v8_join(v4f lo, v4f hi) { return v8_make(lo, hi); }
+static inline v4f v8_low(v8f a) { return a.lo; }
+static inline v4f v8_high(v8f a) { return a.hi; }
+static inline v8f v8_trunc(v8f a) { return v8_make(v4_trunc(a.lo), v4_trunc(a.hi)); }
 static inline v8f v8_frames_up2(v8f a) { return v8_make(_mm_setzero_ps(), a.lo); }
 static inline v8f v8_frames_up1(v8f a)
 {
@@ -120,6 +146,20 @@ static inline v8f v8_rights(v8f a, v8f b)
     return v8_make(_mm_shuffle_ps(a.lo, a.hi, _MM_SHUFFLE(3, 1, 3, 1)),
                    _mm_shuffle_ps(b.lo, b.hi, _MM_SHUFFLE(3, 1, 3, 1)));
 }
+
+static inline void v8_store_zip(float *p, v8f l, v8f r)
+{
+    _mm_storeu_ps(p, _mm_unpacklo_ps(l.lo, r.lo));
+    _mm_storeu_ps(p + 4, _mm_unpackhi_ps(l.lo, r.lo));
+    _mm_storeu_ps(p + 8, _mm_unpacklo_ps(l.hi, r.hi));
+    _mm_storeu_ps(p + 12, _mm_unpackhi_ps(l.hi, r.hi));
+}
+static inline __m128 simd8_s16x4(const int16_t *p)
+{
+    __m128i x = _mm_loadl_epi64((const __m128i *)(const void *)p);
+    return _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16));
+}
+static inline v8f v8_load_s16(const int16_t *p) { return v8_make(simd8_s16x4(p), simd8_s16x4(p + 4)); }
 
 static inline v8u v8u_load(const uint32_t *p)
 {
@@ -193,6 +233,21 @@ static inline v8f v8_mul(v8f a, v8f b)
         a.f[i] = a.f[i] * b.f[i];
     return a;
 }
+static inline v8f v8_join(v4f lo, v4f hi)
+{
+    v8f r;
+    for (int i = 0; i < 4; i++)
+        r.f[i] = lo.f[i], r.f[4 + i] = hi.f[i];
+    return r;
+}
+static inline v4f v8_low(v8f a) { return v4_set(a.f[0], a.f[1], a.f[2], a.f[3]); }
+static inline v4f v8_high(v8f a) { return v4_set(a.f[4], a.f[5], a.f[6], a.f[7]); }
+static inline v8f v8_trunc(v8f a)
+{
+    for (int i = 0; i < 8; i++)
+        a.f[i] = (float)(int32_t)a.f[i];
+    return a;
+}
 /* frames moved up by k, zeros first */
 static inline v8f simd8_frames_up(v8f a, int k)
 {
@@ -223,6 +278,19 @@ static inline v8f v8_rights(v8f a, v8f b)
     v8f r;
     for (int i = 0; i < 4; i++)
         r.f[i] = a.f[2 * i + 1], r.f[4 + i] = b.f[2 * i + 1];
+    return r;
+}
+
+static inline void v8_store_zip(float *p, v8f l, v8f r)
+{
+    for (int i = 0; i < 8; i++)
+        p[2 * i] = l.f[i], p[2 * i + 1] = r.f[i];
+}
+static inline v8f v8_load_s16(const int16_t *p)
+{
+    v8f r;
+    for (int i = 0; i < 8; i++)
+        r.f[i] = (float)p[i];
     return r;
 }
 

@@ -27,8 +27,9 @@
 #include <string.h>
 
 #include "rt/simd4.h"
+#include "base/cpu.h"
 #include "rt/pink_impl.h"
-#include "rt/synth_avx2.h"
+#include "rt/avx2.h"
 #include "rt/synth_impl.h"
 #include "rt/tone_impl.h"
 
@@ -86,6 +87,7 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
     v->gain = gain;
     v->shape = shape;
     v->block = 0;
+    v->rgroup = -1;
     v->phase = 0.0;
     v->inc = f_from / rate;
     /* the glide: the increment is multiplied by m every frame */
@@ -139,66 +141,15 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
  * calls gives the same samples: a call that starts inside a block first
  * steps from the block's start to its own group, with the same operations. */
 
-/* Adds up to n frames of the tone to out; 1 while frames remain. */
+/* Adds up to n frames of the tone to out; 1 while frames remain
+ * (tone_process of rt/tone_impl.h, eight lanes wide with AVX2). */
 int synth_tone_process(synth_tone *v, float *out, int n)
 {
-    if (n < 0)
-        n = 0;
-    const int64_t end = v->pos + n < v->frames ? v->pos + n : v->frames;
-    const int64_t body0 = v->attack, body1 = v->frames - v->release; /* body: [body0, body1) */
-    const float es = (float)(v->level_step * v->gain);
-    const v4f lane = v4_load(v->lane), step = v4_load(v->step), mul4 = v4_all(v->mul4),
-              ramp = v4_set(0.0f, es, 2.0f * es, 3.0f * es), ramp4 = v4_all(4.0f * es);
-    float *o = out - v->pos; /* o[j] is frame j */
-    int64_t j = v->pos;
-    while (j < end) {
-        /* the block's start, exact */
-        const int64_t b0 = v->block, b1 = b0 + 64;
-        v4f x = v4_add(v4_all((float)v->phase), v4_mul(v4_all((float)v->inc), lane));
-        x = v4_sub(x, v4_trunc(x));
-        v4f d = v4_mul(v4_all((float)v->inc), step);
-        v4f e = v4_add(v4_all((float)((v->level0 + v->level_step * (double)b0) * v->gain)), ramp);
-        int64_t g = b0;
-        for (; g + 4 <= j; g += 4) { /* to the call's first group */
-            x = v4_add(x, d);
-            x = v4_sub(x, v4_trunc(x));
-            d = v4_mul(d, mul4);
-            e = v4_add(e, ramp4);
-        }
-        const int64_t stop = b1 < end ? b1 : end;
 #if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
-        if (v->tb->avx2 && g + 8 <= stop) {
-            float st[12];
-            v4_store(st, x), v4_store(st + 4, d), v4_store(st + 8, e);
-            g = synth_tone_pairs_avx2(v, o, g, j, stop, es, st);
-            x = v4_load(st), d = v4_load(st + 4), e = v4_load(st + 8);
-        }
+    if (cpu_avx2())
+        return avx2_tone(v, out, n);
 #endif
-        for (; g < stop; g += 4) {
-            v4f y = v4_mul(tone_wave(v, x), e);
-            if (g >= j && g + 4 <= stop && g >= body0 && g + 4 <= body1) {
-                v4_store(o + g, v4_add(v4_load(o + g), y));
-            } else {
-                float ys[4];
-                v4_store(ys, g >= body0 && g + 4 <= body1 ? y : v4_mul(y, tone_edges(v, g)));
-                for (int64_t f = g > j ? g : j; f < g + 4 && f < stop; f++)
-                    o[f] += ys[f - g];
-            }
-            x = v4_add(x, d);
-            x = v4_sub(x, v4_trunc(x));
-            d = v4_mul(d, mul4);
-            e = v4_add(e, ramp4);
-        }
-        if (stop < b1)
-            break; /* the call ends inside the block: the next one starts it again */
-        double ph = v->phase + v->inc * v->sum64;
-        v->phase = ph - (double)(int64_t)ph;
-        v->inc *= v->mul64;
-        v->block = b1;
-        j = b1;
-    }
-    v->pos = end;
-    return v->pos < v->frames;
+    return tone_process(v, out, n);
 }
 
 /* ---- bell ---------------------------------------------------------------- */
@@ -230,6 +181,10 @@ int synth_bell_process(synth_bell *v, float *restrict out, int n)
     const float g = v->scale;
     const v4f g4 = v4_all(g);
     int k = 0;
+#if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
+    if (cpu_avx2())
+        k = avx2_bell(out, s, g, m);
+#endif
     for (; k + 4 <= m; k += 4)
         v4_store(out + k, v4_add(v4_load(out + k), v4_mul(v4_load_s16(s + k), g4)));
     for (; k < m; k++)
@@ -432,8 +387,8 @@ static void pink_stereo(synth_bed *v, float *restrict left, float *restrict righ
                         const float *restrict gain, float g, int n)
 {
 #if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
-    if (v->tb->avx2) {
-        synth_pink_avx2(v, left, right, gain, g, n);
+    if (cpu_avx2()) {
+        avx2_pink(v, left, right, gain, g, n);
         return;
     }
 #endif

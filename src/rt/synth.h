@@ -45,13 +45,6 @@ void synth_tables_free(synth_tables *t);
 /* The sample rate the tables were built for. */
 int synth_tables_rate(const synth_tables *t);
 
-/* Control thread, before the tables are in use: with on = 1 the voices use
- * their eight-lane (AVX2) kernels when this build has them and the machine
- * can run them, with on = 0 the four-lane ones; the samples are the same
- * either way. Returns 1 when the eight-lane kernels are in use.
- * synth_tables_new chooses them by itself unless the environment variable
- * ADEM_SIMD is "sse2" (to compare the two paths). */
-int synth_tables_use_avx2(synth_tables *t, int on);
 
 /* ---- Breathing tone -------------------------------------------------------
  * A soft tone (a sine with a little warmth from low harmonics) that lasts
@@ -71,6 +64,8 @@ typedef struct synth_tone {
     float step[4];         /* the four frames' advance to the next group, in increments */
     float mul4;            /* the increment's ratio over a group */
     float wa, wb, wc;      /* waveform: s (wa + wb s^2 + wc c) for s, c = sin, cos */
+    int64_t rgroup;        /* the group a call ended inside (-1: none) and its */
+    float rx[4], rd[4], re[4]; /* phases, increments and levels */
     double level0, level_step;       /* level (rise/fall swell) at frame j: level0 + j*step */
     double inv_attack, inv_release;  /* 1/attack, 1/release */
     int64_t attack, release;         /* raised-cosine ramp lengths, frames */

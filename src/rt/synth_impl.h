@@ -44,7 +44,7 @@ struct synth_tables {
     float brown_leak, brown_in, brown_dc;
     double pink_scale, brown_scale; /* white sample -> output of RMS 1 */
     int64_t bed_fade;
-    int avx2; /* 1: the voices use rt/synth_avx2.c's kernels (same bits) */
+    int avx2; /* 1: the voices use rt/avx2.c's kernels (same bits) */
     double bed_inv_fade, bed_inv_fade1; /* 1 / bed_fade, 1 / (bed_fade - 1) */
 };
 

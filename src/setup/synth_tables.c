@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rt/synth_avx2.h"
+#include "base/cpu.h"
 #include "rt/synth_impl.h"
 
 /* Harmonic amplitudes of the breathing tone (relative to the fundamental). */
@@ -276,24 +276,10 @@ synth_tables *synth_tables_new(int rate)
         return NULL;
     }
     build_beds(t);
-    const char *simd = getenv("ADEM_SIMD");
-    synth_tables_use_avx2(t, !(simd && strcmp(simd, "sse2") == 0));
+    cpu_init(); /* the kernels' choice, made here before any audio thread runs */
     return t;
 }
 
-/* See synth.h. The machine's AVX2 is asked of the compiler's run-time CPU
- * check (it also checks that the system saves the 256-bit registers). */
-int synth_tables_use_avx2(synth_tables *t, int on)
-{
-    t->avx2 = 0;
-#if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
-    __builtin_cpu_init();
-    t->avx2 = on && __builtin_cpu_supports("avx2");
-#else
-    (void)on;
-#endif
-    return t->avx2;
-}
 
 /* Frees tables; NULL is a no-op. */
 void synth_tables_free(synth_tables *t)

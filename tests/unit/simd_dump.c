@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cpu.h"
 #include "lang/session_parse.h"
 #include "rt/engine.h"
 #include "rt/synth.h"
@@ -42,11 +43,9 @@ int main(void)
     synth_tables *tb = synth_tables_new(rate);
     if (!tb)
         return fail("no tables");
-    /* which kernels: the eight-lane ones unless ADEM_SIMD=sse2 (the engine's
-     * own tables below choose the same way); said on stderr for the ctest
-     * synth_avx2 */
-    const char *simd = getenv("ADEM_SIMD");
-    int wide = synth_tables_use_avx2(tb, !(simd && strcmp(simd, "sse2") == 0));
+    /* which kernels: the eight-lane ones on a machine with AVX2, unless
+     * ADEM_SIMD=sse2 (base/cpu.h); said on stderr for the ctest synth_avx2 */
+    int wide = cpu_avx2();
 #ifdef ADEM_NO_SIMD
     fprintf(stderr, "simd_dump: kernels plain%s\n", wide ? " (and avx2?)" : "");
 #else
