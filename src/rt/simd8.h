@@ -30,6 +30,8 @@ static inline void v8_store(float *p, v8f a) { _mm256_storeu_ps(p, a); }
 static inline v8f v8_add(v8f a, v8f b) { return _mm256_add_ps(a, b); }
 static inline v8f v8_sub(v8f a, v8f b) { return _mm256_sub_ps(a, b); }
 static inline v8f v8_mul(v8f a, v8f b) { return _mm256_mul_ps(a, b); }
+static inline v8f v8_div(v8f a, v8f b) { return _mm256_div_ps(a, b); }
+static inline v8f v8_sqrt(v8f a) { return _mm256_sqrt_ps(a); }
 /* lanes 0-3 from lo, 4-7 from hi; and back */
 static inline v8f v8_join(v4f lo, v4f hi) { return _mm256_set_m128(hi, lo); }
 static inline v4f v8_low(v8f a) { return _mm256_castps256_ps128(a); }
@@ -117,6 +119,8 @@ static inline void v8_store(float *p, v8f a)
 static inline v8f v8_add(v8f a, v8f b) { return v8_make(_mm_add_ps(a.lo, b.lo), _mm_add_ps(a.hi, b.hi)); }
 static inline v8f v8_sub(v8f a, v8f b) { return v8_make(_mm_sub_ps(a.lo, b.lo), _mm_sub_ps(a.hi, b.hi)); }
 static inline v8f v8_mul(v8f a, v8f b) { return v8_make(_mm_mul_ps(a.lo, b.lo), _mm_mul_ps(a.hi, b.hi)); }
+static inline v8f v8_div(v8f a, v8f b) { return v8_make(_mm_div_ps(a.lo, b.lo), _mm_div_ps(a.hi, b.hi)); }
+static inline v8f v8_sqrt(v8f a) { return v8_make(_mm_sqrt_ps(a.lo), _mm_sqrt_ps(a.hi)); }
 static inline v8f v8_join(v4f lo, v4f hi) { return v8_make(lo, hi); }
 static inline v4f v8_low(v8f a) { return a.lo; }
 static inline v4f v8_high(v8f a) { return a.hi; }
@@ -189,6 +193,7 @@ static inline v8f v8u_top24(v8u x)
 }
 
 #else
+#include <math.h>
 typedef struct v8f {
     float f[8];
 } v8f;
@@ -231,6 +236,19 @@ static inline v8f v8_mul(v8f a, v8f b)
 {
     for (int i = 0; i < 8; i++)
         a.f[i] = a.f[i] * b.f[i];
+    return a;
+}
+static inline v8f v8_div(v8f a, v8f b)
+{
+    for (int i = 0; i < 8; i++)
+        a.f[i] = a.f[i] / b.f[i];
+    return a;
+}
+/* the correctly rounded square root (IEEE), as the vector instructions */
+static inline v8f v8_sqrt(v8f a)
+{
+    for (int i = 0; i < 8; i++)
+        a.f[i] = sqrtf(a.f[i]);
     return a;
 }
 static inline v8f v8_join(v4f lo, v4f hi)

@@ -92,17 +92,20 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
     v->inc = f_from / rate;
     /* the glide: the increment is multiplied by m every frame */
     const double m = frames > 1 ? pow(f_to / f_from, 1.0 / (double)(frames - 1)) : 1.0;
-    double mk = 1.0, sum = 0.0;
+    double mk = 1.0, sum = 0.0, m8 = 1.0, s8 = 0.0;
+    for (int k = 0; k < 8; k++) {
+        s8 += m8;
+        m8 *= m;
+    }
     for (int k = 0; k < 64; k++) {
-        if (k < 4) {
+        if (k < 8) {
             v->lane[k] = (float)sum;
-            v->step[k] = (float)(mk * (1.0 + m + m * m + m * m * m));
+            v->step8[k] = (float)(mk * s8);
         }
         sum += mk;
         mk *= m;
-        if (k == 3)
-            v->mul4 = (float)mk;
     }
+    v->glide8 = (float)(2.0 * SYNTH_PI * (m8 - 1.0));
     v->mul64 = mk;
     v->sum64 = sum;
     double fmax = f_from > f_to ? f_from : f_to;
@@ -130,16 +133,16 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
     v->level_step = frames > 1 ? (to - from) / (double)(frames - 1) : 0.0;
 }
 
-/* The tone's samples are made four frames at a time, in groups counted from
- * its start, inside blocks of 64 frames. At a block's start the phase and the
- * increment are exact (double precision, advanced block by block); from
- * there each group's four phases follow in float: frame 4 g + k has the phase
- * of frame k plus the sum of the increments in between. The waveform comes
- * from sin and cos of half the angle, by polynomials (Taylor series to the
- * 9th and 10th power, within 4e-6 on the half-circle), with
- * sin 2a = 2 sin a cos a, cos 2a = 1 - 2 sin^2 a. Any split of the tone into
- * calls gives the same samples: a call that starts inside a block first
- * steps from the block's start to its own group, with the same operations. */
+/* The tone's samples are made eight frames (a group) at a time, in blocks of
+ * 64 frames counted from its start (rt/tone_impl.h). At a block's start the
+ * phase and the increment are exact (double precision, advanced block by
+ * block); each frame's oscillator there, cos and sin of its phase, comes
+ * from polynomials (Taylor series of sin and cos of half the angle to the
+ * 9th and 10th power, within 4e-6), and so does its turn over a group; every
+ * later group of the block turns the one before by a complex multiplication
+ * (a glide also turns the turn). From the oscillator's cos c and sin s the
+ * waveform is s (wa + wb s^2 + wc c). Any split of the tone into calls gives
+ * the same samples. */
 
 /* Adds up to n frames of the tone to out; 1 while frames remain
  * (tone_process of rt/tone_impl.h, eight lanes wide with AVX2). */

@@ -60,12 +60,12 @@ typedef struct synth_tone {
     int64_t block;         /* first frame of the 64-frame block that holds pos */
     double phase, inc;     /* phase (cycles, [0,1)) and increment at that frame */
     double mul64, sum64;   /* over a block: the increment's ratio, the phase's advance */
-    float lane[4];         /* phase offsets of a group's four frames, in increments */
-    float step[4];         /* the four frames' advance to the next group, in increments */
-    float mul4;            /* the increment's ratio over a group */
+    float lane[8];         /* phase offsets of a group's eight frames, in increments */
+    float step8[8];        /* the eight frames' advance over a group, in increments */
+    float glide8;          /* 2 pi (m^8 - 1): a group's turn grows by this times its advance */
     float wa, wb, wc;      /* waveform: s (wa + wb s^2 + wc c) for s, c = sin, cos */
     int64_t rgroup;        /* the group a call ended inside (-1: none) and its */
-    float rx[4], rd[4], re[4]; /* phases, increments and levels */
+    float rstate[7][8];    /* state (oscillators, turns, glide turns, levels) */
     double level0, level_step;       /* level (rise/fall swell) at frame j: level0 + j*step */
     double inv_attack, inv_release;  /* 1/attack, 1/release */
     int64_t attack, release;         /* raised-cosine ramp lengths, frames */

@@ -36,31 +36,6 @@ static inline v4f sin_pi(v4f t)
     return v4_mul(r, t);
 }
 
-/* cos(pi t) for t in [-0.5, 0.5] (within 5e-7). */
-static inline v4f cos_pi(v4f t)
-{
-    v4f u = v4_mul(t, t);
-    v4f r = v4_all(TONE_C10);
-    r = v4_add(v4_mul(r, u), v4_all(TONE_C8));
-    r = v4_add(v4_mul(r, u), v4_all(TONE_C6));
-    r = v4_add(v4_mul(r, u), v4_all(TONE_C4));
-    r = v4_add(v4_mul(r, u), v4_all(TONE_C2));
-    return v4_add(v4_mul(r, u), v4_all(1.0f));
-}
-
-/* The tone's waveform at phases x (cycles, [0, 1)), unscaled. */
-static inline v4f tone_wave(const synth_tone *v, v4f x)
-{
-    v4f t = v4_sub(x, v4_all(0.5f)); /* the angle is 2 pi t + pi */
-    v4f sp = sin_pi(t), cp = cos_pi(t);
-    /* the angle's sin and cos: -sin(2 pi t), -cos(2 pi t) */
-    v4f s = v4_mul(v4_mul(sp, v4_all(-2.0f)), cp);
-    v4f c = v4_sub(v4_mul(v4_mul(sp, sp), v4_all(2.0f)), v4_all(1.0f));
-    v4f y = v4_add(v4_add(v4_all(v->wa), v4_mul(v4_all(v->wb), v4_mul(s, s))),
-                   v4_mul(v4_all(v->wc), c));
-    return v4_mul(y, s);
-}
-
 /* The raised cosine 0.5 - 0.5 cos(pi x) = sin^2(pi x / 2) of each lane: 0
  * for x <= 0, 1 for x >= 1 (exactly), and never negative. */
 static inline v4f rc4(v4f x)
@@ -81,28 +56,11 @@ static inline v4f tone_edges(const synth_tone *v, int64_t g)
     return v4_mul(rc4(xa), rc4(xr));
 }
 
-/* The step from one group of four frames to the next, lane by lane: the
- * phase x advances by d (and keeps its fraction), the increments d grow by
- * mul4 (the glide), the levels e by ramp4. */
-static inline void tone_step4(v4f *x, v4f *d, v4f *e, v4f mul4, v4f ramp4)
-{
-    *x = v4_add(*x, *d);
-    *x = v4_sub(*x, v4_trunc(*x));
-    *d = v4_mul(*d, mul4);
-    *e = v4_add(*e, ramp4);
-}
-
-/* The same on eight lanes (two groups at once). */
-static inline void tone_step8(v8f *x, v8f *d, v8f *e, v8f mul4, v8f ramp4)
-{
-    *x = v8_add(*x, *d);
-    *x = v8_sub(*x, v8_trunc(*x));
-    *d = v8_mul(*d, mul4);
-    *e = v8_add(*e, ramp4);
-}
-
-/* tone_wave on eight lanes: the same operations, lane by lane. */
-static inline v8f tone_wave8(const synth_tone *v, v8f x)
+/* cos and sin of 2 pi x for x in [0, 1) on eight lanes, from sin and cos of
+ * half the angle (the polynomials above): with t = x - 1/2 the angle is
+ * 2 pi t + pi, so sin 2 pi x = -2 sin(pi t) cos(pi t) and cos 2 pi x =
+ * 2 sin^2(pi t) - 1. */
+static inline void tone_cossin(v8f x, v8f *c, v8f *s)
 {
     v8f t = v8_sub(x, v8_all(0.5f));
     v8f u = v8_mul(t, t);
@@ -118,97 +76,136 @@ static inline v8f tone_wave8(const synth_tone *v, v8f x)
     r = v8_add(v8_mul(r, u), v8_all(TONE_C4));
     r = v8_add(v8_mul(r, u), v8_all(TONE_C2));
     v8f cp = v8_add(v8_mul(r, u), v8_all(1.0f));
-    v8f s = v8_mul(v8_mul(sp, v8_all(-2.0f)), cp);
-    v8f c = v8_sub(v8_mul(v8_mul(sp, sp), v8_all(2.0f)), v8_all(1.0f));
-    v8f y = v8_add(v8_add(v8_all(v->wa), v8_mul(v8_all(v->wb), v8_mul(s, s))),
-                   v8_mul(v8_all(v->wc), c));
-    return v8_mul(y, s);
+    *s = v8_mul(v8_mul(sp, v8_all(-2.0f)), cp);
+    *c = v8_sub(v8_mul(v8_mul(sp, sp), v8_all(2.0f)), v8_all(1.0f));
 }
 
-/* One group of four frames at g: adds frames [max(g, j), min(g + 4, stop))
- * of y (the wave times the level) to o, with the edges outside the body
- * [body0, body1). */
-static inline void tone_group_out(const synth_tone *v, float *o, int64_t g, int64_t j,
-                                  int64_t stop, v4f y)
+/* A tone's state at a group of eight frames: each lane's oscillator
+ * (zc + i zs = e^(2 pi i phase)), its turn over the next eight frames
+ * (rc + i rs), the turn's own change over them for a glide (qc + i qs), and
+ * the level. */
+typedef struct tone_state {
+    v8f zc, zs, rc, rs, qc, qs, e;
+} tone_state;
+
+/* The state at the first group of the 64-frame block at b0, from the exact
+ * phase and increment there (v->phase, v->inc): lane k's phase is the
+ * block's plus the increments of the k frames before it, its turn is the
+ * advance over eight frames (normalised to length 1, so that the
+ * oscillator's level does not drift), and a glide turns the turn by the
+ * growth of that advance from group to group (to second order: the angle is
+ * below 0.001 radians). */
+static inline void tone_block_start(const synth_tone *v, int64_t b0, float es, tone_state *st)
 {
-    const int64_t body0 = v->attack, body1 = v->frames - v->release;
-    if (g >= j && g + 4 <= stop && g >= body0 && g + 4 <= body1) {
-        v4_store(o + g, v4_add(v4_load(o + g), y));
+    const v8f inc = v8_all((float)v->inc);
+    v8f x = v8_add(v8_all((float)v->phase), v8_mul(inc, v8_load(v->lane)));
+    tone_cossin(v8_sub(x, v8_trunc(x)), &st->zc, &st->zs);
+    v8f dx = v8_mul(inc, v8_load(v->step8));
+    v8f th = v8_mul(dx, v8_all(v->glide8));
+    v8f c, s;
+    tone_cossin(v8_sub(dx, v8_trunc(dx)), &c, &s);
+    v8f inv = v8_div(v8_all(1.0f), v8_sqrt(v8_add(v8_mul(c, c), v8_mul(s, s))));
+    st->rc = v8_mul(c, inv);
+    st->rs = v8_mul(s, inv);
+    st->qc = v8_sub(v8_all(1.0f), v8_mul(v8_mul(th, th), v8_all(0.5f)));
+    st->qs = th;
+    const float ramp[8] = {0.0f, es, 2.0f * es, 3.0f * es, 4.0f * es, 5.0f * es, 6.0f * es, 7.0f * es};
+    st->e = v8_add(v8_all((float)((v->level0 + v->level_step * (double)b0) * v->gain)),
+                   v8_load(ramp));
+}
+
+/* From one group to the next: the oscillators turn, the turns turn (a
+ * glide), the levels step by 8 es (e8). */
+static inline void tone_turn(tone_state *st, v8f e8)
+{
+    v8f zc = v8_sub(v8_mul(st->zc, st->rc), v8_mul(st->zs, st->rs));
+    v8f zs = v8_add(v8_mul(st->zc, st->rs), v8_mul(st->zs, st->rc));
+    v8f rc = v8_sub(v8_mul(st->rc, st->qc), v8_mul(st->rs, st->qs));
+    v8f rs = v8_add(v8_mul(st->rc, st->qs), v8_mul(st->rs, st->qc));
+    st->zc = zc, st->zs = zs, st->rc = rc, st->rs = rs;
+    st->e = v8_add(st->e, e8);
+}
+
+/* The waveform's coefficients and the body [body0, body1) (frames without
+ * edges), read once per call (the compiler cannot keep them in registers
+ * across the stores to the output, which might alias the voice). */
+typedef struct tone_consts {
+    v8f wa, wb, wc;
+    int64_t body0, body1;
+} tone_consts;
+
+/* The group's eight samples: the waveform s (wa + wb s^2 + wc c) (= sin x +
+ * h2 sin 2x + h3 sin 3x over its peak) times the level. */
+static inline v8f tone_samples(const tone_consts *k, const tone_state *st)
+{
+    v8f s = st->zs;
+    v8f y = v8_add(v8_add(k->wa, v8_mul(k->wb, v8_mul(s, s))), v8_mul(k->wc, st->zc));
+    return v8_mul(v8_mul(y, s), st->e);
+}
+
+/* Adds frames [max(g, j), min(g + 8, stop)) of the group at g (samples y)
+ * to o, with the edges outside the body. */
+static inline void tone_group_out(const synth_tone *v, const tone_consts *k, float *o, int64_t g,
+                                  int64_t j, int64_t stop, v8f y)
+{
+    const int in_body = g >= k->body0 && g + 8 <= k->body1;
+    if (in_body && g >= j && g + 8 <= stop) {
+        v8_store(o + g, v8_add(v8_load(o + g), y));
         return;
     }
-    float ys[4];
-    v4_store(ys, g >= body0 && g + 4 <= body1 ? y : v4_mul(y, tone_edges(v, g)));
-    for (int64_t f = g > j ? g : j; f < g + 4 && f < stop; f++)
+    float ys[8];
+    v8_store(ys, in_body ? y : v8_mul(y, v8_join(tone_edges(v, g), tone_edges(v, g + 4))));
+    for (int64_t f = g > j ? g : j; f < g + 8 && f < stop; f++)
         o[f] += ys[f - g];
 }
 
-/* Adds up to n frames of the tone to out; 1 while frames remain. Inside each
- * 64-frame block: from the block's exact start to the call's first group (or
- * from the state the last call kept there, the same bits),
- * then two groups at a time on eight lanes (lanes 0-3 group g, lanes 4-7
- * group g + 1, whose state is one step of group g's: every lane runs exactly
- * the operations of its group, so the samples are those of one group at a
- * time), then the last group alone. */
+/* Adds up to n frames of the tone to out; 1 while frames remain. The tone
+ * is made in blocks of 64 frames counted from its start, each in groups of
+ * eight frames: the block's first group from the exact phase (double
+ * precision, advanced block by block), every later group by turning the
+ * one before (tone_turn). A call that starts inside a block goes on from the
+ * state the last call kept there, or turns from the block's start to its own
+ * group: the same operations, so any split gives the same samples. */
 static inline int tone_process(synth_tone *v, float *out, int n)
 {
     if (n < 0)
         n = 0;
     const int64_t end = v->pos + n < v->frames ? v->pos + n : v->frames;
-    const int64_t body0 = v->attack, body1 = v->frames - v->release; /* body: [body0, body1) */
     const float es = (float)(v->level_step * v->gain);
-    const v4f lane = v4_load(v->lane), step = v4_load(v->step), mul4 = v4_all(v->mul4),
-              ramp = v4_set(0.0f, es, 2.0f * es, 3.0f * es), ramp4 = v4_all(4.0f * es);
-    const v8f mul8 = v8_join(mul4, mul4), ramp8 = v8_join(ramp4, ramp4);
+    const v8f e8 = v8_all(8.0f * es);
+    const tone_consts k = {v8_all(v->wa), v8_all(v->wb), v8_all(v->wc), v->attack,
+                           v->frames - v->release};
     float *o = out - v->pos; /* o[j] is frame j */
     int64_t j = v->pos;
     while (j < end) {
-        /* the block's start, exact */
         const int64_t b0 = v->block, b1 = b0 + 64;
-        v4f x, d, e;
+        tone_state st;
         int64_t g;
-        if (v->rgroup >= b0 && v->rgroup == (j & ~(int64_t)3)) {
+        if (v->rgroup >= b0 && v->rgroup == (j & ~(int64_t)7)) {
             /* where the last call left this block */
-            x = v4_load(v->rx), d = v4_load(v->rd), e = v4_load(v->re);
+            st.zc = v8_load(v->rstate[0]), st.zs = v8_load(v->rstate[1]), st.rc = v8_load(v->rstate[2]);
+            st.rs = v8_load(v->rstate[3]), st.qc = v8_load(v->rstate[4]), st.qs = v8_load(v->rstate[5]);
+            st.e = v8_load(v->rstate[6]);
             g = v->rgroup;
         } else {
-            x = v4_add(v4_all((float)v->phase), v4_mul(v4_all((float)v->inc), lane));
-            x = v4_sub(x, v4_trunc(x));
-            d = v4_mul(v4_all((float)v->inc), step);
-            e = v4_add(v4_all((float)((v->level0 + v->level_step * (double)b0) * v->gain)), ramp);
-            for (g = b0; g + 4 <= j; g += 4) /* to the call's first group */
-                tone_step4(&x, &d, &e, mul4, ramp4);
+            tone_block_start(v, b0, es, &st);
+            for (g = b0; g + 8 <= j; g += 8) /* to the call's first group */
+                tone_turn(&st, e8);
         }
         v->rgroup = -1;
         const int64_t stop = b1 < end ? b1 : end;
-        if (g + 8 <= stop) {
-            v4f x1 = x, d1 = d, e1 = e;
-            tone_step4(&x1, &d1, &e1, mul4, ramp4);
-            v8f X = v8_join(x, x1), D = v8_join(d, d1), E = v8_join(e, e1);
-            /* the pairs wholly inside the body and the call */
-            int64_t fast_end = body1 < stop ? body1 : stop;
-            for (; g + 8 <= stop; g += 8) {
-                v8f y = v8_mul(tone_wave8(v, X), E);
-                if (g >= j && g >= body0 && g + 8 <= fast_end) {
-                    v8_store(o + g, v8_add(v8_load(o + g), y));
-                } else {
-                    tone_group_out(v, o, g, j, stop, v8_low(y));
-                    tone_group_out(v, o, g + 4, j, stop, v8_high(y));
-                }
-                tone_step8(&X, &D, &E, mul8, ramp8);
-                tone_step8(&X, &D, &E, mul8, ramp8);
-            }
-            x = v8_low(X), d = v8_low(D), e = v8_low(E);
-        }
-        for (; g < stop; g += 4) {
-            tone_group_out(v, o, g, j, stop, v4_mul(tone_wave(v, x), e));
-            if (g + 4 > stop)
+        for (; g < stop; g += 8) {
+            tone_group_out(v, &k, o, g, j, stop, tone_samples(&k, &st));
+            if (g + 8 > stop)
                 break; /* the call ends inside this group: keep its state */
-            tone_step4(&x, &d, &e, mul4, ramp4);
+            tone_turn(&st, e8);
         }
         if (stop < b1) {
             /* the call ends inside the block: the next call goes on from
-             * group g (the one that holds frame stop) with the same state */
-            v4_store(v->rx, x), v4_store(v->rd, d), v4_store(v->re, e);
+             * group g (the one that holds frame stop) */
+            v8_store(v->rstate[0], st.zc), v8_store(v->rstate[1], st.zs), v8_store(v->rstate[2], st.rc);
+            v8_store(v->rstate[3], st.rs), v8_store(v->rstate[4], st.qc), v8_store(v->rstate[5], st.qs);
+            v8_store(v->rstate[6], st.e);
             v->rgroup = g;
             break;
         }
@@ -221,5 +218,4 @@ static inline int tone_process(synth_tone *v, float *out, int n)
     v->pos = end;
     return v->pos < v->frames;
 }
-
 #endif
