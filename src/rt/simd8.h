@@ -38,6 +38,15 @@ static inline v4f v8_low(v8f a) { return _mm256_castps256_ps128(a); }
 static inline v4f v8_high(v8f a) { return _mm256_extractf128_ps(a, 1); }
 /* truncation towards zero of each lane (|a| < 2^31) */
 static inline v8f v8_trunc(v8f a) { return _mm256_cvtepi32_ps(_mm256_cvttps_epi32(a)); }
+/* Within each half (four lanes): every lane moved up by 1, 2 or 3, zeros
+ * first; lane 0, 1, 2 or 3 in all four. */
+static inline v8f v8_up1(v8f a) { return _mm256_castsi256_ps(_mm256_slli_si256(_mm256_castps_si256(a), 4)); }
+static inline v8f v8_up2(v8f a) { return _mm256_castsi256_ps(_mm256_slli_si256(_mm256_castps_si256(a), 8)); }
+static inline v8f v8_up3(v8f a) { return _mm256_castsi256_ps(_mm256_slli_si256(_mm256_castps_si256(a), 12)); }
+static inline v8f v8_bcast0(v8f a) { return _mm256_permute_ps(a, 0x00); }
+static inline v8f v8_bcast1(v8f a) { return _mm256_permute_ps(a, 0x55); }
+static inline v8f v8_bcast2(v8f a) { return _mm256_permute_ps(a, 0xaa); }
+static inline v8f v8_bcast3(v8f a) { return _mm256_permute_ps(a, 0xff); }
 /* frames [0, 0, f0, f1]: each frame one later, zeros first */
 static inline v8f v8_frames_up2(v8f a) { return _mm256_permute2f128_ps(a, a, 0x08); }
 static inline v8f v8_frames_up1(v8f a)
@@ -93,6 +102,19 @@ static inline v8u v8u_xorshift(v8u x)
 }
 /* (float)(x >> 8), exact */
 static inline v8f v8u_top24(v8u x) { return _mm256_cvtepi32_ps(_mm256_srli_epi32(x, 8)); }
+/* one step of the LCG x = 1664525 x + 1013904223 (mod 2^32) in each lane */
+static inline v8u v8u_lcg(v8u x)
+{
+    return _mm256_add_epi32(_mm256_mullo_epi32(x, _mm256_set1_epi32(1664525)),
+                            _mm256_set1_epi32(1013904223));
+}
+/* the top 23 bits as a float in [-1, 1) (2 + x / 2^31 rounded down to 2^-22,
+ * minus 3: exact) */
+static inline v8f v8u_white(v8u x)
+{
+    __m256i b = _mm256_or_si256(_mm256_srli_epi32(x, 9), _mm256_set1_epi32(0x40000000));
+    return _mm256_sub_ps(_mm256_castsi256_ps(b), _mm256_set1_ps(3.0f));
+}
 
 #elif defined(__SSE2__) && !defined(ADEM_NO_SIMD)
 #include <emmintrin.h>
@@ -125,6 +147,14 @@ static inline v8f v8_join(v4f lo, v4f hi) { return v8_make(lo, hi); }
 static inline v4f v8_low(v8f a) { return a.lo; }
 static inline v4f v8_high(v8f a) { return a.hi; }
 static inline v8f v8_trunc(v8f a) { return v8_make(v4_trunc(a.lo), v4_trunc(a.hi)); }
+#define SIMD8_UP(a, n) _mm_castsi128_ps(_mm_slli_si128(_mm_castps_si128(a), n))
+static inline v8f v8_up1(v8f a) { return v8_make(SIMD8_UP(a.lo, 4), SIMD8_UP(a.hi, 4)); }
+static inline v8f v8_up2(v8f a) { return v8_make(SIMD8_UP(a.lo, 8), SIMD8_UP(a.hi, 8)); }
+static inline v8f v8_up3(v8f a) { return v8_make(SIMD8_UP(a.lo, 12), SIMD8_UP(a.hi, 12)); }
+static inline v8f v8_bcast0(v8f a) { return v8_make(_mm_shuffle_ps(a.lo, a.lo, 0x00), _mm_shuffle_ps(a.hi, a.hi, 0x00)); }
+static inline v8f v8_bcast1(v8f a) { return v8_make(_mm_shuffle_ps(a.lo, a.lo, 0x55), _mm_shuffle_ps(a.hi, a.hi, 0x55)); }
+static inline v8f v8_bcast2(v8f a) { return v8_make(_mm_shuffle_ps(a.lo, a.lo, 0xaa), _mm_shuffle_ps(a.hi, a.hi, 0xaa)); }
+static inline v8f v8_bcast3(v8f a) { return v8_make(_mm_shuffle_ps(a.lo, a.lo, 0xff), _mm_shuffle_ps(a.hi, a.hi, 0xff)); }
 static inline v8f v8_frames_up2(v8f a) { return v8_make(_mm_setzero_ps(), a.lo); }
 static inline v8f v8_frames_up1(v8f a)
 {
@@ -191,9 +221,30 @@ static inline v8f v8u_top24(v8u x)
 {
     return v8_make(_mm_cvtepi32_ps(_mm_srli_epi32(x.lo, 8)), _mm_cvtepi32_ps(_mm_srli_epi32(x.hi, 8)));
 }
+/* the low 32 bits of a * x in each lane (SSE2 has no pmulld) */
+static inline __m128i simd8_lcg4(__m128i x)
+{
+    const __m128i a = _mm_set1_epi32(1664525);
+    __m128i even = _mm_mul_epu32(x, a), odd = _mm_mul_epu32(_mm_srli_epi64(x, 32), a);
+    __m128i p = _mm_unpacklo_epi32(_mm_shuffle_epi32(even, _MM_SHUFFLE(0, 0, 2, 0)),
+                                   _mm_shuffle_epi32(odd, _MM_SHUFFLE(0, 0, 2, 0)));
+    return _mm_add_epi32(p, _mm_set1_epi32(1013904223));
+}
+static inline v8u v8u_lcg(v8u x)
+{
+    v8u r = {simd8_lcg4(x.lo), simd8_lcg4(x.hi)};
+    return r;
+}
+static inline __m128 simd8_white4(__m128i x)
+{
+    __m128i b = _mm_or_si128(_mm_srli_epi32(x, 9), _mm_set1_epi32(0x40000000));
+    return _mm_sub_ps(_mm_castsi128_ps(b), _mm_set1_ps(3.0f));
+}
+static inline v8f v8u_white(v8u x) { return v8_make(simd8_white4(x.lo), simd8_white4(x.hi)); }
 
 #else
 #include <math.h>
+#include <string.h>
 typedef struct v8f {
     float f[8];
 } v8f;
@@ -266,6 +317,28 @@ static inline v8f v8_trunc(v8f a)
         a.f[i] = (float)(int32_t)a.f[i];
     return a;
 }
+/* within each half, lanes moved up by k, zeros first; lane e in all four */
+static inline v8f simd8_up(v8f a, int k)
+{
+    v8f r;
+    for (int i = 0; i < 8; i++)
+        r.f[i] = (i & 3) >= k ? a.f[i - k] : 0.0f;
+    return r;
+}
+static inline v8f v8_up1(v8f a) { return simd8_up(a, 1); }
+static inline v8f v8_up2(v8f a) { return simd8_up(a, 2); }
+static inline v8f v8_up3(v8f a) { return simd8_up(a, 3); }
+static inline v8f simd8_bcast(v8f a, int e)
+{
+    v8f r;
+    for (int i = 0; i < 8; i++)
+        r.f[i] = a.f[(i & 4) + e];
+    return r;
+}
+static inline v8f v8_bcast0(v8f a) { return simd8_bcast(a, 0); }
+static inline v8f v8_bcast1(v8f a) { return simd8_bcast(a, 1); }
+static inline v8f v8_bcast2(v8f a) { return simd8_bcast(a, 2); }
+static inline v8f v8_bcast3(v8f a) { return simd8_bcast(a, 3); }
 /* frames moved up by k, zeros first */
 static inline v8f simd8_frames_up(v8f a, int k)
 {
@@ -340,6 +413,23 @@ static inline v8f v8u_top24(v8u x)
     v8f r;
     for (int i = 0; i < 8; i++)
         r.f[i] = (float)(int32_t)(x.u[i] >> 8);
+    return r;
+}
+static inline v8u v8u_lcg(v8u x)
+{
+    for (int i = 0; i < 8; i++)
+        x.u[i] = x.u[i] * 1664525u + 1013904223u;
+    return x;
+}
+static inline v8f v8u_white(v8u x)
+{
+    v8f r;
+    for (int i = 0; i < 8; i++) {
+        uint32_t b = (x.u[i] >> 9) | 0x40000000u;
+        float f;
+        memcpy(&f, &b, sizeof f);
+        r.f[i] = f - 3.0f;
+    }
     return r;
 }
 #endif

@@ -148,8 +148,8 @@ typedef struct synth_bed {
     uint32_t rng[2];            /* brown: a generator per channel */
     float state[2][3];          /* brown: filter states per channel */
     uint32_t prng[8];           /* pink: a generator per lane (four stereo frames) */
-    float pink[3][8];           /* pink: each section's last four frames */
-    float held[8];              /* pink: the unscaled quad a call ended inside */
+    float pstate[8];            /* pink: the sections' states (L: lanes 0-2, R: 4-6) */
+    float held[8];              /* pink: the unscaled quad a call ended inside (L 0-3, R 4-7) */
     int hnext;                  /* pink: held's next frame (1..3), 0 for none */
 } synth_bed;
 
