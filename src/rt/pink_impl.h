@@ -10,8 +10,8 @@
 /* Frames a bed works on at a time (the size of its gain buffer). */
 enum { BED_PIECE = 256 };
 
-/* The filter's constants for four frames at a time (see pink_quad), made the
- * same way (float arithmetic, fixed order) wherever they are used. */
+/* The filter's constants for four frames at a time (see pink_quad; made
+ * once, in synth_tables_new, as floats: tb->pink_*). */
 typedef struct pink_consts {
     v8f h[4];                 /* the four frames' response to the noise: h[m] w(n - m) */
     v8f a[PINK_SECTIONS];     /* p_i^(k+1): how frame k follows section i's state */
@@ -19,25 +19,15 @@ typedef struct pink_consts {
     v8f k[4];                 /* c_i p_i^m in lane i of each half: the states' noise terms */
 } pink_consts;
 
-static inline void pink_consts_init(pink_consts *pc)
+static inline void pink_consts_init(pink_consts *pc, const synth_tables *tb)
 {
-    float h[4] = {PINK_DIRECT, 0.0f, 0.0f, 0.0f}, k[4][8] = {{0}}, p4[8] = {0};
-    for (int i = 0; i < PINK_SECTIONS; i++) {
-        const float p = PINK_P[i], p2 = p * p, p3 = p2 * p, pp4 = p3 * p;
-        const float cm[4] = {PINK_C[i], PINK_C[i] * p, PINK_C[i] * p * p, PINK_C[i] * p * p * p};
-        const float a[8] = {p, p2, p3, pp4, p, p2, p3, pp4};
-        pc->a[i] = v8_load(a);
-        for (int m = 0; m < 4; m++) {
-            h[m] += cm[m];
-            k[m][i] = k[m][4 + i] = cm[m];
-        }
-        p4[i] = p4[4 + i] = pp4;
-    }
     for (int m = 0; m < 4; m++) {
-        pc->h[m] = v8_all(h[m]);
-        pc->k[m] = v8_load(k[m]);
+        pc->h[m] = v8_all(tb->pink_h[m]);
+        pc->k[m] = v8_load(tb->pink_k[m]);
     }
-    pc->p4 = v8_load(p4);
+    for (int i = 0; i < PINK_SECTIONS; i++)
+        pc->a[i] = v8_load(tb->pink_a[i]);
+    pc->p4 = v8_load(tb->pink_p4);
 }
 
 /* The next quad of unscaled pink noise, lanes [L0 L1 L2 L3 | R0 R1 R2 R3].
@@ -84,7 +74,7 @@ static inline void pink_stereo_body(synth_bed *v, float *restrict left, float *r
     if (k == n)
         return;
     pink_consts pc;
-    pink_consts_init(&pc);
+    pink_consts_init(&pc, v->tb);
     v8u x = v8u_load(v->prng);
     v8f st = v8_load(v->pstate);
     const v4f g4 = v4_all(g);

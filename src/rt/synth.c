@@ -97,7 +97,7 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
         s8 += m8;
         m8 *= m;
     }
-    for (int k = 0; k < 64; k++) {
+    for (int k = 0; k < TONE_BLOCK; k++) {
         if (k < 8) {
             v->lane[k] = (float)sum;
             v->step8[k] = (float)(mk * s8);
@@ -106,8 +106,8 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
         mk *= m;
     }
     v->glide8 = (float)(2.0 * SYNTH_PI * (m8 - 1.0));
-    v->mul64 = mk;
-    v->sum64 = sum;
+    v->mul_block = mk;
+    v->sum_block = sum;
     double fmax = f_from > f_to ? f_from : f_to;
     int kind = 3.0 * fmax <= MAX_FRACTION * rate ? 0 : 2.0 * fmax <= MAX_FRACTION * rate ? 1 : 2;
     /* sin x + h2 sin 2x + h3 sin 3x = s (1 + 3 h3 + 2 h2 c - 4 h3 s^2) */
@@ -134,7 +134,7 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
 }
 
 /* The tone's samples are made eight frames (a group) at a time, in blocks of
- * 64 frames counted from its start (rt/tone_impl.h). At a block's start the
+ * TONE_BLOCK (128) frames counted from its start (rt/tone_impl.h). At a block's start the
  * phase and the increment are exact (double precision, advanced block by
  * block); each frame's oscillator there, cos and sin of its phase, comes
  * from polynomials (Taylor series of sin and cos of half the angle to the

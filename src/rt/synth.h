@@ -54,12 +54,16 @@ int synth_tables_rate(const synth_tables *t);
  * ramps (each at most 1/4 of the tone), so it starts and ends at zero. */
 typedef enum synth_shape { SYNTH_RISE = 1, SYNTH_FALL, SYNTH_STEADY } synth_shape;
 
+/* The tone's phase is exact (double precision) at the start of every block
+ * of this many frames; inside a block it turns in float (rt/tone_impl.h). */
+enum { TONE_BLOCK = 128 };
+
 typedef struct synth_tone {
     const synth_tables *tb;
     int64_t pos, frames;   /* frames done, frames total */
-    int64_t block;         /* first frame of the 64-frame block that holds pos */
+    int64_t block;         /* first frame of the TONE_BLOCK-frame block that holds pos */
     double phase, inc;     /* phase (cycles, [0,1)) and increment at that frame */
-    double mul64, sum64;   /* over a block: the increment's ratio, the phase's advance */
+    double mul_block, sum_block;   /* over a block: the increment's ratio, the phase's advance */
     float lane[8];         /* phase offsets of a group's eight frames, in increments */
     float step8[8];        /* the eight frames' advance over a group, in increments */
     float glide8;          /* 2 pi (m^8 - 1): a group's turn grows by this times its advance */

@@ -88,7 +88,7 @@ typedef struct tone_state {
     v8f zc, zs, rc, rs, qc, qs, e;
 } tone_state;
 
-/* The state at the first group of the 64-frame block at b0, from the exact
+/* The state at the first group of the block at b0, from the exact
  * phase and increment there (v->phase, v->inc): lane k's phase is the
  * block's plus the increments of the k frames before it, its turn is the
  * advance over eight frames (normalised to length 1, so that the
@@ -160,7 +160,7 @@ static inline void tone_group_out(const synth_tone *v, const tone_consts *k, flo
 }
 
 /* Adds up to n frames of the tone to out; 1 while frames remain. The tone
- * is made in blocks of 64 frames counted from its start, each in groups of
+ * is made in blocks of TONE_BLOCK frames counted from its start, each in groups of
  * eight frames: the block's first group from the exact phase (double
  * precision, advanced block by block), every later group by turning the
  * one before (tone_turn). A call that starts inside a block goes on from the
@@ -178,7 +178,7 @@ static inline int tone_process(synth_tone *v, float *out, int n)
     float *o = out - v->pos; /* o[j] is frame j */
     int64_t j = v->pos;
     while (j < end) {
-        const int64_t b0 = v->block, b1 = b0 + 64;
+        const int64_t b0 = v->block, b1 = b0 + TONE_BLOCK;
         tone_state st;
         int64_t g;
         if (v->rgroup >= b0 && v->rgroup == (j & ~(int64_t)7)) {
@@ -209,9 +209,9 @@ static inline int tone_process(synth_tone *v, float *out, int n)
             v->rgroup = g;
             break;
         }
-        double ph = v->phase + v->inc * v->sum64;
+        double ph = v->phase + v->inc * v->sum_block;
         v->phase = ph - (double)(int64_t)ph;
-        v->inc *= v->mul64;
+        v->inc *= v->mul_block;
         v->block = b1;
         j = b1;
     }
