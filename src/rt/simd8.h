@@ -31,6 +31,13 @@ static inline v8f v8_add(v8f a, v8f b) { return _mm256_add_ps(a, b); }
 static inline v8f v8_sub(v8f a, v8f b) { return _mm256_sub_ps(a, b); }
 static inline v8f v8_mul(v8f a, v8f b) { return _mm256_mul_ps(a, b); }
 static inline v8f v8_div(v8f a, v8f b) { return _mm256_div_ps(a, b); }
+/* the smaller and the larger of each lane (a when equal; no NaN here) */
+static inline v8f v8_min(v8f a, v8f b) { return _mm256_min_ps(b, a); }
+static inline v8f v8_max(v8f a, v8f b) { return _mm256_max_ps(b, a); }
+static inline v8f v8_lt_select(v8f a, v8f b, v8f x, v8f y) /* a < b ? x : y */
+{
+    return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ));
+}
 static inline v8f v8_sqrt(v8f a) { return _mm256_sqrt_ps(a); }
 /* lanes 0-3 from lo, 4-7 from hi; and back */
 static inline v8f v8_join(v4f lo, v4f hi) { return _mm256_set_m128(hi, lo); }
@@ -142,6 +149,12 @@ static inline v8f v8_add(v8f a, v8f b) { return v8_make(_mm_add_ps(a.lo, b.lo), 
 static inline v8f v8_sub(v8f a, v8f b) { return v8_make(_mm_sub_ps(a.lo, b.lo), _mm_sub_ps(a.hi, b.hi)); }
 static inline v8f v8_mul(v8f a, v8f b) { return v8_make(_mm_mul_ps(a.lo, b.lo), _mm_mul_ps(a.hi, b.hi)); }
 static inline v8f v8_div(v8f a, v8f b) { return v8_make(_mm_div_ps(a.lo, b.lo), _mm_div_ps(a.hi, b.hi)); }
+static inline v8f v8_min(v8f a, v8f b) { return v8_make(v4_min(a.lo, b.lo), v4_min(a.hi, b.hi)); }
+static inline v8f v8_max(v8f a, v8f b) { return v8_make(v4_max(a.lo, b.lo), v4_max(a.hi, b.hi)); }
+static inline v8f v8_lt_select(v8f a, v8f b, v8f x, v8f y)
+{
+    return v8_make(v4_lt_select(a.lo, b.lo, x.lo, y.lo), v4_lt_select(a.hi, b.hi, x.hi, y.hi));
+}
 static inline v8f v8_sqrt(v8f a) { return v8_make(_mm_sqrt_ps(a.lo), _mm_sqrt_ps(a.hi)); }
 static inline v8f v8_join(v4f lo, v4f hi) { return v8_make(lo, hi); }
 static inline v4f v8_low(v8f a) { return a.lo; }
@@ -294,6 +307,24 @@ static inline v8f v8_div(v8f a, v8f b)
     for (int i = 0; i < 8; i++)
         a.f[i] = a.f[i] / b.f[i];
     return a;
+}
+static inline v8f v8_min(v8f a, v8f b)
+{
+    for (int i = 0; i < 8; i++)
+        a.f[i] = b.f[i] < a.f[i] ? b.f[i] : a.f[i];
+    return a;
+}
+static inline v8f v8_max(v8f a, v8f b)
+{
+    for (int i = 0; i < 8; i++)
+        a.f[i] = b.f[i] > a.f[i] ? b.f[i] : a.f[i];
+    return a;
+}
+static inline v8f v8_lt_select(v8f a, v8f b, v8f x, v8f y)
+{
+    for (int i = 0; i < 8; i++)
+        x.f[i] = a.f[i] < b.f[i] ? x.f[i] : y.f[i];
+    return x;
 }
 /* the correctly rounded square root (IEEE), as the vector instructions */
 static inline v8f v8_sqrt(v8f a)

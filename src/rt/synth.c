@@ -106,6 +106,7 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
         mk *= m;
     }
     v->glide8 = (float)(2.0 * SYNTH_PI * (m8 - 1.0));
+    v->steady = m == 1.0; /* the increment never changes: nor does the turn */
     v->mul_block = mk;
     v->sum_block = sum;
     double fmax = f_from > f_to ? f_from : f_to;

@@ -70,6 +70,8 @@ typedef struct synth_tone {
     float wa, wb, wc;      /* waveform: s (wa + wb s^2 + wc c) for s, c = sin, cos */
     int64_t rgroup;        /* the group a call ended inside (-1: none) and its */
     float rstate[7][8];    /* state (oscillators, turns, glide turns, levels) */
+    int steady, turn_kept; /* no glide; its turn (the same in every block) is in turn */
+    float turn[4][8];
     double level0, level_step;       /* level (rise/fall swell) at frame j: level0 + j*step */
     double inv_attack, inv_release;  /* 1/attack, 1/release */
     int64_t attack, release;         /* raised-cosine ramp lengths, frames */

@@ -24,36 +24,46 @@
 #define TONE_C4 (TONE_PI2 * TONE_PI2 / 24.0f)
 #define TONE_C2 (-TONE_PI2 / 2.0f)
 
-/* sin(pi t) for t in [-0.5, 0.5] (within 4e-6). */
-static inline v4f sin_pi(v4f t)
+/* sin(pi t) for t in [-0.5, 0.5] (within 4e-6), on eight lanes. */
+static inline v8f sin_pi8(v8f t)
 {
-    v4f u = v4_mul(t, t);
-    v4f r = v4_all(TONE_S9);
-    r = v4_add(v4_mul(r, u), v4_all(TONE_S7));
-    r = v4_add(v4_mul(r, u), v4_all(TONE_S5));
-    r = v4_add(v4_mul(r, u), v4_all(TONE_S3));
-    r = v4_add(v4_mul(r, u), v4_all(TONE_S1));
-    return v4_mul(r, t);
+    v8f u = v8_mul(t, t);
+    v8f r = v8_all(TONE_S9);
+    r = v8_add(v8_mul(r, u), v8_all(TONE_S7));
+    r = v8_add(v8_mul(r, u), v8_all(TONE_S5));
+    r = v8_add(v8_mul(r, u), v8_all(TONE_S3));
+    r = v8_add(v8_mul(r, u), v8_all(TONE_S1));
+    return v8_mul(r, t);
 }
 
 /* The raised cosine 0.5 - 0.5 cos(pi x) = sin^2(pi x / 2) of each lane: 0
  * for x <= 0, 1 for x >= 1 (exactly), and never negative. */
-static inline v4f rc4(v4f x)
+static inline v8f rc8(v8f x)
 {
-    const v4f zero = v4_all(0.0f), one = v4_all(1.0f);
-    v4f s = sin_pi(v4_mul(v4_min(v4_max(x, zero), one), v4_all(0.5f)));
-    return v4_lt_select(x, one, v4_mul(s, s), one);
+    const v8f zero = v8_all(0.0f), one = v8_all(1.0f);
+    v8f s = sin_pi8(v8_mul(v8_min(v8_max(x, zero), one), v8_all(0.5f)));
+    return v8_lt_select(x, one, v8_mul(s, s), one);
 }
 
-/* The attack and release factors of the group at frame g. */
-static inline v4f tone_edges(const synth_tone *v, int64_t g)
+/* The edge factors of the group at frame g (outside the body): the
+ * attack's raised cosine over frames [0, attack), the release's over the
+ * last `release` frames; a group in only one of them gets only that one
+ * (the other's factor would be exactly 1). */
+static inline v8f tone_edges(const synth_tone *v, int64_t g)
 {
-    const float ia = (float)v->inv_attack, ir = (float)v->inv_release;
-    const v4f k = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
-    v4f xa = v4_add(v4_all((float)((double)g * v->inv_attack)), v4_mul(k, v4_all(ia)));
-    v4f xr = v4_sub(v4_all((float)((double)(v->frames - 1 - g) * v->inv_release)),
-                    v4_mul(k, v4_all(ir)));
-    return v4_mul(rc4(xa), rc4(xr));
+    const v8f k = v8_load((const float[8]){0.0f, 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f, 7.0f});
+    v8f f = v8_all(1.0f);
+    if (g < v->attack) {
+        v8f xa = v8_add(v8_all((float)((double)g * v->inv_attack)),
+                        v8_mul(k, v8_all((float)v->inv_attack)));
+        f = rc8(xa);
+    }
+    if (g + 8 > v->frames - v->release) {
+        v8f xr = v8_sub(v8_all((float)((double)(v->frames - 1 - g) * v->inv_release)),
+                        v8_mul(k, v8_all((float)v->inv_release)));
+        f = v8_mul(f, rc8(xr));
+    }
+    return f;
 }
 
 /* cos and sin of 2 pi x for x in [0, 1) on eight lanes, from sin and cos of
@@ -95,20 +105,31 @@ typedef struct tone_state {
  * oscillator's level does not drift), and a glide turns the turn by the
  * growth of that advance from group to group (to second order: the angle is
  * below 0.001 radians). */
-static inline void tone_block_start(const synth_tone *v, int64_t b0, float es, tone_state *st)
+static inline void tone_block_start(synth_tone *v, int64_t b0, float es, tone_state *st)
 {
     const v8f inc = v8_all((float)v->inc);
     v8f x = v8_add(v8_all((float)v->phase), v8_mul(inc, v8_load(v->lane)));
     tone_cossin(v8_sub(x, v8_trunc(x)), &st->zc, &st->zs);
-    v8f dx = v8_mul(inc, v8_load(v->step8));
-    v8f th = v8_mul(dx, v8_all(v->glide8));
-    v8f c, s;
-    tone_cossin(v8_sub(dx, v8_trunc(dx)), &c, &s);
-    v8f inv = v8_div(v8_all(1.0f), v8_sqrt(v8_add(v8_mul(c, c), v8_mul(s, s))));
-    st->rc = v8_mul(c, inv);
-    st->rs = v8_mul(s, inv);
-    st->qc = v8_sub(v8_all(1.0f), v8_mul(v8_mul(th, th), v8_all(0.5f)));
-    st->qs = th;
+    if (v->turn_kept) {
+        /* a steady tone: the same turn in every block, made once */
+        st->rc = v8_load(v->turn[0]), st->rs = v8_load(v->turn[1]);
+        st->qc = v8_load(v->turn[2]), st->qs = v8_load(v->turn[3]);
+    } else {
+        v8f dx = v8_mul(inc, v8_load(v->step8));
+        v8f th = v8_mul(dx, v8_all(v->glide8));
+        v8f c, s;
+        tone_cossin(v8_sub(dx, v8_trunc(dx)), &c, &s);
+        v8f inv = v8_div(v8_all(1.0f), v8_sqrt(v8_add(v8_mul(c, c), v8_mul(s, s))));
+        st->rc = v8_mul(c, inv);
+        st->rs = v8_mul(s, inv);
+        st->qc = v8_sub(v8_all(1.0f), v8_mul(v8_mul(th, th), v8_all(0.5f)));
+        st->qs = th;
+        if (v->steady) {
+            v8_store(v->turn[0], st->rc), v8_store(v->turn[1], st->rs);
+            v8_store(v->turn[2], st->qc), v8_store(v->turn[3], st->qs);
+            v->turn_kept = 1;
+        }
+    }
     const float ramp[8] = {0.0f, es, 2.0f * es, 3.0f * es, 4.0f * es, 5.0f * es, 6.0f * es, 7.0f * es};
     st->e = v8_add(v8_all((float)((v->level0 + v->level_step * (double)b0) * v->gain)),
                    v8_load(ramp));
@@ -154,7 +175,13 @@ static inline void tone_group_out(const synth_tone *v, const tone_consts *k, flo
         return;
     }
     float ys[8];
-    v8_store(ys, in_body ? y : v8_mul(y, v8_join(tone_edges(v, g), tone_edges(v, g + 4))));
+    if (!in_body)
+        y = v8_mul(y, tone_edges(v, g));
+    if (g >= j && g + 8 <= stop) {
+        v8_store(o + g, v8_add(v8_load(o + g), y));
+        return;
+    }
+    v8_store(ys, y);
     for (int64_t f = g > j ? g : j; f < g + 8 && f < stop; f++)
         o[f] += ys[f - g];
 }
