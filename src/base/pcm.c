@@ -2,6 +2,8 @@
 #include "base/pcm.h"
 
 #include <string.h>
+
+#include "base/cpu.h"
 #if defined(__SSE2__) && !defined(ADEM_NO_SIMD)
 #include <emmintrin.h>
 #endif
@@ -41,6 +43,10 @@ static inline int16_t pcm_f2s(float x)
 void pcm_s16_block(const float *restrict in, int16_t *restrict out, size_t n)
 {
     size_t i = 0;
+#if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
+    if (cpu_avx2())
+        i = pcm_s16_avx2(in, out, n);
+#endif
 #if defined(__SSE2__) && !defined(ADEM_NO_SIMD)
     const __m128 lo = _mm_set1_ps(-1.0f), hi = _mm_set1_ps(1.0f), scale = _mm_set1_ps(32767.0f);
     for (; i + 8 <= n; i += 8) {

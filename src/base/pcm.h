@@ -18,6 +18,11 @@ typedef enum out_format {
  * times 32767, rounded to nearest with ties to even (as lrintf). */
 void pcm_s16_block(const float *restrict in, int16_t *restrict out, size_t n);
 
+/* pcm_s16_block's loop sixteen samples a step with AVX2 (base/pcm_avx2.c,
+ * only in builds with ADEM_HAVE_AVX2; call it only when cpu_avx2() says so):
+ * converts the first n rounded down to 16 samples and returns how many. */
+size_t pcm_s16_avx2(const float *restrict in, int16_t *restrict out, size_t n);
+
 /* 1 when this machine stores integers little-endian (as raw PCM wants). */
 int pcm_little_endian(void);
 

@@ -16,6 +16,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/cpu.h"
+#include "rt/avx2.h"
 #include "rt/engine_impl.h"
 #include "rt/limiter.h"
 #include "rt/simd4.h"
@@ -962,7 +964,8 @@ static int schedule(engine *e, int n)
 
 /* The common case of mix: stereo, playing (no transport fade), no ring-out
  * cut and no master ramp. The arithmetic is mix's with its gains of 1 left
- * out (x * 1.0f is x, exactly), four frames at a time (rt/simd4.h). */
+ * out (x * 1.0f is x, exactly), eight frames at a time with AVX2 (rt/avx2.c),
+ * four at a time after that (rt/simd4.h). */
 static void mix_plain(const engine *e, float *restrict out, int n)
 {
     const float *restrict v = e->vbus, *restrict t = e->tbus;
@@ -970,6 +973,13 @@ static void mix_plain(const engine *e, float *restrict out, int n)
     const float gv = e->g_voice, gt = e->g_tone, gb = e->g_bed, m = e->master;
     const v4f gv4 = v4_all(gv), gt4 = v4_all(gt), gb4 = v4_all(gb), m4 = v4_all(m);
     int k = 0;
+#if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
+    if (cpu_avx2()) {
+        const float g[4] = {gv, gt, gb, m};
+        k = avx2_mix(out, v, t, e->spread ? e->tleft : NULL, e->spread ? e->tright : NULL, bl, br,
+                     g, 1.0f + SPREAD, 1.0f - SPREAD, n);
+    }
+#endif
     if (e->spread) {
         const float *restrict tl = e->tleft, *restrict tr = e->tright;
         const float a = 1.0f + SPREAD, b = 1.0f - SPREAD;

@@ -3,6 +3,9 @@
 
 #include <math.h>
 #include <string.h>
+
+#include "base/cpu.h"
+#include "rt/avx2.h"
 #if defined(__SSE2__) && !defined(ADEM_NO_SIMD)
 #include <emmintrin.h>
 #endif
@@ -30,6 +33,10 @@ static int any_over(const float *x, int n, float c)
     int32_t cb, acc[W] = {0}, any = 0;
     memcpy(&cb, &c, sizeof cb);
     int i = 0;
+#if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
+    if (cpu_avx2())
+        return avx2_any_over(x, n, cb);
+#endif
 #if defined(__SSE2__) && !defined(ADEM_NO_SIMD)
     /* the same with SSE2, eight samples a step */
     const __m128i mask = _mm_set1_epi32(0x7fffffff), cv = _mm_set1_epi32(cb);

@@ -27,7 +27,11 @@
 #include <string.h>
 
 #include "rt/simd4.h"
+#include "base/cpu.h"
+#include "rt/pink_impl.h"
+#include "rt/avx2.h"
 #include "rt/synth_impl.h"
+#include "rt/tone_impl.h"
 
 /* Constants only the voices use (the tables' are in setup/synth_tables.c,
  * the shared ones in rt/synth_impl.h). */
@@ -83,23 +87,28 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
     v->gain = gain;
     v->shape = shape;
     v->block = 0;
+    v->rgroup = -1;
     v->phase = 0.0;
     v->inc = f_from / rate;
     /* the glide: the increment is multiplied by m every frame */
     const double m = frames > 1 ? pow(f_to / f_from, 1.0 / (double)(frames - 1)) : 1.0;
-    double mk = 1.0, sum = 0.0;
-    for (int k = 0; k < 64; k++) {
-        if (k < 4) {
+    double mk = 1.0, sum = 0.0, m8 = 1.0, s8 = 0.0;
+    for (int k = 0; k < 8; k++) {
+        s8 += m8;
+        m8 *= m;
+    }
+    for (int k = 0; k < TONE_BLOCK; k++) {
+        if (k < 8) {
             v->lane[k] = (float)sum;
-            v->step[k] = (float)(mk * (1.0 + m + m * m + m * m * m));
+            v->step8[k] = (float)(mk * s8);
         }
         sum += mk;
         mk *= m;
-        if (k == 3)
-            v->mul4 = (float)mk;
     }
-    v->mul64 = mk;
-    v->sum64 = sum;
+    v->glide8 = (float)(2.0 * SYNTH_PI * (m8 - 1.0));
+    v->steady = m == 1.0; /* the increment never changes: nor does the turn */
+    v->mul_block = mk;
+    v->sum_block = sum;
     double fmax = f_from > f_to ? f_from : f_to;
     int kind = 3.0 * fmax <= MAX_FRACTION * rate ? 0 : 2.0 * fmax <= MAX_FRACTION * rate ? 1 : 2;
     /* sin x + h2 sin 2x + h3 sin 3x = s (1 + 3 h3 + 2 h2 c - 4 h3 s^2) */
@@ -125,128 +134,26 @@ void synth_tone_start(synth_tone *v, const synth_tables *tb, synth_shape shape, 
     v->level_step = frames > 1 ? (to - from) / (double)(frames - 1) : 0.0;
 }
 
-/* The tone's samples are made four frames at a time, in groups counted from
- * its start, inside blocks of 64 frames. At a block's start the phase and the
- * increment are exact (double precision, advanced block by block); from
- * there each group's four phases follow in float: frame 4 g + k has the phase
- * of frame k plus the sum of the increments in between. The waveform comes
- * from sin and cos of half the angle, by polynomials (Taylor series to the
- * 9th and 10th power, within 4e-6 on the half-circle), with
- * sin 2a = 2 sin a cos a, cos 2a = 1 - 2 sin^2 a. Any split of the tone into
- * calls gives the same samples: a call that starts inside a block first
- * steps from the block's start to its own group, with the same operations. */
+/* The tone's samples are made eight frames (a group) at a time, in blocks of
+ * TONE_BLOCK (128) frames counted from its start (rt/tone_impl.h). At a block's start the
+ * phase and the increment are exact (double precision, advanced block by
+ * block); each frame's oscillator there, cos and sin of its phase, comes
+ * from polynomials (Taylor series of sin and cos of half the angle to the
+ * 9th and 10th power, within 4e-6), and so does its turn over a group; every
+ * later group of the block turns the one before by a complex multiplication
+ * (a glide also turns the turn). From the oscillator's cos c and sin s the
+ * waveform is s (wa + wb s^2 + wc c). Any split of the tone into calls gives
+ * the same samples. */
 
-/* sin(pi t) for t in [-0.5, 0.5] (within 4e-6). */
-static inline v4f sin_pi(v4f t)
-{
-    const float p = 3.14159265358979f, p2 = p * p;
-    v4f u = v4_mul(t, t);
-    v4f r = v4_all(p2 * p2 * p2 * p2 * p / 362880.0f);
-    r = v4_add(v4_mul(r, u), v4_all(-p2 * p2 * p2 * p / 5040.0f));
-    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 * p / 120.0f));
-    r = v4_add(v4_mul(r, u), v4_all(-p2 * p / 6.0f));
-    r = v4_add(v4_mul(r, u), v4_all(p));
-    return v4_mul(r, t);
-}
-
-/* cos(pi t) for t in [-0.5, 0.5] (within 5e-7). */
-static inline v4f cos_pi(v4f t)
-{
-    const float p = 3.14159265358979f, p2 = p * p;
-    v4f u = v4_mul(t, t);
-    v4f r = v4_all(-p2 * p2 * p2 * p2 * p2 / 3628800.0f);
-    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 * p2 * p2 / 40320.0f));
-    r = v4_add(v4_mul(r, u), v4_all(-p2 * p2 * p2 / 720.0f));
-    r = v4_add(v4_mul(r, u), v4_all(p2 * p2 / 24.0f));
-    r = v4_add(v4_mul(r, u), v4_all(-p2 / 2.0f));
-    return v4_add(v4_mul(r, u), v4_all(1.0f));
-}
-
-/* The tone's waveform at phases x (cycles, [0, 1)), unscaled. */
-static inline v4f tone_wave(const synth_tone *v, v4f x)
-{
-    v4f t = v4_sub(x, v4_all(0.5f)); /* the angle is 2 pi t + pi */
-    v4f sp = sin_pi(t), cp = cos_pi(t);
-    /* the angle's sin and cos: -sin(2 pi t), -cos(2 pi t) */
-    v4f s = v4_mul(v4_mul(sp, v4_all(-2.0f)), cp);
-    v4f c = v4_sub(v4_mul(v4_mul(sp, sp), v4_all(2.0f)), v4_all(1.0f));
-    v4f y = v4_add(v4_add(v4_all(v->wa), v4_mul(v4_all(v->wb), v4_mul(s, s))),
-                   v4_mul(v4_all(v->wc), c));
-    return v4_mul(y, s);
-}
-
-/* The raised cosine 0.5 - 0.5 cos(pi x) = sin^2(pi x / 2) of each lane: 0
- * for x <= 0, 1 for x >= 1 (exactly), and never negative. */
-static inline v4f rc4(v4f x)
-{
-    const v4f zero = v4_all(0.0f), one = v4_all(1.0f);
-    v4f s = sin_pi(v4_mul(v4_min(v4_max(x, zero), one), v4_all(0.5f)));
-    return v4_lt_select(x, one, v4_mul(s, s), one);
-}
-
-/* The attack and release factors of the group at frame g. */
-static inline v4f tone_edges(const synth_tone *v, int64_t g)
-{
-    const float ia = (float)v->inv_attack, ir = (float)v->inv_release;
-    const v4f k = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
-    v4f xa = v4_add(v4_all((float)((double)g * v->inv_attack)), v4_mul(k, v4_all(ia)));
-    v4f xr = v4_sub(v4_all((float)((double)(v->frames - 1 - g) * v->inv_release)),
-                    v4_mul(k, v4_all(ir)));
-    return v4_mul(rc4(xa), rc4(xr));
-}
-
-/* Adds up to n frames of the tone to out; 1 while frames remain. */
+/* Adds up to n frames of the tone to out; 1 while frames remain
+ * (tone_process of rt/tone_impl.h, eight lanes wide with AVX2). */
 int synth_tone_process(synth_tone *v, float *out, int n)
 {
-    if (n < 0)
-        n = 0;
-    const int64_t end = v->pos + n < v->frames ? v->pos + n : v->frames;
-    const int64_t body0 = v->attack, body1 = v->frames - v->release; /* body: [body0, body1) */
-    const float es = (float)(v->level_step * v->gain);
-    const v4f lane = v4_load(v->lane), step = v4_load(v->step), mul4 = v4_all(v->mul4),
-              ramp = v4_set(0.0f, es, 2.0f * es, 3.0f * es), ramp4 = v4_all(4.0f * es);
-    float *o = out - v->pos; /* o[j] is frame j */
-    int64_t j = v->pos;
-    while (j < end) {
-        /* the block's start, exact */
-        const int64_t b0 = v->block, b1 = b0 + 64;
-        v4f x = v4_add(v4_all((float)v->phase), v4_mul(v4_all((float)v->inc), lane));
-        x = v4_sub(x, v4_trunc(x));
-        v4f d = v4_mul(v4_all((float)v->inc), step);
-        v4f e = v4_add(v4_all((float)((v->level0 + v->level_step * (double)b0) * v->gain)), ramp);
-        int64_t g = b0;
-        for (; g + 4 <= j; g += 4) { /* to the call's first group */
-            x = v4_add(x, d);
-            x = v4_sub(x, v4_trunc(x));
-            d = v4_mul(d, mul4);
-            e = v4_add(e, ramp4);
-        }
-        const int64_t stop = b1 < end ? b1 : end;
-        for (; g < stop; g += 4) {
-            v4f y = v4_mul(tone_wave(v, x), e);
-            if (g >= j && g + 4 <= stop && g >= body0 && g + 4 <= body1) {
-                v4_store(o + g, v4_add(v4_load(o + g), y));
-            } else {
-                float ys[4];
-                v4_store(ys, g >= body0 && g + 4 <= body1 ? y : v4_mul(y, tone_edges(v, g)));
-                for (int64_t f = g > j ? g : j; f < g + 4 && f < stop; f++)
-                    o[f] += ys[f - g];
-            }
-            x = v4_add(x, d);
-            x = v4_sub(x, v4_trunc(x));
-            d = v4_mul(d, mul4);
-            e = v4_add(e, ramp4);
-        }
-        if (stop < b1)
-            break; /* the call ends inside the block: the next one starts it again */
-        double ph = v->phase + v->inc * v->sum64;
-        v->phase = ph - (double)(int64_t)ph;
-        v->inc *= v->mul64;
-        v->block = b1;
-        j = b1;
-    }
-    v->pos = end;
-    return v->pos < v->frames;
+#if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
+    if (cpu_avx2())
+        return avx2_tone(v, out, n);
+#endif
+    return tone_process(v, out, n);
 }
 
 /* ---- bell ---------------------------------------------------------------- */
@@ -278,6 +185,10 @@ int synth_bell_process(synth_bell *v, float *restrict out, int n)
     const float g = v->scale;
     const v4f g4 = v4_all(g);
     int k = 0;
+#if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
+    if (cpu_avx2())
+        k = avx2_bell(out, s, g, m);
+#endif
     for (; k + 4 <= m; k += 4)
         v4_store(out + k, v4_add(v4_load(out + k), v4_mul(v4_load_s16(s + k), g4)));
     for (; k < m; k++)
@@ -422,8 +333,8 @@ void synth_bed_start(synth_bed *v, const synth_tables *tb, synth_noise noise, fl
     v->active = 1;
     v->rng[0] = mix32(seed * 2u + 0x9e3779b9u);
     v->rng[1] = mix32(seed * 2u + 1u + 0x7f4a7c15u);
-    for (uint32_t i = 0; i < 4; i++)
-        v->prng[i] = mix32(seed * 4u + i + 0x2545f491u);
+    for (uint32_t i = 0; i < 8; i++)
+        v->prng[i] = mix32(seed * 8u + i + 0x2545f491u);
 }
 
 /* The bed's level at fade position p of its current fade (fade-in: a raised
@@ -449,9 +360,6 @@ void synth_bed_stop(synth_bed *v)
     v->fade_pos = 0;
 }
 
-/* Frames a bed works on at a time (the size of its gain buffer). */
-enum { BED_PIECE = 256 };
-
 /* Lanes of the brown bed's generators: the left channel in lane 0, the right in
  * lane 1, and lanes 2 and 3 repeating them. Each lane runs exactly the scalar
  * arithmetic of its channel (same operations, same order), so the samples are
@@ -476,90 +384,19 @@ static inline void white_lanes(uint32_t *restrict x, float *restrict w)
     }
 }
 
-/* Pink noise, a pair of stereo frames at a time: writes `pairs` pairs of
- * unscaled frames, interleaved (L, R, L, R per pair), to out. Lane layout
- * [L(n), R(n), L(n+1), R(n+1)]: lanes 0-1 and 2-3 have their own xorshift32
- * generators (v->prng), and each filter section's pair follows from the last
- * frame of the pair before it (lanes 2-3, v->pink[i]):
- *   s(n)   = p s(n-1) + c w(n)
- *   s(n+1) = p^2 s(n-1) + c w(n+1) + p c w(n)
- * so the four lanes run together (Kellet's economy filter: out = sum of the
- * sections + D w). The same arithmetic on every machine (see rt/simd4.h). */
-static void pink_pairs(synth_bed *v, float *restrict out, int pairs)
-{
-    /* three sections, written out so that their states stay in registers */
-    const float p0 = PINK_P[0], p1 = PINK_P[1], p2 = PINK_P[2];
-    const float c0 = PINK_C[0], c1 = PINK_C[1], c2 = PINK_C[2];
-    const v4f a0 = v4_set(p0, p0, p0 * p0, p0 * p0), a1 = v4_set(p1, p1, p1 * p1, p1 * p1),
-              a2 = v4_set(p2, p2, p2 * p2, p2 * p2);
-    const v4f g0 = v4_all(c0), g1 = v4_all(c1), g2 = v4_all(c2);
-    const v4f q0 = v4_set(0.0f, 0.0f, p0 * c0, p0 * c0), q1 = v4_set(0.0f, 0.0f, p1 * c1, p1 * c1),
-              q2 = v4_set(0.0f, 0.0f, p2 * c2, p2 * c2);
-    v4f s0 = v4_load(v->pink[0]), s1 = v4_load(v->pink[1]), s2 = v4_load(v->pink[2]);
-    const v4f d = v4_all(PINK_DIRECT), unit = v4_all(1.0f / 8388608.0f),
-              half = v4_all(16777215.0f / 16777216.0f);
-    v4u x = v4u_load(v->prng);
-    for (int k = 0; k < pairs; k++) {
-        x = v4u_xorshift(x);
-        /* the top 24 bits as an odd multiple of 2^-24 in (-1, 1), exact */
-        v4f w = v4_sub(v4_mul(v4u_top24(x), unit), half);
-        v4f wd = v4_shift_up2(w);
-        s0 = v4_add(v4_add(v4_mul(a0, v4_dup_hi(s0)), v4_mul(g0, w)), v4_mul(q0, wd));
-        s1 = v4_add(v4_add(v4_mul(a1, v4_dup_hi(s1)), v4_mul(g1, w)), v4_mul(q1, wd));
-        s2 = v4_add(v4_add(v4_mul(a2, v4_dup_hi(s2)), v4_mul(g2, w)), v4_mul(q2, wd));
-        v4f y = v4_add(v4_add(v4_add(v4_mul(d, w), s0), s1), s2);
-        v4_store(out + 4 * k, y);
-    }
-    v4u_store(v->prng, x);
-    v4_store(v->pink[0], s0);
-    v4_store(v->pink[1], s1);
-    v4_store(v->pink[2], s2);
-}
-
-/* Adds m interleaved frames of lr, frame k times gain[k] (or times g when
- * gain is NULL), to left and right. */
-static void add_planar(float *restrict left, float *restrict right, const float *restrict lr,
-                       const float *restrict gain, float g, int m)
-{
-    int k = 0;
-    const v4f gc = v4_all(g);
-    for (; k + 4 <= m; k += 4) {
-        v4f p = v4_load(lr + 2 * k), q = v4_load(lr + 2 * k + 4);
-        v4f gk = gain ? v4_load(gain + k) : gc;
-        v4_store(left + k, v4_add(v4_load(left + k), v4_mul(v4_even(p, q), gk)));
-        v4_store(right + k, v4_add(v4_load(right + k), v4_mul(v4_odd(p, q), gk)));
-    }
-    for (; k < m; k++) {
-        float gk = gain ? gain[k] : g;
-        left[k] += lr[2 * k] * gk;
-        right[k] += lr[2 * k + 1] * gk;
-    }
-}
-
 /* Stereo pink noise: adds n frames, frame k times gain[k] (or g when gain is
- * NULL; n <= BED_PIECE), to left and right. Frames come in pairs counted from
- * the bed's start; a call that ends inside a pair keeps the pair's second
- * frame (unscaled) for the next call, so any split gives the same samples. */
+ * NULL; n <= BED_PIECE), to left and right (rt/pink_impl.h), eight lanes
+ * wide with AVX2 when the tables say so. */
 static void pink_stereo(synth_bed *v, float *restrict left, float *restrict right,
                         const float *restrict gain, float g, int n)
 {
-    float lr[2 * BED_PIECE + 4];
-    int k = 0;
-    if (v->half && n > 0) {
-        float g0 = gain ? gain[0] : g;
-        left[0] += v->held[0] * g0;
-        right[0] += v->held[1] * g0;
-        v->half = 0;
-        k = 1;
+#if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
+    if (cpu_avx2()) {
+        avx2_pink(v, left, right, gain, g, n);
+        return;
     }
-    int pairs = (n - k + 1) / 2;
-    pink_pairs(v, lr, pairs);
-    add_planar(left + k, right + k, lr, gain ? gain + k : NULL, g, n - k);
-    if ((n - k) & 1) {
-        v->held[0] = lr[2 * (n - k)];
-        v->held[1] = lr[2 * (n - k) + 1];
-        v->half = 1;
-    }
+#endif
+    pink_stereo_body(v, left, right, gain, g, n);
 }
 
 /* Stereo brown noise: adds n frames, frame k times gain[k], to left and

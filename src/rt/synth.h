@@ -45,6 +45,7 @@ void synth_tables_free(synth_tables *t);
 /* The sample rate the tables were built for. */
 int synth_tables_rate(const synth_tables *t);
 
+
 /* ---- Breathing tone -------------------------------------------------------
  * A soft tone (a sine with a little warmth from low harmonics) that lasts
  * exactly `frames` frames and glides in pitch from f_from to f_to Hz
@@ -53,16 +54,24 @@ int synth_tables_rate(const synth_tables *t);
  * ramps (each at most 1/4 of the tone), so it starts and ends at zero. */
 typedef enum synth_shape { SYNTH_RISE = 1, SYNTH_FALL, SYNTH_STEADY } synth_shape;
 
+/* The tone's phase is exact (double precision) at the start of every block
+ * of this many frames; inside a block it turns in float (rt/tone_impl.h). */
+enum { TONE_BLOCK = 128 };
+
 typedef struct synth_tone {
     const synth_tables *tb;
     int64_t pos, frames;   /* frames done, frames total */
-    int64_t block;         /* first frame of the 64-frame block that holds pos */
+    int64_t block;         /* first frame of the TONE_BLOCK-frame block that holds pos */
     double phase, inc;     /* phase (cycles, [0,1)) and increment at that frame */
-    double mul64, sum64;   /* over a block: the increment's ratio, the phase's advance */
-    float lane[4];         /* phase offsets of a group's four frames, in increments */
-    float step[4];         /* the four frames' advance to the next group, in increments */
-    float mul4;            /* the increment's ratio over a group */
+    double mul_block, sum_block;   /* over a block: the increment's ratio, the phase's advance */
+    float lane[8];         /* phase offsets of a group's eight frames, in increments */
+    float step8[8];        /* the eight frames' advance over a group, in increments */
+    float glide8;          /* 2 pi (m^8 - 1): a group's turn grows by this times its advance */
     float wa, wb, wc;      /* waveform: s (wa + wb s^2 + wc c) for s, c = sin, cos */
+    int64_t rgroup;        /* the group a call ended inside (-1: none) and its */
+    float rstate[7][8];    /* state (oscillators, turns, glide turns, levels) */
+    int steady, turn_kept; /* no glide; its turn (the same in every block) is in turn */
+    float turn[4][8];
     double level0, level_step;       /* level (rise/fall swell) at frame j: level0 + j*step */
     double inv_attack, inv_release;  /* 1/attack, 1/release */
     int64_t attack, release;         /* raised-cosine ramp lengths, frames */
@@ -144,10 +153,10 @@ typedef struct synth_bed {
     int active;
     uint32_t rng[2];            /* brown: a generator per channel */
     float state[2][3];          /* brown: filter states per channel */
-    uint32_t prng[4];           /* pink: generators of L, R, next L, next R */
-    float pink[3][4];           /* pink: each section's last pair of frames */
-    float held[2];              /* pink: the unscaled second frame of a pair */
-    int half;                   /* 1 when held is the next frame */
+    uint32_t prng[8];           /* pink: a generator per lane (four stereo frames) */
+    float pstate[8];            /* pink: the sections' states (L: lanes 0-2, R: 4-6) */
+    float held[8];              /* pink: the unscaled quad a call ended inside (L 0-3, R 4-7) */
+    int hnext;                  /* pink: held's next frame (1..3), 0 for none */
 } synth_bed;
 
 /* Starts a bed fading in. seed makes different beds differ. */

@@ -43,7 +43,12 @@ struct synth_tables {
     /* beds */
     float brown_leak, brown_in, brown_dc;
     double pink_scale, brown_scale; /* white sample -> output of RMS 1 */
+    /* the pink filter four frames at a time (rt/pink_impl.h): h[m] = D [m = 0]
+     * + sum_i c_i p_i^m; a[i] = p_i^(k+1) in lanes k and 4 + k; p4 and k[m]:
+     * p_i^4 and c_i p_i^m in lanes i and 4 + i (0 in lanes 3 and 7) */
+    float pink_h[4], pink_a[PINK_SECTIONS][8], pink_p4[8], pink_k[4][8];
     int64_t bed_fade;
+    int avx2; /* 1: the voices use rt/avx2.c's kernels (same bits) */
     double bed_inv_fade, bed_inv_fade1; /* 1 / bed_fade, 1 / (bed_fade - 1) */
 };
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cpu.h"
 #include "rt/synth_impl.h"
 
 /* Harmonic amplitudes of the breathing tone (relative to the fundamental). */
@@ -244,6 +245,29 @@ static double brown_energy(const synth_tables *t)
     return e;
 }
 
+/* The pink filter's constants for four frames at a time, in float
+ * arithmetic (the same on every machine). */
+static void build_pink_quad(synth_tables *t)
+{
+    float h[4] = {PINK_DIRECT, 0.0f, 0.0f, 0.0f};
+    memset(t->pink_k, 0, sizeof t->pink_k);
+    memset(t->pink_p4, 0, sizeof t->pink_p4);
+    for (int i = 0; i < PINK_SECTIONS; i++) {
+        const float p = PINK_P[i], c = PINK_C[i];
+        const float pw[4] = {p, p * p, p * p * p, p * p * p * p};
+        const float cm[4] = {c, c * p, c * p * p, c * p * p * p};
+        for (int k = 0; k < 4; k++)
+            t->pink_a[i][k] = t->pink_a[i][4 + k] = pw[k];
+        for (int m = 0; m < 4; m++) {
+            h[m] += cm[m];
+            t->pink_k[m][i] = t->pink_k[m][4 + i] = cm[m];
+        }
+        t->pink_p4[i] = t->pink_p4[4 + i] = pw[3];
+    }
+    for (int m = 0; m < 4; m++)
+        t->pink_h[m] = h[m];
+}
+
 /* Computes the bed filters' coefficients and RMS normalisation. */
 static void build_beds(synth_tables *t)
 {
@@ -252,6 +276,7 @@ static void build_beds(synth_tables *t)
     t->brown_in = 1.0f - t->brown_leak;
     t->brown_dc = (float)exp(-2.0 * SYNTH_PI * BROWN_DC_HZ / rate);
     t->pink_scale = 1.0 / (WHITE_RMS * sqrt(pink_energy()));
+    build_pink_quad(t);
     t->brown_scale = 1.0 / (WHITE_RMS * sqrt(brown_energy(t)));
     t->bed_fade = (int64_t)SYNTH_BED_FADE_SECONDS * rate;
     t->bed_inv_fade = 1.0 / (double)t->bed_fade;
@@ -275,8 +300,10 @@ synth_tables *synth_tables_new(int rate)
         return NULL;
     }
     build_beds(t);
+    cpu_init(); /* the kernels' choice, made here before any audio thread runs */
     return t;
 }
+
 
 /* Frees tables; NULL is a no-op. */
 void synth_tables_free(synth_tables *t)

@@ -3,12 +3,14 @@
  * beds, and a session through the engine's mix and limiter), for the ctest
  * synth_portable. It is built twice, with SSE2 where the machine has it and
  * with ADEM_NO_SIMD (plain C, lane by lane), and the two must print the same:
- * the samples do not depend on the machine. */
+ * the samples do not depend on the machine. The ctest synth_avx2 runs it
+ * with the eight-lane (AVX2) kernels and without them (ADEM_SIMD=sse2). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cpu.h"
 #include "lang/session_parse.h"
 #include "rt/engine.h"
 #include "rt/synth.h"
@@ -41,6 +43,14 @@ int main(void)
     synth_tables *tb = synth_tables_new(rate);
     if (!tb)
         return fail("no tables");
+    /* which kernels: the eight-lane ones on a machine with AVX2, unless
+     * ADEM_SIMD=sse2 (base/cpu.h); said on stderr for the ctest synth_avx2 */
+    int wide = cpu_avx2();
+#ifdef ADEM_NO_SIMD
+    fprintf(stderr, "simd_dump: kernels plain%s\n", wide ? " (and avx2?)" : "");
+#else
+    fprintf(stderr, "simd_dump: kernels %s\n", wide ? "avx2" : "sse2");
+#endif
     const int64_t len = 3 * (int64_t)rate;
     float *a = calloc((size_t)len, sizeof *a), *b = calloc((size_t)len, sizeof *b);
     if (!a || !b)

@@ -451,6 +451,56 @@ static void test_tone_glide(void **state)
     }
 }
 
+/* The shape, sample by sample, against the design in double precision: the
+ * phase the sum of increments that grow by the glide's ratio every frame,
+ * the waveform s (wa + wb s^2 + wc c) of the exact sin s and cos c, the swell
+ * and the raised-cosine edges. The tone turns its oscillators in float
+ * inside each block; this bounds what that costs (and catches a drift that
+ * grows with the tone's length, a wrong turn or a glide that turns wrong):
+ * within 3e-5 of the gain (-90 dB) everywhere (measured: 6e-6 to 2e-5; the
+ * four-lane polynomial tone before it: 5e-6 to 4e-5), for steady, rising and
+ * falling tones, low and high (above 0.15 of the rate the 3rd harmonic is
+ * dropped), 44.1 and 48 kHz, 8 s long, in odd calls. */
+static void test_tone_shape(void **state)
+{
+    (void)state;
+    const int rates[2] = {48000, 44100};
+    const double tones[4][2] = {{220.0, 220.0}, {196.0, 294.0}, {294.0, 150.0}, {7000.0, 9500.0}};
+    const synth_shape shapes[4] = {SYNTH_STEADY, SYNTH_RISE, SYNTH_FALL, SYNTH_RISE};
+    for (int ri = 0; ri < 2; ri++) {
+        const int rate = rates[ri];
+        synth_tables *tb = synth_tables_new(rate);
+        for (int t = 0; t < 4; t++) {
+            const int64_t frames = 8 * (int64_t)rate + 13;
+            const float gain = 0.8f;
+            float *x = zeros(frames);
+            render_tone(tb, shapes[t], tones[t][0], tones[t][1], frames, gain, 777, x);
+            synth_tone v;
+            synth_tone_start(&v, tb, shapes[t], tones[t][0], tones[t][1], frames, gain);
+            const double m = pow(tones[t][1] / tones[t][0], 1.0 / (double)(frames - 1));
+            double phase = 0.0, inc = tones[t][0] / rate, worst = 0.0;
+            for (int64_t n = 0; n < frames; n++) {
+                double a = 2.0 * PI * phase, sn = sin(a), cs = cos(a);
+                double y = sn * (v.wa + v.wb * sn * sn + v.wc * cs);
+                double level = (v.level0 + v.level_step * (double)n) * v.gain;
+                double ea = n < v.attack ? 0.5 - 0.5 * cos(PI * (double)n / (double)v.attack) : 1.0;
+                int64_t back = frames - 1 - n;
+                double er = back < v.release ? 0.5 - 0.5 * cos(PI * (double)back / (double)v.release) : 1.0;
+                double err = fabs(x[n] - y * level * ea * er);
+                worst = err > worst ? err : worst;
+                phase += inc;
+                phase -= floor(phase);
+                inc *= m;
+            }
+            if (worst > 3e-5 * gain)
+                fail_msg("rate %d, tone %d: off by %g (%.1f dB of the gain)", rate, t, worst,
+                         20.0 * log10(worst / gain));
+            free(x);
+        }
+        synth_tables_free(tb);
+    }
+}
+
 /* ---- bell ---------------------------------------------------------------- */
 
 /* Any split gives the same bits. */
@@ -1001,6 +1051,7 @@ int main(void)
         cmocka_unit_test(test_tone_levels),
         cmocka_unit_test(test_tone_length),
         cmocka_unit_test(test_tone_glide),
+        cmocka_unit_test(test_tone_shape),
         cmocka_unit_test(test_bell_chunks),
         cmocka_unit_test(test_bell_shape),
         cmocka_unit_test(test_pulse_chunks),
