@@ -4,10 +4,10 @@
  * project builds with -ffp-contract=off and this file without -mfma, so every
  * lane runs exactly the IEEE operations of the code it stands in for.
  *
- * The tone and the pink bed: rt/tone_impl.h and rt/pink_impl.h compiled for
- * AVX2 (rt/simd8.h).
- * The mix, the bell and the limiter's scan: lane by lane the same operations
- * as their four-lane loops, eight frames a step. */
+ * The tone, the pink bed and the mix: rt/tone_impl.h, rt/pink_impl.h and
+ * rt/mix_impl.h compiled for AVX2 (rt/simd8.h). The bell and the limiter's
+ * scan: lane by lane the same operations as their four-lane loops, eight
+ * frames a step. */
 #include "rt/avx2.h"
 
 #if ADEM_HAVE_AVX2 && defined(__AVX2__) && !defined(ADEM_NO_SIMD)
@@ -15,6 +15,7 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "rt/mix_impl.h"
 #include "rt/pink_impl.h"
 #include "rt/simd8.h"
 #include "rt/tone_impl.h"
@@ -32,32 +33,9 @@ int avx2_tone(synth_tone *v, float *out, int n)
 }
 
 /* See avx2.h. */
-int avx2_mix(float *restrict out, const float *restrict v, const float *restrict t,
-             const float *restrict tl, const float *restrict tr, const float *restrict bl,
-             const float *restrict br, const float g[4], float a, float b, int n)
+int avx2_mix(const mix_buses *mb, float *out, int n)
 {
-    const v8f gv = v8_all(g[0]), gt = v8_all(g[1]), gb = v8_all(g[2]), m = v8_all(g[3]);
-    int k = 0;
-    if (tl) {
-        const v8f a8 = v8_all(a), b8 = v8_all(b);
-        for (; k + 8 <= n; k += 8) {
-            v8f t8 = v8_load(t + k), l8 = v8_load(tl + k), r8 = v8_load(tr + k);
-            v8f vv = v8_mul(v8_load(v + k), gv);
-            v8f left = v8_mul(v8_add(v8_add(t8, v8_mul(a8, l8)), v8_mul(b8, r8)), gt);
-            v8f right = v8_mul(v8_add(v8_add(t8, v8_mul(b8, l8)), v8_mul(a8, r8)), gt);
-            v8f lo = v8_mul(v8_add(v8_add(vv, left), v8_mul(v8_load(bl + k), gb)), m);
-            v8f ro = v8_mul(v8_add(v8_add(vv, right), v8_mul(v8_load(br + k), gb)), m);
-            v8_store_zip(out + 2 * k, lo, ro);
-        }
-        return k;
-    }
-    for (; k + 8 <= n; k += 8) {
-        v8f fore = v8_add(v8_mul(v8_load(v + k), gv), v8_mul(v8_load(t + k), gt));
-        v8f lo = v8_mul(v8_add(fore, v8_mul(v8_load(bl + k), gb)), m);
-        v8f ro = v8_mul(v8_add(fore, v8_mul(v8_load(br + k), gb)), m);
-        v8_store_zip(out + 2 * k, lo, ro);
-    }
-    return k;
+    return mix_eights(mb, out, n);
 }
 
 /* See avx2.h. */

@@ -20,6 +20,7 @@
 #include "rt/avx2.h"
 #include "rt/engine_impl.h"
 #include "rt/limiter.h"
+#include "rt/mix_impl.h"
 #include "rt/simd4.h"
 #include "rt/spsc.h"
 #include "rt/synth.h"
@@ -964,37 +965,25 @@ static int schedule(engine *e, int n)
 
 /* The common case of mix: stereo, playing (no transport fade), no ring-out
  * cut and no master ramp. The arithmetic is mix's with its gains of 1 left
- * out (x * 1.0f is x, exactly), eight frames at a time with AVX2 (rt/avx2.c),
- * four at a time after that (rt/simd4.h). */
+ * out (x * 1.0f is x, exactly): eight frames at a time (rt/mix_impl.h, with
+ * AVX2 where the machine has it), the rest frame by frame. */
 static void mix_plain(const engine *e, float *restrict out, int n)
 {
     const float *restrict v = e->vbus, *restrict t = e->tbus;
     const float *restrict bl = e->bl, *restrict br = e->br;
     const float gv = e->g_voice, gt = e->g_tone, gb = e->g_bed, m = e->master;
-    const v4f gv4 = v4_all(gv), gt4 = v4_all(gt), gb4 = v4_all(gb), m4 = v4_all(m);
-    int k = 0;
+    const float a = 1.0f + SPREAD, b = 1.0f - SPREAD;
+    const mix_buses mb = {v, t, e->spread ? e->tleft : NULL, e->spread ? e->tright : NULL,
+                          bl, br, gv, gt, gb, m, a, b};
+    int k;
 #if ADEM_HAVE_AVX2 && !defined(ADEM_NO_SIMD)
-    if (cpu_avx2()) {
-        const float g[4] = {gv, gt, gb, m};
-        k = avx2_mix(out, v, t, e->spread ? e->tleft : NULL, e->spread ? e->tright : NULL, bl, br,
-                     g, 1.0f + SPREAD, 1.0f - SPREAD, n);
-    }
+    if (cpu_avx2())
+        k = avx2_mix(&mb, out, n);
+    else
 #endif
+        k = mix_eights(&mb, out, n);
     if (e->spread) {
         const float *restrict tl = e->tleft, *restrict tr = e->tright;
-        const float a = 1.0f + SPREAD, b = 1.0f - SPREAD;
-        const v4f a4 = v4_all(a), b4 = v4_all(b);
-        /* four frames a step, each lane the arithmetic of the loop below */
-        for (; k + 4 <= n; k += 4) {
-            v4f t4 = v4_load(t + k), l4 = v4_load(tl + k), r4 = v4_load(tr + k);
-            v4f vv = v4_mul(v4_load(v + k), gv4);
-            v4f left = v4_mul(v4_add(v4_add(t4, v4_mul(a4, l4)), v4_mul(b4, r4)), gt4);
-            v4f right = v4_mul(v4_add(v4_add(t4, v4_mul(b4, l4)), v4_mul(a4, r4)), gt4);
-            v4f lo = v4_mul(v4_add(v4_add(vv, left), v4_mul(v4_load(bl + k), gb4)), m4);
-            v4f ro = v4_mul(v4_add(v4_add(vv, right), v4_mul(v4_load(br + k), gb4)), m4);
-            v4_store(out + 2 * k, v4_zip_lo(lo, ro));
-            v4_store(out + 2 * k + 4, v4_zip_hi(lo, ro));
-        }
         for (; k < n; k++) {
             float vv = v[k] * gv;
             float left = (t[k] + a * tl[k] + b * tr[k]) * gt;
@@ -1003,13 +992,6 @@ static void mix_plain(const engine *e, float *restrict out, int n)
             out[2 * k + 1] = (vv + right + br[k] * gb) * m;
         }
         return;
-    }
-    for (; k + 4 <= n; k += 4) {
-        v4f fore = v4_add(v4_mul(v4_load(v + k), gv4), v4_mul(v4_load(t + k), gt4));
-        v4f lo = v4_mul(v4_add(fore, v4_mul(v4_load(bl + k), gb4)), m4);
-        v4f ro = v4_mul(v4_add(fore, v4_mul(v4_load(br + k), gb4)), m4);
-        v4_store(out + 2 * k, v4_zip_lo(lo, ro));
-        v4_store(out + 2 * k + 4, v4_zip_hi(lo, ro));
     }
     for (; k < n; k++) {
         float fore = v[k] * gv + t[k] * gt;

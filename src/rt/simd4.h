@@ -62,8 +62,37 @@ static inline v4u v4u_xorshift(v4u x)
 }
 /* (float)(x >> 8), exact */
 static inline v4f v4u_top24(v4u x) { return _mm_cvtepi32_ps(_mm_srli_epi32(x, 8)); }
+static inline v4f v4_div(v4f a, v4f b) { return _mm_div_ps(a, b); }
+static inline v4f v4_sqrt(v4f a) { return _mm_sqrt_ps(a); }
+/* every lane moved up by 1, 2 or 3, zeros first; lane 0, 1, 2 or 3 in all */
+static inline v4f v4_up1(v4f a) { return _mm_castsi128_ps(_mm_slli_si128(_mm_castps_si128(a), 4)); }
+static inline v4f v4_up2(v4f a) { return _mm_castsi128_ps(_mm_slli_si128(_mm_castps_si128(a), 8)); }
+static inline v4f v4_up3(v4f a) { return _mm_castsi128_ps(_mm_slli_si128(_mm_castps_si128(a), 12)); }
+static inline v4f v4_bcast0(v4f a) { return _mm_shuffle_ps(a, a, 0x00); }
+static inline v4f v4_bcast1(v4f a) { return _mm_shuffle_ps(a, a, 0x55); }
+static inline v4f v4_bcast2(v4f a) { return _mm_shuffle_ps(a, a, 0xaa); }
+static inline v4f v4_bcast3(v4f a) { return _mm_shuffle_ps(a, a, 0xff); }
+/* one step of the LCG x = 1664525 x + 1013904223 (mod 2^32) in each lane
+ * (SSE2 has no 32-bit multiply: two 64-bit ones) */
+static inline v4u v4u_lcg(v4u x)
+{
+    const __m128i a = _mm_set1_epi32(1664525);
+    __m128i even = _mm_mul_epu32(x, a), odd = _mm_mul_epu32(_mm_srli_epi64(x, 32), a);
+    __m128i p = _mm_unpacklo_epi32(_mm_shuffle_epi32(even, _MM_SHUFFLE(0, 0, 2, 0)),
+                                   _mm_shuffle_epi32(odd, _MM_SHUFFLE(0, 0, 2, 0)));
+    return _mm_add_epi32(p, _mm_set1_epi32(1013904223));
+}
+/* the top 23 bits as a float in [-1, 1): 2 + x / 2^31 rounded down to 2^-22,
+ * minus 3 (exact) */
+static inline v4f v4u_white(v4u x)
+{
+    __m128i b = _mm_or_si128(_mm_srli_epi32(x, 9), _mm_set1_epi32(0x40000000));
+    return _mm_sub_ps(_mm_castsi128_ps(b), _mm_set1_ps(3.0f));
+}
 
 #else
+#include <math.h>
+#include <string.h>
 typedef struct v4f {
     float f[4];
 } v4f;
@@ -163,6 +192,50 @@ static inline v4f v4u_top24(v4u x)
     v4f r;
     for (int i = 0; i < 4; i++)
         r.f[i] = (float)(int32_t)(x.u[i] >> 8);
+    return r;
+}
+static inline v4f v4_div(v4f a, v4f b)
+{
+    for (int i = 0; i < 4; i++)
+        a.f[i] = a.f[i] / b.f[i];
+    return a;
+}
+/* the correctly rounded square root (IEEE), as the vector instruction */
+static inline v4f v4_sqrt(v4f a)
+{
+    for (int i = 0; i < 4; i++)
+        a.f[i] = sqrtf(a.f[i]);
+    return a;
+}
+static inline v4f simd4_up(v4f a, int k)
+{
+    v4f r;
+    for (int i = 0; i < 4; i++)
+        r.f[i] = i >= k ? a.f[i - k] : 0.0f;
+    return r;
+}
+static inline v4f v4_up1(v4f a) { return simd4_up(a, 1); }
+static inline v4f v4_up2(v4f a) { return simd4_up(a, 2); }
+static inline v4f v4_up3(v4f a) { return simd4_up(a, 3); }
+static inline v4f v4_bcast0(v4f a) { return v4_all(a.f[0]); }
+static inline v4f v4_bcast1(v4f a) { return v4_all(a.f[1]); }
+static inline v4f v4_bcast2(v4f a) { return v4_all(a.f[2]); }
+static inline v4f v4_bcast3(v4f a) { return v4_all(a.f[3]); }
+static inline v4u v4u_lcg(v4u x)
+{
+    for (int i = 0; i < 4; i++)
+        x.u[i] = x.u[i] * 1664525u + 1013904223u;
+    return x;
+}
+static inline v4f v4u_white(v4u x)
+{
+    v4f r;
+    for (int i = 0; i < 4; i++) {
+        uint32_t b = (x.u[i] >> 9) | 0x40000000u;
+        float f;
+        memcpy(&f, &b, sizeof f);
+        r.f[i] = f - 3.0f;
+    }
     return r;
 }
 #endif

@@ -1,16 +1,15 @@
-/* tone_impl: the breathing tone's waveform and edges, four frames at a time
- * (rt/simd4.h). Private to src/rt/: shared by synth.c (the tone's walk through
- * its blocks) and avx2.c (the same arithmetic eight frames at a time),
- * so that both give the same bits. Pure, inline, audio-thread safe. */
+/* tone_impl: the breathing tone's samples, eight frames at a time
+ * (rt/simd8.h; see synth.c for the design). Private to src/rt/: compiled
+ * into synth.c (SSE2 or plain C) and into avx2.c (AVX2); both give the same
+ * bits. Inline, audio-thread safe. */
 #ifndef ADEM_TONE_IMPL_H
 #define ADEM_TONE_IMPL_H
 
-#include "rt/simd4.h"
 #include "rt/simd8.h"
 #include "rt/synth.h"
 
 /* The polynomials' coefficients (float arithmetic, evaluated by the compiler
- * the same way wherever they are used): sin(pi t) to t^9, cos(pi t) to t^10. */
+ * the same way wherever they are used): sin(pi t) to t^11, cos(pi t) to t^12. */
 #define TONE_PI 3.14159265358979f
 #define TONE_PI2 (TONE_PI * TONE_PI)
 #define TONE_S9 (TONE_PI2 * TONE_PI2 * TONE_PI2 * TONE_PI2 * TONE_PI / 362880.0f)
@@ -23,20 +22,34 @@
 #define TONE_C6 (-TONE_PI2 * TONE_PI2 * TONE_PI2 / 720.0f)
 #define TONE_C4 (TONE_PI2 * TONE_PI2 / 24.0f)
 #define TONE_C2 (-TONE_PI2 / 2.0f)
-/* one more term each for the oscillators and their turns (within 1e-7) */
 #define TONE_S11 (-TONE_PI2 * TONE_PI2 * TONE_PI2 * TONE_PI2 * TONE_PI2 * TONE_PI / 39916800.0f)
 #define TONE_C12 (TONE_PI2 * TONE_PI2 * TONE_PI2 * TONE_PI2 * TONE_PI2 * TONE_PI2 / 479001600.0f)
 
-/* sin(pi t) for t in [-0.5, 0.5] (within 4e-6), on eight lanes. */
+/* sin(pi t) and cos(pi t) for t in [-0.5, 0.5] on eight lanes: Taylor
+ * polynomials to the 11th and 12th power, within 1e-7 (the oscillators'
+ * turns must be that good, since their error adds up over a block). */
 static inline v8f sin_pi8(v8f t)
 {
     v8f u = v8_mul(t, t);
-    v8f r = v8_all(TONE_S9);
+    v8f r = v8_all(TONE_S11);
+    r = v8_add(v8_mul(r, u), v8_all(TONE_S9));
     r = v8_add(v8_mul(r, u), v8_all(TONE_S7));
     r = v8_add(v8_mul(r, u), v8_all(TONE_S5));
     r = v8_add(v8_mul(r, u), v8_all(TONE_S3));
     r = v8_add(v8_mul(r, u), v8_all(TONE_S1));
     return v8_mul(r, t);
+}
+
+static inline v8f cos_pi8(v8f t)
+{
+    v8f u = v8_mul(t, t);
+    v8f r = v8_all(TONE_C12);
+    r = v8_add(v8_mul(r, u), v8_all(TONE_C10));
+    r = v8_add(v8_mul(r, u), v8_all(TONE_C8));
+    r = v8_add(v8_mul(r, u), v8_all(TONE_C6));
+    r = v8_add(v8_mul(r, u), v8_all(TONE_C4));
+    r = v8_add(v8_mul(r, u), v8_all(TONE_C2));
+    return v8_add(v8_mul(r, u), v8_all(1.0f));
 }
 
 /* The raised cosine 0.5 - 0.5 cos(pi x) = sin^2(pi x / 2) of each lane: 0
@@ -70,29 +83,13 @@ static inline v8f tone_edges(const synth_tone *v, int64_t g)
 }
 
 /* cos and sin of 2 pi x for x in [0, 1) on eight lanes, from sin and cos of
- * half the angle (the Taylor polynomials above, to the 11th and 12th power:
- * within 1e-7 on the half-circle, as the turns must be, since their error
- * adds up over a block): with t = x - 1/2 the angle is
+ * half the angle (the polynomials above): with t = x - 1/2 the angle is
  * 2 pi t + pi, so sin 2 pi x = -2 sin(pi t) cos(pi t) and cos 2 pi x =
  * 2 sin^2(pi t) - 1. */
 static inline void tone_cossin(v8f x, v8f *c, v8f *s)
 {
     v8f t = v8_sub(x, v8_all(0.5f));
-    v8f u = v8_mul(t, t);
-    v8f r = v8_all(TONE_S11);
-    r = v8_add(v8_mul(r, u), v8_all(TONE_S9));
-    r = v8_add(v8_mul(r, u), v8_all(TONE_S7));
-    r = v8_add(v8_mul(r, u), v8_all(TONE_S5));
-    r = v8_add(v8_mul(r, u), v8_all(TONE_S3));
-    r = v8_add(v8_mul(r, u), v8_all(TONE_S1));
-    v8f sp = v8_mul(r, t);
-    r = v8_all(TONE_C12);
-    r = v8_add(v8_mul(r, u), v8_all(TONE_C10));
-    r = v8_add(v8_mul(r, u), v8_all(TONE_C8));
-    r = v8_add(v8_mul(r, u), v8_all(TONE_C6));
-    r = v8_add(v8_mul(r, u), v8_all(TONE_C4));
-    r = v8_add(v8_mul(r, u), v8_all(TONE_C2));
-    v8f cp = v8_add(v8_mul(r, u), v8_all(1.0f));
+    v8f sp = sin_pi8(t), cp = cos_pi8(t);
     *s = v8_mul(v8_mul(sp, v8_all(-2.0f)), cp);
     *c = v8_sub(v8_mul(v8_mul(sp, sp), v8_all(2.0f)), v8_all(1.0f));
 }
