@@ -272,6 +272,11 @@ const char *outdev_lost_message(const out_device *o)
            "and play again, see `adem devices`";
 }
 
+uint64_t outdev_callbacks(const out_device *o)
+{
+    return atomic_load_explicit(&((out_device *)o)->callbacks, memory_order_relaxed);
+}
+
 uint64_t outdev_underflows(const out_device *o)
 {
     return atomic_load_explicit(&((out_device *)o)->underflows, memory_order_relaxed);

@@ -110,6 +110,10 @@ outdev_state outdev_poll(out_device *o, int stall_ms);
  * "adem: " (the device stopped; the pipe's reader went away). */
 const char *outdev_lost_message(const out_device *o);
 
+/* The times the device's callback ran so far (0 for a pipe, which has none:
+ * its writer thread is paced by the reader). */
+uint64_t outdev_callbacks(const out_device *o);
+
 /* Underflows counted by the callback so far (none for a pipe). */
 uint64_t outdev_underflows(const out_device *o);
 
