@@ -189,10 +189,10 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
     p.suggestedLatency = latency_ms > 0                                    ? latency_ms / 1000.0
                          : dev->default_latency > OUTDEV_LATENCY_MS / 1000.0 ? dev->default_latency
                                                                              : OUTDEV_LATENCY_MS / 1000.0;
-    PaError err = Pa_IsFormatSupported(NULL, &p, rate);
-    if (err == paNoError)
-        err = Pa_OpenStream(&o->stream, NULL, &p, rate, paFramesPerBufferUnspecified,
-                            paClipOff | paDitherOff, callback, o);
+    /* no Pa_IsFormatSupported first: the open says the same, and on ALSA
+     * each of them opens the PCM (a client of its sound server) */
+    PaError err = Pa_OpenStream(&o->stream, NULL, &p, rate, paFramesPerBufferUnspecified,
+                                paClipOff | paDitherOff, callback, o);
     if (err == paNoError)
         err = Pa_SetStreamFinishedCallback(o->stream, finished);
     if (err == paNoError) {
