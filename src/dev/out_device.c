@@ -19,6 +19,7 @@
 #include "dev/pa_stream.h"
 #include "sys/console.h"
 #include "sys/platform.h"
+#include "sys/thread.h"
 
 struct out_device {
     out_pipe *pipe;    /* --pipe: everything goes there (stream is NULL) */
@@ -59,14 +60,53 @@ static void finished(void *user)
     atomic_store_explicit(&o->finished, 1, memory_order_release);
 }
 
-int outdev_init(adem_diag *d)
+/* 0 when Pa_Initialize returned err = paNoError, else -1 with d set. */
+static int init_result(PaError err, adem_diag *d)
 {
-    console_quiet_stderr();
-    PaError err = Pa_Initialize();
     if (err != paNoError)
         return diag_runtime(d, "cannot start the audio system (%s); try `adem render` to write a "
                                "file instead", Pa_GetErrorText(err));
     return 0;
+}
+
+int outdev_init(adem_diag *d)
+{
+    console_quiet_stderr();
+    return init_result(Pa_Initialize(), d);
+}
+
+struct outdev_starter {
+    adem_thread *thread;
+    PaError err; /* Pa_Initialize's, once the thread is joined */
+};
+
+/* The starter's thread: PortAudio's start. */
+static int start_portaudio(void *arg)
+{
+    outdev_starter *s = arg;
+    s->err = Pa_Initialize();
+    return 0;
+}
+
+outdev_starter *outdev_init_begin(void)
+{
+    console_quiet_stderr(); /* here, on the caller's thread: it is not thread-safe */
+    outdev_starter *s = calloc(1, sizeof *s);
+    if (s && thread_start(&s->thread, start_portaudio, s) != 0) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+int outdev_init_end(outdev_starter *s, adem_diag *d)
+{
+    if (!s)
+        return outdev_init(d);
+    thread_join(s->thread);
+    PaError err = s->err;
+    free(s);
+    return init_result(err, d);
 }
 
 void outdev_terminate(void)

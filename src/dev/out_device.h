@@ -32,6 +32,23 @@ typedef pastream_device outdev_info;
  * -1 with d set (status 1). Pair with outdev_terminate. */
 int outdev_init(adem_diag *d);
 
+/* outdev_init on a thread of its own, so that the caller prepares the session
+ * meanwhile: PortAudio's start is most of the time from launch to the first
+ * callback (its ALSA host API opens every PCM the ALSA configuration names,
+ * in both directions — the jack, pipewire and pulse plugins each connect to
+ * their server, a52 loads libavcodec — and its JACK host API opens a client).
+ * stderr is silenced here, on the calling thread. The thread, and every
+ * thread PortAudio starts from it, inherits the caller's signal mask: call it
+ * with the signals blocked (signals_block). Returns the starter, or NULL when
+ * no thread could be started (outdev_init_end then starts PortAudio itself).
+ * Every starter is ended with outdev_init_end, once. */
+typedef struct outdev_starter outdev_starter;
+outdev_starter *outdev_init_begin(void);
+
+/* Waits until the starter's PortAudio is up and frees the starter. Returns 0,
+ * or -1 with d set as outdev_init does. Pair a 0 with outdev_terminate. */
+int outdev_init_end(outdev_starter *s, adem_diag *d);
+
 /* Stops PortAudio. Not to be called after a device was lost (it may hang on
  * a dead server): just exit then. */
 void outdev_terminate(void);
