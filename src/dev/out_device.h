@@ -9,7 +9,8 @@
  * engine is done it pads OUTDEV_PAD_MS of silence before completing the
  * stream, because PortAudio's JACK and ALSA backends drop the last buffers
  * otherwise (out_feed.h). The stream is never stopped from inside the
- * callback. Everything except the callback runs on the control thread. */
+ * callback. Everything except the callback runs on the control thread, but
+ * outdev_init_begin's Pa_Initialize, on a thread of its own. */
 #ifndef ADEM_OUT_DEVICE_H
 #define ADEM_OUT_DEVICE_H
 
