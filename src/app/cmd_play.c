@@ -104,6 +104,31 @@ int cmd_devices(const cli_opts *o)
     return rc;
 }
 
+/* The rate prep_new lays the timeline out at without --rate. */
+enum { PREP_RATE = 48000 };
+
+/* Lays p's timeline out at rate, unless it is laid out there (*laid_at: the
+ * rate it is laid out at, updated), and makes its cue bank there with the
+ * cues of the first half second decoded (on this thread). Returns 0 and
+ * *bank, or -1 with d set (*bank NULL). */
+static int prepare_cues(prep *p, int *laid_at, int rate, cuebank **bank, adem_diag *d)
+{
+    *bank = NULL;
+    if (rate != *laid_at) {
+        if (prep_relayout(p, rate, d) != 0)
+            return -1;
+        *laid_at = rate;
+    }
+    if (cuebank_new(prep_voicepack(p), prep_timeline(p), bank, d) != 0)
+        return -1;
+    if (cuebank_fill(*bank, rate / 2, d) != 0) {
+        cuebank_free(*bank);
+        *bank = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_play(const cli_opts *o)
 {
     adem_diag d;
@@ -130,29 +155,45 @@ int cmd_play(const cli_opts *o)
     int nscript = 0;
     outdev_info info;
 
-    /* the session first, parsed and built once (cue lengths from headers
-     * only, cheap): a mistake in it is reported as such, whatever the state
-     * of the audio devices */
+    /* PortAudio starts on a thread of its own while the session is prepared:
+     * its start is most of the time to the first sound (out_device.h). The
+     * signals are blocked whenever PortAudio may start threads, so that they
+     * all inherit the mask and only this thread (the control thread) ever
+     * handles them (the player unblocks them) */
+    signals_block();
+    outdev_starter *pa_start = outdev_init_begin();
+    signals_unblock();
+
+    /* the session, parsed and built once (cue lengths from headers only,
+     * cheap): a mistake in it is reported as such, whatever the state of the
+     * audio devices */
     prep_options po;
-    cli_prep_options(o, 48000, 0, &po);
+    cli_prep_options(o, PREP_RATE, 0, &po);
     if (prep_new(args, nargs, &po, &p, &d) != 0)
         rc = cli_report(&d);
-    /* the job-control signals from here (a terminal of ours), and all of them
-     * blocked whenever PortAudio may start threads, so that they all inherit
-     * the mask and only this thread (the control thread) ever handles them
-     * (the player unblocks them) */
+    /* the first cues decoded meanwhile too: at --rate, else at the rate play
+     * prefers, which most devices take (done again below for a device that
+     * does not) */
+    int laid = o->tl.rate ? o->tl.rate : PREP_RATE;
+    int cue_rate = o->tl.rate ? o->tl.rate : OUTDEV_PREFERRED_RATE;
+    if (rc == 0 && prepare_cues(p, &laid, cue_rate, &bank, &d) != 0)
+        rc = cli_report(&d);
+    /* the job-control signals from here (a terminal of ours) */
     int tty_out = console_is_tty(1);
     if (tty_out && console_is_tty(0))
         signals_catch_job();
     signals_block();
-    if (rc == 0 && outdev_init(&d) != 0)
-        rc = cli_report(&d);
-    else if (rc == 0)
+    /* PortAudio up, also after a mistake (its threads end before the exit) */
+    adem_diag pa_d;
+    diag_clear(&pa_d);
+    if (outdev_init_end(pa_start, &pa_d) == 0)
         pa_up = 1;
+    else if (rc == 0)
+        rc = cli_report(&pa_d);
     if (rc == 0 && (o->pipe ? outdev_find_pipe(o->pipe, &info, &d)
                             : outdev_find(o->device, &info, &d)) != 0)
         rc = cli_report(&d);
-    signals_unblock(); /* while the cues are decoded */
+    signals_unblock(); /* while the script is read and the cues decoded again */
     int rate = 0, channels = 0;
     if (rc == 0) {
         channels = o->channels ? o->channels : info.max_channels >= 2 ? 2 : 1;
@@ -165,12 +206,13 @@ int cmd_play(const cli_opts *o)
         if (o->script)
             rc = read_script(o->script, rate, script, &nscript, err);
     }
-    /* now that the rate is known: the same timeline laid out at it, the
-     * first cues decoded, the decoder running ahead of the audio */
-    if (rc == 0 && (prep_relayout(p, rate, &d) != 0 ||
-                    cuebank_new(prep_voicepack(p), prep_timeline(p), &bank, &d) != 0 ||
-                    cuebank_fill(bank, rate / 2, &d) != 0))
-        rc = cli_report(&d);
+    /* a device that does not take that rate: the same timeline laid out at
+     * its own, the first cues decoded at it */
+    if (rc == 0 && rate != cue_rate) {
+        cuebank_free(bank);
+        if (prepare_cues(p, &laid, rate, &bank, &d) != 0)
+            rc = cli_report(&d);
+    }
     signals_block();
     /* the decoder's thread started with the signals blocked: they come to
      * this thread only */

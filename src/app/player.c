@@ -308,8 +308,12 @@ int player_run(player *p, player_end *end, adem_diag *d)
     mpris_info minfo = {c->engine.rate, p->album, 1};
     mpris *bus = c->remote ? mpris_open(&minfo, remote_command, p->e) : NULL;
     if (c->first_callback) {
-        /* the moment of the first callback: its first status (to ~1 ms) */
-        for (int ms = 0; ms < 5000 && !engine_poll(p->e, &r.st); ms++)
+        /* the moment of the first callback (to ~1 ms): the device's count
+         * (not the engine's first status, which comes after 50 ms of audio);
+         * a pipe has no callback: its first status */
+        for (int ms = 0; ms < 5000 && outdev_callbacks(p->dev) == 0 &&
+                         (c->device->index != OUTDEV_PIPE || !engine_poll(p->e, &r.st));
+             ms++)
             platform_sleep_ms(1);
         fprintf(c->first_callback, "adem: first callback\n");
         fflush(c->first_callback);

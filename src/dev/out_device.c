@@ -19,6 +19,7 @@
 #include "dev/pa_stream.h"
 #include "sys/console.h"
 #include "sys/platform.h"
+#include "sys/thread.h"
 
 struct out_device {
     out_pipe *pipe;    /* --pipe: everything goes there (stream is NULL) */
@@ -59,14 +60,53 @@ static void finished(void *user)
     atomic_store_explicit(&o->finished, 1, memory_order_release);
 }
 
-int outdev_init(adem_diag *d)
+/* 0 when Pa_Initialize returned err = paNoError, else -1 with d set. */
+static int init_result(PaError err, adem_diag *d)
 {
-    console_quiet_stderr();
-    PaError err = Pa_Initialize();
     if (err != paNoError)
         return diag_runtime(d, "cannot start the audio system (%s); try `adem render` to write a "
                                "file instead", Pa_GetErrorText(err));
     return 0;
+}
+
+int outdev_init(adem_diag *d)
+{
+    console_quiet_stderr();
+    return init_result(Pa_Initialize(), d);
+}
+
+struct outdev_starter {
+    adem_thread *thread;
+    PaError err; /* Pa_Initialize's, once the thread is joined */
+};
+
+/* The starter's thread: PortAudio's start. */
+static int start_portaudio(void *arg)
+{
+    outdev_starter *s = arg;
+    s->err = Pa_Initialize();
+    return 0;
+}
+
+outdev_starter *outdev_init_begin(void)
+{
+    console_quiet_stderr(); /* here, on the caller's thread: it is not thread-safe */
+    outdev_starter *s = calloc(1, sizeof *s);
+    if (s && thread_start(&s->thread, start_portaudio, s) != 0) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+int outdev_init_end(outdev_starter *s, adem_diag *d)
+{
+    if (!s)
+        return outdev_init(d);
+    thread_join(s->thread);
+    PaError err = s->err;
+    free(s);
+    return init_result(err, d);
 }
 
 void outdev_terminate(void)
@@ -189,10 +229,10 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
     p.suggestedLatency = latency_ms > 0                                    ? latency_ms / 1000.0
                          : dev->default_latency > OUTDEV_LATENCY_MS / 1000.0 ? dev->default_latency
                                                                              : OUTDEV_LATENCY_MS / 1000.0;
-    PaError err = Pa_IsFormatSupported(NULL, &p, rate);
-    if (err == paNoError)
-        err = Pa_OpenStream(&o->stream, NULL, &p, rate, paFramesPerBufferUnspecified,
-                            paClipOff | paDitherOff, callback, o);
+    /* no Pa_IsFormatSupported first: the open says the same, and on ALSA
+     * each of them opens the PCM (a client of its sound server) */
+    PaError err = Pa_OpenStream(&o->stream, NULL, &p, rate, paFramesPerBufferUnspecified,
+                                paClipOff | paDitherOff, callback, o);
     if (err == paNoError)
         err = Pa_SetStreamFinishedCallback(o->stream, finished);
     if (err == paNoError) {
@@ -270,6 +310,11 @@ const char *outdev_lost_message(const out_device *o)
         return outpipe_lost_message(o->pipe);
     return "the audio device stopped (it was disconnected, or its sound server quit); check it "
            "and play again, see `adem devices`";
+}
+
+uint64_t outdev_callbacks(const out_device *o)
+{
+    return atomic_load_explicit(&((out_device *)o)->callbacks, memory_order_relaxed);
 }
 
 uint64_t outdev_underflows(const out_device *o)

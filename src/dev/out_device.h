@@ -9,7 +9,8 @@
  * engine is done it pads OUTDEV_PAD_MS of silence before completing the
  * stream, because PortAudio's JACK and ALSA backends drop the last buffers
  * otherwise (out_feed.h). The stream is never stopped from inside the
- * callback. Everything except the callback runs on the control thread. */
+ * callback. Everything except the callback runs on the control thread, but
+ * outdev_init_begin's Pa_Initialize, on a thread of its own. */
 #ifndef ADEM_OUT_DEVICE_H
 #define ADEM_OUT_DEVICE_H
 
@@ -31,6 +32,23 @@ typedef pastream_device outdev_info;
 /* Starts PortAudio with the libraries' probing noise silenced. Returns 0, or
  * -1 with d set (status 1). Pair with outdev_terminate. */
 int outdev_init(adem_diag *d);
+
+/* outdev_init on a thread of its own, so that the caller prepares the session
+ * meanwhile: PortAudio's start is most of the time from launch to the first
+ * callback (its ALSA host API opens every PCM the ALSA configuration names,
+ * in both directions — the jack, pipewire and pulse plugins each connect to
+ * their server, a52 loads libavcodec — and its JACK host API opens a client).
+ * stderr is silenced here, on the calling thread. The thread, and every
+ * thread PortAudio starts from it, inherits the caller's signal mask: call it
+ * with the signals blocked (signals_block). Returns the starter, or NULL when
+ * no thread could be started (outdev_init_end then starts PortAudio itself).
+ * Every starter is ended with outdev_init_end, once. */
+typedef struct outdev_starter outdev_starter;
+outdev_starter *outdev_init_begin(void);
+
+/* Waits until the starter's PortAudio is up and frees the starter. Returns 0,
+ * or -1 with d set as outdev_init does. Pair a 0 with outdev_terminate. */
+int outdev_init_end(outdev_starter *s, adem_diag *d);
 
 /* Stops PortAudio. Not to be called after a device was lost (it may hang on
  * a dead server): just exit then. */
@@ -109,6 +127,10 @@ outdev_state outdev_poll(out_device *o, int stall_ms);
 /* After OUTDEV_LOST: what happened and what to do, one sentence without the
  * "adem: " (the device stopped; the pipe's reader went away). */
 const char *outdev_lost_message(const out_device *o);
+
+/* The times the device's callback ran so far (0 for a pipe, which has none:
+ * its writer thread is paced by the reader). */
+uint64_t outdev_callbacks(const out_device *o);
 
 /* Underflows counted by the callback so far (none for a pipe). */
 uint64_t outdev_underflows(const out_device *o);

@@ -13,8 +13,13 @@
  *     (one line, "stopped", after the header), and never hangs (the test kills it after 10 s);
  *   - `adem devices` with the server running lists "system" on host API
  *     "JACK Audio Connection Kit" and marks one default with '*'; into a
- *     full disk (/dev/full) it exits 1 with one line.
- * Needs jackd (scripts/bootstrap --test). */
+ *     full disk (/dev/full) it exits 1 with one line;
+ *   - PortAudio starts while the session is prepared (cmd_play.c): a
+ *     mistake in the session is its one line and exit 2 with the server
+ *     running, and the server serves the next play at once; on a server at
+ *     44.1 kHz the cues prepared meanwhile at 48 kHz are prepared again, and
+ *     the play equals `adem render --rate 44100` sample for sample.
+ * Needs jackd and jack_capture (scripts/bootstrap --test). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -233,6 +238,92 @@ static void devices_lists_jack(void **state)
     free(err);
 }
 
+/* A mistake in the session while PortAudio starts on its own thread: its one
+ * line and exit 2, and PortAudio ends properly (a JACK client left open would
+ * stall the synchronous server): the next play runs at once. */
+static void session_mistake_while_portaudio_starts(void **state)
+{
+    (void)state;
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s", e2e_path("fout.adem"));
+    e2e_write_file(bad, "session \"Fout\"\nwait tien\n");
+    const char *argv[] = {"adem", "play", "--no-ui", "--device", "system", "--voice", pack, bad,
+                          NULL};
+    e2e_result r;
+    e2e_run(argv, &r);
+    print_message("      adem play fout.adem: exit %d: %s", r.status, r.err);
+    assert_int_equal(r.status, 2);
+    assert_one_line(r.err, "adem: ");
+    assert_non_null(strstr(r.err, "fout.adem:2:"));
+    e2e_result_free(&r);
+    char once[600];
+    snprintf(once, sizeof once, "%s", e2e_path("een.adem"));
+    e2e_write_file(once, "session \"Een\"\nspeak tik\n");
+    const char *play[] = {"adem", "play", "--no-ui", "--device", "system", "--voice", pack, once,
+                          NULL};
+    double t0 = e2e_now_ms();
+    e2e_run(play, &r);
+    double ms = e2e_now_ms() - t0;
+    print_message("      then adem play een.adem: exit %d in %.0f ms: %s", r.status, ms, r.err);
+    assert_int_equal(r.status, 0);
+    assert_true(ms < 10000); /* a stalled server holds every client for 20 s */
+    e2e_result_free(&r);
+}
+
+/* The index of the first frame of x (n stereo frames) that is not silent,
+ * or -1. */
+static int64_t first_sound(const float *x, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (x[2 * i] != 0.0f || x[2 * i + 1] != 0.0f)
+            return i;
+    return -1;
+}
+
+/* On a server at 44.1 kHz (the 48 kHz the cues were prepared at meanwhile is
+ * not the device's): adem plays at 44.1 kHz, and the capture equals the
+ * render at --rate 44100 sample for sample, with no cue starved. */
+static void plays_at_the_device_rate(void **state)
+{
+    (void)state;
+    char session[600];
+    snprintf(session, sizeof session, "%s", e2e_path("rate.adem"));
+    e2e_write_file(session, "session \"Rate\"\nwait 100ms\nspeak tik\nwait 700ms\nspeak tik\n"
+                            "phase \"In\" 300ms tone=rise\nspeak tik\n");
+    const char *rargv[] = {"adem", "render", "--voice", pack, "--rate", "44100", session, "-o",
+                           "-", "--format", "f32", NULL};
+    e2e_result r;
+    e2e_run(rargv, &r);
+    assert_int_equal(r.status, 0);
+    const float *ref = (const float *)r.out;
+    int64_t n = (int64_t)(r.out_len / (2 * sizeof(float)));
+    const char *argv[] = {"adem", "play", "--no-ui", "--verbose", "--device", "system",
+                          "--voice", pack, session, NULL};
+    const char *env[] = {"ADEM_MEASURE=1", NULL};
+    live_run live;
+    live_start(argv, env, &live);
+    live_finish(&live, 60000);
+    print_message("      %s", live.err);
+    assert_int_equal(live.status, 0);
+    assert_int_equal(live.rate, 44100);
+    assert_non_null(strstr(live.err, " at 44100 Hz (the device's default rate"));
+    assert_non_null(strstr(live.err, "adem: starved 0\n"));
+    int64_t a = first_sound(live.cap, live.frames), b = first_sound(ref, n);
+    assert_true(a >= 0 && b >= 0);
+    assert_true(live.frames - a >= n - b);
+    assert_memory_equal(live.cap + 2 * a, ref + 2 * b, (size_t)(n - b) * 2 * sizeof(float));
+    live_free(&live);
+    e2e_result_free(&r);
+}
+
+/* A private server at 44.1 kHz. */
+static int start_server_44k(void **state)
+{
+    (void)state;
+    live_jack_start(44100, PERIOD);
+    return 0;
+}
+
 /* Starts a fresh private server for a test. */
 static int start_server(void **state)
 {
@@ -288,6 +379,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(device_lost_while_paused_async, start_server_async,
                                         stop_server),
         cmocka_unit_test_setup_teardown(devices_lists_jack, start_server, stop_server),
+        cmocka_unit_test_setup_teardown(session_mistake_while_portaudio_starts, start_server,
+                                        stop_server),
+        cmocka_unit_test_setup_teardown(plays_at_the_device_rate, start_server_44k, stop_server),
     };
     return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }
