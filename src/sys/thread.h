@@ -2,8 +2,10 @@
  * optional <threads.h> would give, on systems that lack it (macOS, older
  * Windows C runtimes). One implementation per system: thread_posix.c
  * (pthreads) and thread_win.c (CreateThread). Used by `adem record` for its
- * writer thread and by `adem play --pipe` for its feeder and writer; never
- * called from the audio thread. */
+ * writer thread, by `adem play --pipe` for its feeder and writer, by `adem
+ * play` to start PortAudio while the session is prepared (dev/out_device.c)
+ * and by the cue decoder (io/cuebank.c); never called from the audio
+ * thread. */
 #ifndef ADEM_THREAD_H
 #define ADEM_THREAD_H
 
