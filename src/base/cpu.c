@@ -30,12 +30,14 @@ static int ask(void)
 #endif
 }
 
+/* See cpu.h: the first question, made once. */
 void cpu_init(void)
 {
     if (atomic_load_explicit(&machine_avx2, memory_order_acquire) < 0)
         atomic_store_explicit(&machine_avx2, ask(), memory_order_release);
 }
 
+/* See cpu.h: lock-free (two atomic loads) after the first call. */
 int cpu_avx2(void)
 {
     int m = atomic_load_explicit(&machine_avx2, memory_order_acquire);
@@ -46,6 +48,7 @@ int cpu_avx2(void)
     return m && atomic_load_explicit(&allowed, memory_order_relaxed);
 }
 
+/* See cpu.h. */
 void cpu_limit(int avx2)
 {
     atomic_store_explicit(&allowed, avx2 ? 1 : 0, memory_order_relaxed);

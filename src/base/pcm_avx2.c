@@ -8,6 +8,7 @@
 #if ADEM_HAVE_AVX2 && defined(__AVX2__) && !defined(ADEM_NO_SIMD)
 #include <immintrin.h>
 
+/* See pcm.h: the first n rounded down to 16 samples; returns how many. */
 size_t pcm_s16_avx2(const float *restrict in, int16_t *restrict out, size_t n)
 {
     const __m256 lo = _mm256_set1_ps(-1.0f), hi = _mm256_set1_ps(1.0f),
