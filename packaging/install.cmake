@@ -3,6 +3,10 @@
 # once the adem target exists.
 #
 #   bin/adem
+#   lib/<triplet>/adem/adem-web.so         the page for the room (libmicrohttpd)
+#   lib/<triplet>/adem/adem-mpris.so       MPRIS2 (libsystemd); both when built,
+#                                           loaded by adem only when used
+#                                           (ADEM_INSTALL_MODULEDIR)
 #   share/adem/sessions/*.adem              the built-in sessions
 #   share/adem/voices/nl/                   the Dutch voice pack
 #   share/adem/web/                         the page for the room (play --web)
@@ -12,7 +16,8 @@
 #   share/doc/adem/                         README.md, sessions.md, copyright
 #
 # adem finds share/adem next to its own binary (<bindir>/../share/adem, see
-# src/io/paths.c), so an installed tree works wherever it is moved.
+# src/io/paths.c), and its modules in <bindir>/../<libdir>/adem (see
+# src/app/module.h), so an installed tree works wherever it is moved.
 
 set(ADEM_MAINTAINER "The adem developers <adem@example.org>"
     CACHE STRING "Maintainer of the packages (Debian's Maintainer field)")
@@ -54,6 +59,9 @@ endif()
 
 # ---- The install tree -----------------------------------------------------------
 install(TARGETS adem RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(ADEM_MODULES)
+  install(TARGETS ${ADEM_MODULES} LIBRARY DESTINATION ${ADEM_INSTALL_MODULEDIR})
+endif()
 install(DIRECTORY audio/sessions/ DESTINATION ${CMAKE_INSTALL_DATADIR}/adem/sessions
         FILES_MATCHING PATTERN "*.adem")
 # Every voice pack, without the generator's manifest (.generated) or other dot files.

@@ -71,7 +71,7 @@ for f in */*.c */*.h; do
         portaudio) [ "$layer" = dev ] || { echo "$f:$n: <$inc> belongs to dev/"; echo x >&3; } ;;
         sndfile|samplerate|ebur128)
             [ "$layer" = io ] || { echo "$f:$n: <$inc> belongs to io/"; echo x >&3; } ;;
-        unistd|pthread|fcntl|termios|dirent|poll|windows|io|sys/*)
+        unistd|pthread|fcntl|termios|dirent|poll|dlfcn|windows|io|sys/*)
             [ "$layer" = sys ] || { echo "$f:$n: <$inc> is platform code: it belongs to sys/"; echo x >&3; } ;;
         esac
     done 3>>"${TMPDIR:-/tmp}/adem-layers.$$"

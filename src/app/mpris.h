@@ -8,8 +8,10 @@
  * come from the engine's status snapshots, and PropertiesChanged is sent when
  * the state, the session or the volume changes. Everything runs on the
  * control thread, polled between other work; no session bus means no MPRIS,
- * silently. Built with sd-bus (libsystemd) where it is found (mpris_sdbus.c),
- * else mpris_none.c, which offers nothing. Control thread only. */
+ * silently. Built with sd-bus (libsystemd) where it is found (mpris_sdbus.c,
+ * the module adem-mpris, which the binary's mpris_load.c loads at mpris_open;
+ * a module that does not load means no MPRIS, silently), else mpris_none.c,
+ * which offers nothing. Control thread only. */
 #ifndef ADEM_MPRIS_H
 #define ADEM_MPRIS_H
 

@@ -1,5 +1,7 @@
 /* mpris_sdbus: mpris.h with sd-bus from libsystemd (the MPRIS2 D-Bus
- * interface specification, version 2.2). */
+ * interface specification, version 2.2), built as the module adem-mpris
+ * (module.h): the adem binary loads it when play starts its remote control,
+ * through mpris_load.c. */
 #include "app/mpris.h"
 
 #include <math.h>
@@ -8,6 +10,8 @@
 #include <string.h>
 #include <systemd/sd-bus.h>
 
+#include "app/module.h"
+#include "app/mpris_module.h"
 #include "sys/ipc.h"
 
 #define OBJ_PATH "/org/mpris/MediaPlayer2"
@@ -336,3 +340,8 @@ void mpris_close(mpris *m)
         sd_bus_flush_close_unref(m->bus);
     free(m);
 }
+
+/* The module's table (mpris_module.h): everything else here is hidden. */
+MODULE_EXPORT const mpris_module adem_mpris_module = {
+    MPRIS_MODULE_VERSION, mpris_open, mpris_poll, mpris_close,
+};

@@ -1,7 +1,8 @@
 /* web: the player's page for the room (`adem play --web [ADDR:]PORT`).
  *
- * A small HTTP server (libmicrohttpd, web_mhd.c; web_none.c where it is not
- * built) on its own threads serves, to a request that carries one of two
+ * A small HTTP server (libmicrohttpd, web_mhd.c in the module adem-web, which
+ * the binary's web_load.c loads at web_start; web_none.c where libmicrohttpd
+ * is not found) on its own threads serves, to a request that carries one of two
  * random 128-bit tokens (?k=...; any other request gets 403):
  *   /          the guide (audio/web/index.html, guide.js, guide.css): a shape
  *              that breathes with the status; with the control token and
@@ -31,7 +32,8 @@
  * every 250 ms; this leaves room for the scheduling of threads). */
 #define WEB_BEAT_MS 200
 
-/* 1 when this build can serve the page (libmicrohttpd was found). */
+/* 1 when this build can serve the page (libmicrohttpd was found and, in
+ * the binary, its module adem-web loads). */
 int web_available(void);
 
 /* Parses "[ADDR:]PORT" (ADDR a numeric IPv4 address, default 127.0.0.1;

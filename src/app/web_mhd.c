@@ -1,4 +1,6 @@
-/* web: the page for the room on libmicrohttpd (see web.h).
+/* web: the page for the room on libmicrohttpd (see web.h), built as the
+ * module adem-web (module.h) that the adem binary loads for `play --web`
+ * through web_load.c.
  *
  * One thread per connection (at most WEB_CONNECTIONS, WEB_PER_IP from one
  * address), each bounded by MHD's memory limit per connection (headers and
@@ -19,6 +21,8 @@
 #include <qrencode.h>
 #endif
 
+#include "app/module.h"
+#include "app/web_module.h"
 #include "io/paths.h"
 #include "sys/ipc.h"
 #include "sys/lock.h"
@@ -85,41 +89,6 @@ typedef struct stream {
 int web_available(void)
 {
     return 1;
-}
-
-int web_parse_listen(const char *text, char *addr, size_t addrn, int *port, char *err,
-                     size_t errn)
-{
-    const char *colon = strrchr(text, ':');
-    const char *p = colon ? colon + 1 : text;
-    size_t alen = colon ? (size_t)(colon - text) : 0;
-    char *end;
-    long v = strtol(p, &end, 10);
-    if (!*p || *end || v < 0 || v > 65535 || *p == '-' || *p == '+') {
-        snprintf(err, errn, "--web %s: the port is not a number from 0 to 65535; write PORT or "
-                 "ADDR:PORT (e.g. 8080 or 0.0.0.0:8080)", text);
-        return -1;
-    }
-    if (!colon)
-        snprintf(addr, addrn, "127.0.0.1");
-    else {
-        char tmp[64];
-        if (alen == 0 || alen >= sizeof tmp) {
-            snprintf(err, errn, "--web %s: the address is missing; write ADDR:PORT (e.g. "
-                     "0.0.0.0:8080)", text);
-            return -1;
-        }
-        memcpy(tmp, text, alen);
-        tmp[alen] = '\0';
-        if (!netaddr_is_ipv4(tmp)) {
-            snprintf(err, errn, "--web %s: '%s' is not an IPv4 address; use 127.0.0.1 (this "
-                     "computer) or 0.0.0.0 (every network)", text, tmp);
-            return -1;
-        }
-        snprintf(addr, addrn, "%s", tmp);
-    }
-    *port = (int)v;
-    return 0;
 }
 
 /* 1 if the given token a equals b, in time that does not depend on where
@@ -556,3 +525,8 @@ void web_stop(web *w)
     lock_free(w->lock);
     free(w);
 }
+
+/* The module's table (web_module.h): everything else here is hidden. */
+MODULE_EXPORT const web_module adem_web_module = {
+    WEB_MODULE_VERSION, web_start, web_control_url, web_print_qr, web_poll, web_stop,
+};

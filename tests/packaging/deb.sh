@@ -2,7 +2,8 @@
 # deb.sh: CPack makes a .deb from the build (into a temporary folder, not the
 # build tree) whose contents are the install tree under /usr plus Debian's
 # changelog and lintian overrides, whose Depends come from dpkg-shlibdeps
-# (PortAudio, libsndfile, libvorbis, libogg, libsamplerate, libc), with section sound; and the
+# (PortAudio, libsndfile, libvorbis, libogg, libsamplerate, libc, and from the
+# modules in /usr/lib/<triplet>/adem/ libmicrohttpd and libsystemd), with section sound; and the
 # adem unpacked from it (dpkg-deb -x, nothing installed) lists the built-ins.
 # And lintian finds nothing to complain about: any error (E:) or warning (W:)
 # fails the test; a tag that is wrong for adem is overridden, with its reason,
@@ -53,6 +54,15 @@ for lib in libc6 libportaudio2 libsndfile1 libvorbis0a libogg0 libsamplerate0; d
     grep -q "\\b$lib\\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 grep -q '(>=' <<<"$depends" || fail "Depends has no versions (not from shlibdeps?): $depends"
+# the page and MPRIS are private modules in /usr/lib/<triplet>/adem/ (when the
+# build has them): dpkg-shlibdeps sees their libraries, adem itself needs none
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
+for m in web:libmicrohttpd mpris:libsystemd0; do
+    [ -f "$build/adem-${m%%:*}.so" ] || continue
+    grep -qxF "./usr/lib/$multiarch/adem/adem-${m%%:*}.so" <<<"$contents" ||
+        fail "the .deb lacks ./usr/lib/$multiarch/adem/adem-${m%%:*}.so"
+    grep -q "\\b${m#*:}" <<<"$depends" || fail "Depends lacks ${m#*:} (adem-${m%%:*}.so): $depends"
+done
 summary=$(field Description | head -1)
 [ -n "$summary" ] || fail "no Description"
 [ "$(field Description | sed -n 2p | sed 's/^ //')" != "$summary" ] || fail "the Description repeats its synopsis"
@@ -65,6 +75,8 @@ for s in 478 niksdoen pmr rustig schudden slapen vuist; do
     grep -q "^$s " <<<"$list" || fail "the unpacked adem does not list $s"
 done
 file "$tmp/root/usr/bin/adem" 2>/dev/null | grep -q 'not stripped' && fail "usr/bin/adem is not stripped"
+readelf -d "$tmp/root/usr/bin/adem" | grep NEEDED | grep -E 'libmicrohttpd|libgnutls|libsystemd' &&
+    fail "the packaged adem itself links the page's or MPRIS's libraries"
 
 # lintian: no errors, no warnings
 if command -v lintian >/dev/null; then
