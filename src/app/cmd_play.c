@@ -156,12 +156,14 @@ int cmd_play(const cli_opts *o)
     outdev_info info;
 
     /* PortAudio starts on a thread of its own while the session is prepared:
-     * its start is most of the time to the first sound (out_device.h). The
-     * signals are blocked whenever PortAudio may start threads, so that they
+     * its start is most of the time to the first sound (out_device.h). For
+     * the default device a running JACK server is tried first, through
+     * adem's own client: PortAudio is not started then. The signals are
+     * blocked whenever PortAudio or libjack may start threads, so that they
      * all inherit the mask and only this thread (the control thread) ever
      * handles them (the player unblocks them) */
     signals_block();
-    outdev_starter *pa_start = outdev_init_begin();
+    outdev_starter *pa_start = outdev_init_begin(!o->pipe && !o->device, o->tl.rate);
     signals_unblock();
 
     /* the session, parsed and built once (cue lengths from headers only,
