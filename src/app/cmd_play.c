@@ -302,10 +302,14 @@ int cmd_play(const cli_opts *o)
                     st.starved == 1 ? "was" : "were");
         if (getenv("ADEM_MEASURE"))
             fprintf(err, "adem: starved %llu\n", (unsigned long long)st.starved);
+        /* (on adem's JACK client the latency is the server's: its periods) */
         if (under > 0)
             fprintf(err, "adem: note: the audio device reported %llu underflow%s; if you heard "
-                         "dropouts, try a larger --latency (e.g. --latency 200)\n",
-                    (unsigned long long)under, under == 1 ? "" : "s");
+                         "dropouts, %s\n",
+                    (unsigned long long)under, under == 1 ? "" : "s",
+                    info.index == OUTDEV_JACK
+                        ? "give the JACK server larger periods (e.g. jackd -p 1024)"
+                        : "try a larger --latency (e.g. --latency 200)");
         if (st.dropped > 0)
             fprintf(err, "adem: note: %llu sound%s could not start because too many were "
                          "playing at once\n",
