@@ -169,8 +169,19 @@ static void no_server_plays_through_portaudio(void **state)
              (long)getpid());
     const char *env[] = {env_alsa, env_server, NULL};
     const char *argv[] = {"adem", "play", "--no-ui", "--verbose", "--voice", pack, session, NULL};
+    /* PortAudio 19.6's start of an ALSA null or file PCM fails now and then
+     * ("Internal PortAudio error", about 1 in 10, the same before adem had
+     * a JACK client): then again, at most 3 times in all */
+    static const char flaky[] = "adem: cannot start the audio stream: Internal PortAudio error";
     e2e_result r;
-    e2e_run_env(argv, env, &r);
+    for (int attempt = 1;; attempt++) {
+        remove(raw);
+        e2e_run_env(argv, env, &r);
+        if (attempt == 3 || r.status != 1 || !strstr(r.err, flaky))
+            break;
+        print_message("      (PortAudio could not start the ALSA file PCM; again)\n");
+        e2e_result_free(&r);
+    }
     print_message("      no JACK server: exit %d: %s", r.status, r.err);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "adem: playing on default (ALSA) at 48000 Hz"));
