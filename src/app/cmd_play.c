@@ -156,12 +156,14 @@ int cmd_play(const cli_opts *o)
     outdev_info info;
 
     /* PortAudio starts on a thread of its own while the session is prepared:
-     * its start is most of the time to the first sound (out_device.h). The
-     * signals are blocked whenever PortAudio may start threads, so that they
+     * its start is most of the time to the first sound (out_device.h). For
+     * the default device a running JACK server is tried first, through
+     * adem's own client: PortAudio is not started then. The signals are
+     * blocked whenever PortAudio or libjack may start threads, so that they
      * all inherit the mask and only this thread (the control thread) ever
      * handles them (the player unblocks them) */
     signals_block();
-    outdev_starter *pa_start = outdev_init_begin();
+    outdev_starter *pa_start = outdev_init_begin(!o->pipe && !o->device, o->tl.rate);
     signals_unblock();
 
     /* the session, parsed and built once (cue lengths from headers only,
@@ -300,10 +302,14 @@ int cmd_play(const cli_opts *o)
                     st.starved == 1 ? "was" : "were");
         if (getenv("ADEM_MEASURE"))
             fprintf(err, "adem: starved %llu\n", (unsigned long long)st.starved);
+        /* (on adem's JACK client the latency is the server's: its periods) */
         if (under > 0)
             fprintf(err, "adem: note: the audio device reported %llu underflow%s; if you heard "
-                         "dropouts, try a larger --latency (e.g. --latency 200)\n",
-                    (unsigned long long)under, under == 1 ? "" : "s");
+                         "dropouts, %s\n",
+                    (unsigned long long)under, under == 1 ? "" : "s",
+                    info.index == OUTDEV_JACK
+                        ? "give the JACK server larger periods (e.g. jackd -p 1024)"
+                        : "try a larger --latency (e.g. --latency 200)");
         if (st.dropped > 0)
             fprintf(err, "adem: note: %llu sound%s could not start because too many were "
                          "playing at once\n",

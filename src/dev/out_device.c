@@ -1,4 +1,5 @@
-/* out_device: PortAudio output for `adem play` (see out_device.h). */
+/* out_device: PortAudio output for `adem play`, or the JACK client or the
+ * pipe in its place (see out_device.h). */
 #include "dev/out_device.h"
 
 #include <stdatomic.h>
@@ -15,14 +16,27 @@
 #endif
 
 #include "dev/out_feed.h"
+#ifdef ADEM_HAVE_JACK
+#include "dev/out_jack.h"
+#endif
 #include "dev/out_pipe.h"
 #include "dev/pa_stream.h"
 #include "sys/console.h"
 #include "sys/platform.h"
 #include "sys/thread.h"
 
+#ifndef ADEM_HAVE_JACK
+/* Built without JACK: no client is ever opened. */
+typedef struct out_jack out_jack;
+#endif
+
+/* adem's own JACK client, kept from outdev_init_end to outdev_terminate (in
+ * place of PortAudio, which is not started then). Control thread only. */
+static out_jack *jack_kept;
+
 struct out_device {
     out_pipe *pipe;    /* --pipe: everything goes there (stream is NULL) */
+    out_jack *jack;    /* the JACK client: everything goes there (stream is NULL) */
     PaStream *stream;
     out_feed feed;     /* audio thread only */
     /* Written by the audio thread, read by the control thread: */
@@ -77,22 +91,40 @@ int outdev_init(adem_diag *d)
 
 struct outdev_starter {
     adem_thread *thread;
-    PaError err; /* Pa_Initialize's, once the thread is joined */
+    int jack_first, rate;
+    out_jack *jack; /* the JACK client, when it opened */
+    PaError err;    /* else Pa_Initialize's, once the thread is joined */
 };
 
-/* The starter's thread: PortAudio's start. */
-static int start_portaudio(void *arg)
+/* The starter's thread: adem's JACK client when asked and a server runs
+ * (at the rate asked, if any), else PortAudio's start. */
+static int start_output(void *arg)
 {
     outdev_starter *s = arg;
+#ifdef ADEM_HAVE_JACK
+    if (s->jack_first) {
+        s->jack = outjack_connect();
+        if (s->jack && s->rate > 0 && outjack_rate(s->jack) != s->rate) {
+            outjack_close(s->jack); /* --rate that the server does not run at */
+            s->jack = NULL;
+        }
+        if (s->jack)
+            return 0;
+    }
+#endif
     s->err = Pa_Initialize();
     return 0;
 }
 
-outdev_starter *outdev_init_begin(void)
+outdev_starter *outdev_init_begin(int jack_first, int rate)
 {
     console_quiet_stderr(); /* here, on the caller's thread: it is not thread-safe */
     outdev_starter *s = calloc(1, sizeof *s);
-    if (s && thread_start(&s->thread, start_portaudio, s) != 0) {
+    if (!s)
+        return NULL;
+    s->jack_first = jack_first;
+    s->rate = rate;
+    if (thread_start(&s->thread, start_output, s) != 0) {
         free(s);
         s = NULL;
     }
@@ -105,12 +137,22 @@ int outdev_init_end(outdev_starter *s, adem_diag *d)
         return outdev_init(d);
     thread_join(s->thread);
     PaError err = s->err;
+    jack_kept = s->jack;
     free(s);
+    if (jack_kept)
+        return 0;
     return init_result(err, d);
 }
 
 void outdev_terminate(void)
 {
+#ifdef ADEM_HAVE_JACK
+    if (jack_kept) {
+        outjack_close(jack_kept);
+        jack_kept = NULL;
+        return;
+    }
+#endif
     Pa_Terminate();
 }
 
@@ -120,6 +162,20 @@ static const char no_device[] =
 
 int outdev_find(const char *spec, outdev_info *info, adem_diag *d)
 {
+#ifdef ADEM_HAVE_JACK
+    if (jack_kept && !spec) {
+        memset(info, 0, sizeof *info);
+        info->index = OUTDEV_JACK;
+        snprintf(info->name, sizeof info->name, "JACK server '%s'", outjack_server(jack_kept));
+        snprintf(info->host, sizeof info->host, "JACK, %d frames", outjack_period(jack_kept));
+        info->max_channels = outjack_playback_ports(jack_kept);
+        info->default_rate = outjack_rate(jack_kept);
+        info->default_latency = (double)outjack_period(jack_kept) / outjack_rate(jack_kept);
+        if (info->max_channels <= 0)
+            return diag_runtime(d, "%s", no_device);
+        return 0;
+    }
+#endif
     int i = pastream_find_device(spec, 0);
     if (i >= 0) {
         pastream_describe(i, 0, info);
@@ -137,6 +193,12 @@ int outdev_choose_rate(const outdev_info *dev, int channels, int preferred, cons
     if (dev->index == OUTDEV_PIPE) {
         *why = "the voice pack's rate";
         return preferred;
+    }
+    if (dev->index == OUTDEV_JACK) {
+        int rate = (int)dev->default_rate;
+        *why = rate == preferred ? "the voice pack's rate, which the server runs at"
+                                 : "the JACK server's rate: it does not run at the voice pack's";
+        return rate;
     }
     int def = (int)(dev->default_rate + 0.5);
     if (def == preferred || pastream_supports(dev, 0, channels, preferred)) {
@@ -220,6 +282,23 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
         *out = o;
         return 0;
     }
+#ifdef ADEM_HAVE_JACK
+    if (dev->index == OUTDEV_JACK) {
+        if (!jack_kept || rate != outjack_rate(jack_kept)) {
+            free(o);
+            return diag_runtime(d, "%s runs at %d Hz, not %d Hz; leave out --rate, or choose a "
+                                   "device with --device (see `adem devices`)",
+                                dev->name, (int)dev->default_rate, rate);
+        }
+        if (outjack_open(jack_kept, channels, e, d) != 0) {
+            free(o);
+            return -1;
+        }
+        o->jack = jack_kept;
+        *out = o;
+        return 0;
+    }
+#endif
     outfeed_init(&o->feed, e, rate, channels);
     PaStreamParameters p;
     memset(&p, 0, sizeof p);
@@ -267,6 +346,10 @@ int outdev_start(out_device *o, adem_diag *d)
 {
     if (o->pipe)
         return outpipe_start(o->pipe, d);
+#ifdef ADEM_HAVE_JACK
+    if (o->jack)
+        return outjack_start(o->jack, d);
+#endif
     PaError err = Pa_StartStream(o->stream);
     if (err != paNoError)
         return diag_runtime(d, "cannot start the audio stream: %s", Pa_GetErrorText(err));
@@ -283,6 +366,14 @@ outdev_state outdev_poll(out_device *o, int stall_ms)
                : s == OUTPIPE_LOST   ? OUTDEV_LOST
                                      : OUTDEV_PLAYING;
     }
+#ifdef ADEM_HAVE_JACK
+    if (o->jack) {
+        outjack_state s = outjack_poll(o->jack, stall_ms);
+        return s == OUTJACK_FINISHED ? OUTDEV_FINISHED
+               : s == OUTJACK_LOST   ? OUTDEV_LOST
+                                     : OUTDEV_PLAYING;
+    }
+#endif
     if (atomic_load_explicit(&o->finished, memory_order_acquire))
         return atomic_load_explicit(&o->completed, memory_order_acquire) ? OUTDEV_FINISHED
                                                                          : OUTDEV_LOST;
@@ -314,11 +405,19 @@ const char *outdev_lost_message(const out_device *o)
 
 uint64_t outdev_callbacks(const out_device *o)
 {
+#ifdef ADEM_HAVE_JACK
+    if (o->jack)
+        return outjack_callbacks(o->jack);
+#endif
     return atomic_load_explicit(&((out_device *)o)->callbacks, memory_order_relaxed);
 }
 
 uint64_t outdev_underflows(const out_device *o)
 {
+#ifdef ADEM_HAVE_JACK
+    if (o->jack)
+        return outjack_xruns(o->jack);
+#endif
     return atomic_load_explicit(&((out_device *)o)->underflows, memory_order_relaxed);
 }
 
@@ -328,6 +427,10 @@ void outdev_close(out_device *o)
         return;
     if (o->pipe)
         outpipe_close(o->pipe);
+#ifdef ADEM_HAVE_JACK
+    else if (o->jack)
+        outjack_stop(o->jack); /* the client itself: outdev_terminate */
+#endif
     else
         pastream_close(o->stream);
     free(o);

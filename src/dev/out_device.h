@@ -1,7 +1,9 @@
 /* out_device: the timed output of `adem play` — a PortAudio stream whose
- * callback calls engine_process and always fills the whole buffer, or (with
- * --pipe) raw PCM into a FIFO paced by its reader (out_pipe.h). The player
- * uses both the same way; only outdev_find / outdev_find_pipe differ.
+ * callback calls engine_process and always fills the whole buffer, or adem's
+ * own client on a running JACK server (out_jack.h: without PortAudio's slow
+ * start, for the default device), or (with --pipe) raw PCM into a FIFO paced
+ * by its reader (out_pipe.h). The player uses all three the same way; only
+ * outdev_init_begin / outdev_find / outdev_find_pipe differ.
  *
  * The stream opens with OUTDEV_LEAD_MS of silence before the engine's first
  * frame. The callback never allocates, locks, prints or does I/O. It counts
@@ -28,6 +30,8 @@ typedef pastream_device outdev_info;
 
 /* The index of the "device" outdev_find_pipe describes. */
 #define OUTDEV_PIPE (-2)
+/* The index of the "device" outdev_find gives for adem's own JACK client. */
+#define OUTDEV_JACK (-3)
 
 /* Starts PortAudio with the libraries' probing noise silenced. Returns 0, or
  * -1 with d set (status 1). Pair with outdev_terminate. */
@@ -38,24 +42,36 @@ int outdev_init(adem_diag *d);
  * callback (its ALSA host API opens every PCM the ALSA configuration names,
  * in both directions — the jack, pipewire and pulse plugins each connect to
  * their server, a52 loads libavcodec — and its JACK host API opens a client).
+ * With jack_first (the default device is wanted) the thread first opens
+ * adem's own client on a running JACK server (out_jack.h), and when that
+ * opens (at `rate` when rate > 0: a server at another rate is not used),
+ * PortAudio is not started at all: outdev_find(NULL) then gives that client.
+ * Where adem is built without JACK, jack_first does nothing.
  * stderr is silenced here, on the calling thread. The thread, and every
- * thread PortAudio starts from it, inherits the caller's signal mask: call it
- * with the signals blocked (signals_block). Returns the starter, or NULL when
- * no thread could be started (outdev_init_end then starts PortAudio itself).
- * Every starter is ended with outdev_init_end, once. */
+ * thread PortAudio or libjack starts from it, inherits the caller's signal
+ * mask: call it with the signals blocked (signals_block). Returns the
+ * starter, or NULL when no thread could be started (outdev_init_end then
+ * starts PortAudio itself). Every starter is ended with outdev_init_end,
+ * once. */
 typedef struct outdev_starter outdev_starter;
-outdev_starter *outdev_init_begin(void);
+outdev_starter *outdev_init_begin(int jack_first, int rate);
 
-/* Waits until the starter's PortAudio is up and frees the starter. Returns 0,
- * or -1 with d set as outdev_init does. Pair a 0 with outdev_terminate. */
+/* Waits until the starter's JACK client or PortAudio is up and frees the
+ * starter. Returns 0, or -1 with d set as outdev_init does. Pair a 0 with
+ * outdev_terminate. */
 int outdev_init_end(outdev_starter *s, adem_diag *d);
 
-/* Stops PortAudio. Not to be called after a device was lost (it may hang on
- * a dead server): just exit then. */
+/* Stops PortAudio, or closes the JACK client outdev_init_end kept. Not to be
+ * called after a device was lost (it may hang on a dead server): just exit
+ * then. */
 void outdev_terminate(void);
 
 /* Finds the output device `spec` (an index, or part of a name, case-
- * insensitive; NULL = the default device). Returns 0, or -1 with d set:
+ * insensitive; NULL = the default device: the JACK client when
+ * outdev_init_end kept one, index OUTDEV_JACK, name "JACK server 'NAME'",
+ * host "JACK, N frames", its physical playback ports as channels, the
+ * server's rate; a spec other than NULL only with PortAudio started). Returns
+ * 0, or -1 with d set:
  * "no audio output device found; ..." (status 1) or no match (status 2). */
 int outdev_find(const char *spec, outdev_info *info, adem_diag *d);
 
@@ -75,7 +91,8 @@ int outdev_find(const char *spec, outdev_info *info, adem_diag *d);
 /* The rate to play at on dev with `channels` channels when no --rate is
  * given: `preferred` when the device takes it (Pa_IsFormatSupported), else
  * the device's default rate. *why gets a short phrase that says which (for
- * --verbose). Call between outdev_init and outdev_terminate. */
+ * --verbose); on the JACK client, the server's rate. Call between outdev_init
+ * and outdev_terminate. */
 int outdev_choose_rate(const outdev_info *dev, int channels, int preferred, const char **why);
 
 /* Prints the output devices for `adem devices`: index, host API, name,
@@ -98,7 +115,9 @@ typedef struct out_device out_device;
  * plays engine e; for a pipe
  * (outdev_find_pipe), opens the FIFO to write fmt (s16 for OUT_DEFAULT, or
  * f32), waiting for a reader when it has none yet (saying so in one line on
- * stderr; a signal still ends the program) — latency_ms does not apply. A
+ * stderr; a signal still ends the program) — latency_ms does not apply; on
+ * the JACK client, at the server's rate (another is refused), with the
+ * server's latency. A
  * device takes only OUT_DEFAULT (status 2 otherwise). Returns 0, or -1 with d
  * set (status 1 unless said). */
 int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, int latency_ms,
@@ -114,6 +133,7 @@ typedef enum outdev_state {
 } outdev_state;
 
 /* Control thread, polled: the stream's state. Lost, from PortAudio's own
+ * (or libjack's, for adem's JACK client: jack_on_info_shutdown)
  * notice: the stream finished without the callback completing it (ALSA: the
  * device went away), reported an error, or is no longer active although the
  * callback never completed it (JACK: PortAudio's shutdown callback marks it
@@ -132,10 +152,12 @@ const char *outdev_lost_message(const out_device *o);
  * its writer thread is paced by the reader). */
 uint64_t outdev_callbacks(const out_device *o);
 
-/* Underflows counted by the callback so far (none for a pipe). */
+/* Underflows counted by the callback so far (none for a pipe; the server's
+ * xruns for the JACK client). */
 uint64_t outdev_underflows(const out_device *o);
 
-/* Stops (if needed) and closes the stream, and frees o. */
+/* Stops (if needed) and closes the stream, and frees o (the JACK client is
+ * only deactivated: outdev_terminate closes it). */
 void outdev_close(out_device *o);
 
 #endif

@@ -43,12 +43,12 @@ for lib in "$tmp/libadem_core.a" "$tmp/libadem_platform_win.a"; do
 done
 # Every other source file (all of src/ but the POSIX layer) compiles for
 # Windows too, against this machine's copies of the libraries' headers
-# (PortAudio, libsndfile, libvorbis, libogg, libsamplerate, libebur128: the
+# (PortAudio, libsndfile, libvorbis, libogg, libsamplerate, libebur128, libjack: the
 # same API everywhere; MinGW-w64 has no builds of them here, so this checks
 # syntax, types and warnings, not linking).
 mkdir -p "$tmp/include"
 have_headers=1
-for h in portaudio.h sndfile.h samplerate.h ebur128.h ogg/ogg.h vorbis/codec.h; do
+for h in portaudio.h sndfile.h samplerate.h ebur128.h ogg/ogg.h vorbis/codec.h jack/jack.h; do
     # the header's path, from the dependencies the preprocessor lists
     # shellcheck disable=SC1003,SC2020
     hp=$(echo "#include <$h>" | cc -E -M -x c - 2>/dev/null | tr ' \\' '\n\n' | grep "/$h\$" | head -1)

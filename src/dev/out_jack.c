@@ -1,0 +1,233 @@
+/* out_jack: adem's own JACK client for `adem play` (see out_jack.h). */
+#include "dev/out_jack.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jack/jack.h>
+
+#include "dev/out_feed.h"
+#include "sys/platform.h"
+
+/* The most output ports adem registers (and physical ports it counts). */
+enum { MAX_PORTS = 32 };
+
+struct out_jack {
+    jack_client_t *client;
+    char server[128];
+    int rate, period, playback_ports;
+    int channels;
+    jack_port_t *ports[MAX_PORTS];
+    int active;
+    /* audio thread only: */
+    out_feed feed;
+    float *buf;         /* buf_frames interleaved frames */
+    size_t buf_frames;
+    /* Written by JACK's threads, read by the control thread: */
+    atomic_uint_fast64_t callbacks;
+    atomic_uint_fast64_t xruns;
+    atomic_int completed; /* the padding has played */
+    atomic_int shutdown;  /* the server shut the client down */
+    /* Control thread only: */
+    uint64_t seen_callbacks;
+    uint64_t seen_at_ns;
+};
+
+/* libjack's messages: nothing (adem says what matters in its own words). */
+static void quiet(const char *msg)
+{
+    (void)msg;
+}
+
+out_jack *outjack_connect(void)
+{
+    jack_set_error_function(quiet);
+    jack_set_info_function(quiet);
+    jack_status_t status;
+    jack_client_t *c = jack_client_open("adem", JackNoStartServer, &status);
+    if (!c)
+        return NULL;
+    out_jack *j = calloc(1, sizeof *j);
+    if (!j) {
+        jack_client_close(c);
+        return NULL;
+    }
+    j->client = c;
+    j->rate = (int)jack_get_sample_rate(c);
+    j->period = (int)jack_get_buffer_size(c);
+    const char *name = getenv("JACK_DEFAULT_SERVER");
+    snprintf(j->server, sizeof j->server, "%s", name && name[0] ? name : "default");
+    const char **ports =
+        jack_get_ports(c, NULL, JACK_DEFAULT_AUDIO_TYPE, JackPortIsPhysical | JackPortIsInput);
+    for (int i = 0; ports && ports[i] && i < MAX_PORTS; i++)
+        j->playback_ports++;
+    jack_free(ports);
+    atomic_init(&j->callbacks, 0);
+    atomic_init(&j->xruns, 0);
+    atomic_init(&j->completed, 0);
+    atomic_init(&j->shutdown, 0);
+    return j;
+}
+
+int outjack_rate(const out_jack *j)
+{
+    return j->rate;
+}
+
+int outjack_period(const out_jack *j)
+{
+    return j->period;
+}
+
+const char *outjack_server(const out_jack *j)
+{
+    return j->server;
+}
+
+int outjack_playback_ports(const out_jack *j)
+{
+    return j->playback_ports;
+}
+
+/* The process callback (audio thread): the whole period from out_feed, in
+ * pieces of at most buf_frames, each channel copied to its port. After the
+ * padding, silence until the control thread deactivates the client. */
+static int process(jack_nframes_t nframes, void *arg)
+{
+    out_jack *j = arg;
+    atomic_fetch_add_explicit(&j->callbacks, 1, memory_order_relaxed);
+    float *out[MAX_PORTS];
+    for (int c = 0; c < j->channels; c++)
+        out[c] = jack_port_get_buffer(j->ports[c], nframes);
+    int done = atomic_load_explicit(&j->completed, memory_order_relaxed);
+    size_t at = 0;
+    while (at < nframes) {
+        size_t n = nframes - at;
+        if (n > j->buf_frames)
+            n = j->buf_frames;
+        if (done) {
+            for (int c = 0; c < j->channels; c++)
+                memset(out[c] + at, 0, n * sizeof(float));
+        } else {
+            done = outfeed_fill(&j->feed, j->buf, n);
+            const float *src = j->buf;
+            for (size_t i = 0; i < n; i++)
+                for (int c = 0; c < j->channels; c++)
+                    out[c][at + i] = *src++;
+        }
+        at += n;
+    }
+    if (done)
+        atomic_store_explicit(&j->completed, 1, memory_order_release);
+    return 0;
+}
+
+/* JACK's xrun callback: counted as an underflow. */
+static int xrun(void *arg)
+{
+    out_jack *j = arg;
+    atomic_fetch_add_explicit(&j->xruns, 1, memory_order_relaxed);
+    return 0;
+}
+
+/* JACK's shutdown callback: the server quit, died or threw the client out. */
+static void shutdown_cb(jack_status_t code, const char *reason, void *arg)
+{
+    out_jack *j = arg;
+    (void)code;
+    (void)reason;
+    atomic_store_explicit(&j->shutdown, 1, memory_order_release);
+}
+
+int outjack_open(out_jack *j, int channels, engine *e, adem_diag *d)
+{
+    if (channels < 1 || channels > MAX_PORTS)
+        return diag_runtime(d, "the JACK output takes 1 to %d channels", MAX_PORTS);
+    /* at least one period in one piece; a server that grows its periods
+     * later is served in pieces */
+    j->buf_frames = j->period > 1024 ? (size_t)j->period : 1024;
+    j->buf = malloc(j->buf_frames * (size_t)channels * sizeof *j->buf);
+    if (!j->buf)
+        return diag_runtime(d, "out of memory");
+    for (int c = 0; c < channels; c++) {
+        char name[16];
+        snprintf(name, sizeof name, "out_%d", c);
+        j->ports[c] = jack_port_register(j->client, name, JACK_DEFAULT_AUDIO_TYPE,
+                                         JackPortIsOutput, 0);
+        if (!j->ports[c])
+            return diag_runtime(d, "cannot register the output ports of adem's JACK client on "
+                                   "server '%s'; try --device (see `adem devices`)", j->server);
+    }
+    j->channels = channels;
+    outfeed_init(&j->feed, e, j->rate, channels);
+    if (jack_set_process_callback(j->client, process, j) != 0 ||
+        jack_set_xrun_callback(j->client, xrun, j) != 0)
+        return diag_runtime(d, "cannot set up adem's JACK client on server '%s'; try --device "
+                               "(see `adem devices`)", j->server);
+    jack_on_info_shutdown(j->client, shutdown_cb, j);
+    return 0;
+}
+
+int outjack_start(out_jack *j, adem_diag *d)
+{
+    if (jack_activate(j->client) != 0)
+        return diag_runtime(d, "cannot start adem's JACK client on server '%s'; check the "
+                               "server, or try --device (see `adem devices`)", j->server);
+    j->active = 1;
+    j->seen_at_ns = platform_now_ns();
+    const char **phys = jack_get_ports(j->client, NULL, JACK_DEFAULT_AUDIO_TYPE,
+                                       JackPortIsPhysical | JackPortIsInput);
+    for (int c = 0; phys && c < j->channels && phys[c]; c++)
+        jack_connect(j->client, jack_port_name(j->ports[c]), phys[c]);
+    jack_free(phys);
+    return 0;
+}
+
+outjack_state outjack_poll(out_jack *j, int stall_ms)
+{
+    if (atomic_load_explicit(&j->shutdown, memory_order_acquire))
+        return OUTJACK_LOST;
+    if (atomic_load_explicit(&j->completed, memory_order_acquire))
+        return OUTJACK_FINISHED;
+    uint64_t now = platform_now_ns();
+    uint64_t cb = atomic_load_explicit(&j->callbacks, memory_order_relaxed);
+    if (cb != j->seen_callbacks) {
+        j->seen_callbacks = cb;
+        j->seen_at_ns = now;
+    } else if (now - j->seen_at_ns > (uint64_t)stall_ms * 1000000u) {
+        return OUTJACK_LOST;
+    }
+    return OUTJACK_PLAYING;
+}
+
+uint64_t outjack_callbacks(const out_jack *j)
+{
+    return atomic_load_explicit(&((out_jack *)j)->callbacks, memory_order_relaxed);
+}
+
+uint64_t outjack_xruns(const out_jack *j)
+{
+    return atomic_load_explicit(&((out_jack *)j)->xruns, memory_order_relaxed);
+}
+
+void outjack_stop(out_jack *j)
+{
+    if (j && j->active) {
+        jack_deactivate(j->client);
+        j->active = 0;
+    }
+}
+
+void outjack_close(out_jack *j)
+{
+    if (!j)
+        return;
+    /* no jack_port_unregister: the close stops libjack's notification
+     * thread before the server drops the ports (pa_stream.h) */
+    outjack_stop(j);
+    jack_client_close(j->client);
+    free(j->buf);
+    free(j);
+}

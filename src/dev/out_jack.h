@@ -1,0 +1,71 @@
+/* out_jack: the timed output of `adem play` straight to a running JACK
+ * server, through adem's own client ("adem") instead of PortAudio: opening
+ * it takes a few milliseconds, where PortAudio's start (every ALSA PCM
+ * probed, then its own JACK client) takes 150 ms and more (BENCHMARKS.md).
+ * Used through out_device.h (outdev_init_begin with jack_first); out_device.c
+ * calls these.
+ *
+ * The process callback (JACK's real-time thread) fills an interleaved buffer
+ * with out_feed (lead-in, engine, padding) and copies each channel to its
+ * output port ("out_0", "out_1", ...), which are connected one to one to the
+ * server's physical playback ports, as PortAudio's JACK host API does. It
+ * never allocates, locks, prints or does I/O. Everything else runs on the
+ * control thread (outjack_connect on outdev_init_begin's thread). */
+#ifndef ADEM_OUT_JACK_H
+#define ADEM_OUT_JACK_H
+
+#include <stdint.h>
+
+#include "base/diag.h"
+#include "rt/engine.h"
+
+typedef struct out_jack out_jack;
+
+/* Opens the client "adem" on the running JACK server (JACK_DEFAULT_SERVER,
+ * else "default") without starting one (JackNoStartServer); libjack's error
+ * and info messages are silenced first, for the whole process. Call with the
+ * signals blocked: libjack's threads inherit the mask. Returns the client,
+ * or NULL when no server runs or the open fails (nothing is left open). */
+out_jack *outjack_connect(void);
+
+/* The server's sample rate, its buffer size (frames per period), its name
+ * and its physical playback ports. */
+int outjack_rate(const out_jack *j);
+int outjack_period(const out_jack *j);
+const char *outjack_server(const out_jack *j);
+int outjack_playback_ports(const out_jack *j);
+
+/* Registers `channels` output ports and the callbacks that play engine e at
+ * the server's rate. Once per client. Returns 0, or -1 with d set
+ * (status 1). */
+int outjack_open(out_jack *j, int channels, engine *e, adem_diag *d);
+
+/* Activates the client (its first callback follows within a period) and
+ * connects its ports to the physical playback ports. Returns 0, or -1 with d
+ * set. */
+int outjack_start(out_jack *j, adem_diag *d);
+
+typedef enum outjack_state {
+    OUTJACK_PLAYING = 0,
+    OUTJACK_FINISHED, /* the engine is done and the padding has played */
+    OUTJACK_LOST      /* the server went away, or stopped calling back */
+} outjack_state;
+
+/* Control thread, polled: lost when libjack says the server shut the client
+ * down (jack_on_info_shutdown: the server quit or died), or when the callback
+ * has not run for stall_ms while it should be playing (a frozen server). */
+outjack_state outjack_poll(out_jack *j, int stall_ms);
+
+/* The times the callback ran, and the server's xruns, so far. */
+uint64_t outjack_callbacks(const out_jack *j);
+uint64_t outjack_xruns(const out_jack *j);
+
+/* Deactivates the client: no callback runs after it returns (the engine may
+ * be freed then). Not after the server went away. */
+void outjack_stop(out_jack *j);
+
+/* Closes the client (deactivating it first if needed) and frees j. Not after
+ * the server went away (just exit then). NULL is a no-op. */
+void outjack_close(out_jack *j);
+
+#endif
