@@ -300,17 +300,11 @@ int player_run(player *p, player_end *end, adem_diag *d)
     /* the device's threads run with the signals blocked (the caller blocked
      * them before it opened the device): from now on they come here */
     signals_unblock();
-    int next = 0;
-    /* remote control: `adem ctl` and MPRIS (none: play on without) */
-    char why[256];
-    control *ctl = c->remote ? control_open(why, sizeof why) : NULL;
-    control_info info = {c->engine.rate, ipc_self_pid(), c->words, c->nwords};
-    mpris_info minfo = {c->engine.rate, p->album, 1};
-    mpris *bus = c->remote ? mpris_open(&minfo, remote_command, p->e) : NULL;
     if (c->first_callback) {
-        /* the moment of the first callback (to ~1 ms): the device's count
-         * (not the engine's first status, which comes after 50 ms of audio);
-         * a pipe has no callback: its first status */
+        /* the moment of the first callback (to ~1 ms), before the remote
+         * control opens (it takes a few ms, MPRIS a bus connection): the
+         * device's count (not the engine's first status, which comes after
+         * 50 ms of audio); a pipe has no callback: its first status */
         for (int ms = 0; ms < 5000 && outdev_callbacks(p->dev) == 0 &&
                          (c->device->index != OUTDEV_PIPE || !engine_poll(p->e, &r.st));
              ms++)
@@ -318,6 +312,13 @@ int player_run(player *p, player_end *end, adem_diag *d)
         fprintf(c->first_callback, "adem: first callback\n");
         fflush(c->first_callback);
     }
+    int next = 0;
+    /* remote control: `adem ctl` and MPRIS (none: play on without) */
+    char why[256];
+    control *ctl = c->remote ? control_open(why, sizeof why) : NULL;
+    control_info info = {c->engine.rate, ipc_self_pid(), c->words, c->nwords};
+    mpris_info minfo = {c->engine.rate, p->album, 1};
+    mpris *bus = c->remote ? mpris_open(&minfo, remote_command, p->e) : NULL;
     for (;;) {
         int wait = POLL_MS;
         int pending = keys_pending_ms(&r.kd, now_ms());
