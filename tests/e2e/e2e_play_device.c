@@ -270,16 +270,6 @@ static void session_mistake_while_portaudio_starts(void **state)
     e2e_result_free(&r);
 }
 
-/* The index of the first frame of x (n stereo frames) that is not silent,
- * or -1. */
-static int64_t first_sound(const float *x, int64_t n)
-{
-    for (int64_t i = 0; i < n; i++)
-        if (x[2 * i] != 0.0f || x[2 * i + 1] != 0.0f)
-            return i;
-    return -1;
-}
-
 /* On a server at 44.1 kHz (the 48 kHz the cues were prepared at meanwhile is
  * not the device's): adem plays at 44.1 kHz, and the capture equals the
  * render at --rate 44100 sample for sample, with no cue starved. */
@@ -308,28 +298,9 @@ static void plays_at_the_device_rate(void **state)
     assert_int_equal(live.rate, 44100);
     assert_non_null(strstr(live.err, " at 44100 Hz (the device's default rate"));
     assert_non_null(strstr(live.err, "adem: starved 0\n"));
-    int64_t a = first_sound(live.cap, live.frames), b = first_sound(ref, n);
-    assert_true(a >= 0 && b >= 0);
-    assert_true(live.frames - a >= n - b);
-    assert_memory_equal(live.cap + 2 * a, ref + 2 * b, (size_t)(n - b) * 2 * sizeof(float));
+    live_assert_same_sound(live.cap, live.frames, ref, n);
     live_free(&live);
     e2e_result_free(&r);
-}
-
-/* A private server at 44.1 kHz. */
-static int start_server_44k(void **state)
-{
-    (void)state;
-    live_jack_start(44100, PERIOD);
-    return 0;
-}
-
-/* Starts a fresh private server for a test. */
-static int start_server(void **state)
-{
-    (void)state;
-    live_jack_start(RATE, PERIOD);
-    return 0;
 }
 
 /* The same, in JACK's default asynchronous mode (no -S -t 2000). */
@@ -337,15 +308,6 @@ static int start_server_async(void **state)
 {
     (void)state;
     live_jack_start_async(RATE, PERIOD);
-    return 0;
-}
-
-/* Kills what a test left running and stops its server. */
-static int stop_server(void **state)
-{
-    (void)state;
-    e2e_kill_spawned();
-    live_jack_stop();
     return 0;
 }
 
@@ -372,16 +334,19 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(no_device_is_one_line),
-        cmocka_unit_test_setup_teardown(device_lost_while_playing, start_server, stop_server),
-        cmocka_unit_test_setup_teardown(device_lost_while_paused, start_server, stop_server),
+        cmocka_unit_test_setup_teardown(device_lost_while_playing, live_setup_jack48,
+                                        live_teardown_jack),
+        cmocka_unit_test_setup_teardown(device_lost_while_paused, live_setup_jack48,
+                                        live_teardown_jack),
         cmocka_unit_test_setup_teardown(device_lost_while_playing_async, start_server_async,
-                                        stop_server),
+                                        live_teardown_jack),
         cmocka_unit_test_setup_teardown(device_lost_while_paused_async, start_server_async,
-                                        stop_server),
-        cmocka_unit_test_setup_teardown(devices_lists_jack, start_server, stop_server),
-        cmocka_unit_test_setup_teardown(session_mistake_while_portaudio_starts, start_server,
-                                        stop_server),
-        cmocka_unit_test_setup_teardown(plays_at_the_device_rate, start_server_44k, stop_server),
+                                        live_teardown_jack),
+        cmocka_unit_test_setup_teardown(devices_lists_jack, live_setup_jack48, live_teardown_jack),
+        cmocka_unit_test_setup_teardown(session_mistake_while_portaudio_starts, live_setup_jack48,
+                                        live_teardown_jack),
+        cmocka_unit_test_setup_teardown(plays_at_the_device_rate, live_setup_jack44,
+                                        live_teardown_jack),
     };
     return cmocka_run_group_tests(tests, group_setup, e2e_group_teardown);
 }

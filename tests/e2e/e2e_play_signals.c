@@ -108,25 +108,11 @@ static void signals_at_random_moments(void **state)
     }
 }
 
-static int start_server(void **state)
-{
-    (void)state;
-    live_jack_start(RATE, PERIOD);
-    return 0;
-}
-
-static int stop_server(void **state)
-{
-    (void)state;
-    e2e_kill_spawned();
-    live_jack_stop();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(signals_at_random_moments, start_server, stop_server),
+        cmocka_unit_test_setup_teardown(signals_at_random_moments, live_setup_jack44,
+                                        live_teardown_jack),
     };
     return cmocka_run_group_tests(tests, NULL, e2e_group_teardown);
 }

@@ -175,6 +175,36 @@ static void release_dead(void)
     jack_release();
 }
 
+int live_setup_jack48(void **state)
+{
+    (void)state;
+    live_jack_start(48000, 256);
+    return 0;
+}
+
+int live_setup_jack44(void **state)
+{
+    (void)state;
+    live_jack_start(44100, 256);
+    return 0;
+}
+
+int live_teardown_jack(void **state)
+{
+    (void)state;
+    e2e_kill_spawned();
+    live_jack_stop();
+    return 0;
+}
+
+void live_assert_same_sound(const float *cap, int64_t cap_frames, const float *ref, int64_t n)
+{
+    int64_t a = e2e_first_sound(cap, cap_frames, 2), b = e2e_first_sound(ref, n, 2);
+    assert_true(a >= 0 && b >= 0);
+    assert_true(cap_frames - a >= n - b);
+    assert_memory_equal(cap + 2 * a, ref + 2 * b, (size_t)(n - b) * 2 * sizeof(float));
+}
+
 void live_jack_stop(void)
 {
     release_dead();

@@ -39,6 +39,19 @@ void live_jack_kill_only(void);
 /* The pid of the running server, or 0. */
 pid_t live_jack_pid(void);
 
+/* cmocka fixtures: a server at 48 kHz / at 44.1 kHz, 256 frames a period
+ * (live_jack_start); and the teardown that kills what the test left running
+ * (e2e_kill_spawned) and stops the server. */
+int live_setup_jack48(void **state);
+int live_setup_jack44(void **state);
+int live_teardown_jack(void **state);
+
+/* Fails the test unless the capture (cap_frames stereo frames) holds the
+ * reference (n stereo frames, e.g. a render) sample for sample from its
+ * first sound on: both have one, and the capture's is followed by all of the
+ * reference's frames from the reference's first sound. */
+void live_assert_same_sound(const float *cap, int64_t cap_frames, const float *ref, int64_t n);
+
 /* 1 if JACK port `port` of the running server is connected to anything
  * (`jack_lsp -c`; 0 when that does not answer within 5 s). */
 int live_jack_connected(const char *port);
