@@ -759,6 +759,18 @@ void ui_set_state(ui *u, unsigned flags)
         draw(u, &u->last, u->width);
 }
 
+/* Draws the last display anew at cols columns, from where the cursor is
+ * (nothing of it counted as drawn). */
+static void draw_anew(ui *u, int cols)
+{
+    u->drawn = 0;
+    u->width = cols;
+    if (u->have_last)
+        draw(u, &u->last, cols);
+    else
+        fflush(u->out);
+}
+
 void ui_term_resize(ui *u, int cols)
 {
     if (!u || u->mode != UI_FULL)
@@ -766,12 +778,7 @@ void ui_term_resize(ui *u, int cols)
     /* the old lines may have been wrapped or cut by the terminal: clear the
      * screen and draw from its top, so nothing of them is left */
     fputs("\033[H\033[2J", u->out);
-    u->drawn = 0;
-    u->width = cols;
-    if (u->have_last)
-        draw(u, &u->last, cols);
-    else
-        fflush(u->out);
+    draw_anew(u, cols);
 }
 
 void ui_release(ui *u)
@@ -788,12 +795,7 @@ void ui_redraw(ui *u, int cols)
     if (!u || u->mode != UI_FULL)
         return;
     fputs("\033[?25l", u->out);
-    u->drawn = 0;
-    u->width = cols;
-    if (u->have_last)
-        draw(u, &u->last, cols);
-    else
-        fflush(u->out);
+    draw_anew(u, cols);
 }
 
 void ui_finish(ui *u, int stopped)
