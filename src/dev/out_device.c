@@ -38,7 +38,7 @@ struct out_device {
     out_pipe *pipe;    /* --pipe: everything goes there (stream is NULL) */
     out_jack *jack;    /* the JACK client: everything goes there (stream is NULL) */
     PaStream *stream;
-    out_feed feed;     /* audio thread only */
+    out_feed feed;     /* audio thread only (PortAudio's or the JACK client's) */
     /* Written by the audio thread, read by the control thread: */
     atomic_uint_fast64_t underflows;
     atomic_uint_fast64_t callbacks;
@@ -290,7 +290,8 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
                                    "device with --device (see `adem devices`)",
                                 dev->name, (int)dev->default_rate, rate);
         }
-        if (outjack_open(jack_kept, channels, e, d) != 0) {
+        outfeed_init(&o->feed, e, rate, channels);
+        if (outjack_open(jack_kept, channels, outfeed_fill_fn, &o->feed, d) != 0) {
             free(o);
             return -1;
         }

@@ -30,3 +30,8 @@ int outfeed_fill(out_feed *f, float *out, size_t frames)
     }
     return f->finishing && f->pad_left <= 0;
 }
+
+int outfeed_fill_fn(void *ctx, float *out, size_t frames)
+{
+    return outfeed_fill(ctx, out, frames);
+}

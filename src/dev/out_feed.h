@@ -38,4 +38,13 @@ void outfeed_init(out_feed *f, engine *e, int rate, int channels);
  * Safe on the audio thread (it calls only engine_process and memset). */
 int outfeed_fill(out_feed *f, float *out, size_t frames);
 
+/* How an output backend gets its audio, without knowing the engine (so that
+ * a backend can live in a module of its own): fill(ctx, out, frames) fills
+ * the whole interleaved buffer and returns 1 once the output may complete
+ * after it, as outfeed_fill does. Safe on the audio thread. */
+typedef int (*out_fill_fn)(void *ctx, float *out, size_t frames);
+
+/* outfeed_fill as an out_fill_fn: ctx is the out_feed. */
+int outfeed_fill_fn(void *ctx, float *out, size_t frames);
+
 #endif

@@ -21,8 +21,9 @@ struct out_jack {
     int channels;
     jack_port_t *ports[MAX_PORTS];
     int active;
+    out_fill_fn fill;
+    void *fill_ctx;
     /* audio thread only: */
-    out_feed feed;
     float *buf;         /* buf_frames interleaved frames */
     size_t buf_frames;
     /* Written by JACK's threads, read by the control thread: */
@@ -91,7 +92,7 @@ int outjack_playback_ports(const out_jack *j)
     return j->playback_ports;
 }
 
-/* The process callback (audio thread): the whole period from out_feed, in
+/* The process callback (audio thread): the whole period from fill, in
  * pieces of at most buf_frames, each channel copied to its port. After the
  * padding, silence until the control thread deactivates the client. */
 static int process(jack_nframes_t nframes, void *arg)
@@ -111,7 +112,7 @@ static int process(jack_nframes_t nframes, void *arg)
             for (int c = 0; c < j->channels; c++)
                 memset(out[c] + at, 0, n * sizeof(float));
         } else {
-            done = outfeed_fill(&j->feed, j->buf, n);
+            done = j->fill(j->fill_ctx, j->buf, n);
             const float *src = j->buf;
             for (size_t i = 0; i < n; i++)
                 for (int c = 0; c < j->channels; c++)
@@ -141,7 +142,7 @@ static void shutdown_cb(jack_status_t code, const char *reason, void *arg)
     atomic_store_explicit(&j->shutdown, 1, memory_order_release);
 }
 
-int outjack_open(out_jack *j, int channels, engine *e, adem_diag *d)
+int outjack_open(out_jack *j, int channels, out_fill_fn fill, void *ctx, adem_diag *d)
 {
     if (channels < 1 || channels > MAX_PORTS)
         return diag_runtime(d, "the JACK output takes 1 to %d channels", MAX_PORTS);
@@ -161,7 +162,8 @@ int outjack_open(out_jack *j, int channels, engine *e, adem_diag *d)
                                    "server '%s'; try --device (see `adem devices`)", j->server);
     }
     j->channels = channels;
-    outfeed_init(&j->feed, e, j->rate, channels);
+    j->fill = fill;
+    j->fill_ctx = ctx;
     if (jack_set_process_callback(j->client, process, j) != 0 ||
         jack_set_xrun_callback(j->client, xrun, j) != 0)
         return diag_runtime(d, "cannot set up adem's JACK client on server '%s'; try --device "

@@ -6,7 +6,7 @@
  * calls these.
  *
  * The process callback (JACK's real-time thread) fills an interleaved buffer
- * with out_feed (lead-in, engine, padding) and copies each channel to its
+ * with the player's fill function (out_feed: lead-in, engine, padding) and copies each channel to its
  * output port ("out_0", "out_1", ...), which are connected one to one to the
  * server's physical playback ports, as PortAudio's JACK host API does. It
  * never allocates, locks, prints or does I/O. Everything else runs on the
@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "base/diag.h"
-#include "rt/engine.h"
+#include "dev/out_feed.h"
 
 typedef struct out_jack out_jack;
 
@@ -35,10 +35,10 @@ int outjack_period(const out_jack *j);
 const char *outjack_server(const out_jack *j);
 int outjack_playback_ports(const out_jack *j);
 
-/* Registers `channels` output ports and the callbacks that play engine e at
- * the server's rate. Once per client. Returns 0, or -1 with d set
- * (status 1). */
-int outjack_open(out_jack *j, int channels, engine *e, adem_diag *d);
+/* Registers `channels` output ports and the callbacks that play what fill
+ * (out_feed.h) gives, with ctx, at the server's rate. Once per client.
+ * Returns 0, or -1 with d set (status 1). */
+int outjack_open(out_jack *j, int channels, out_fill_fn fill, void *ctx, adem_diag *d);
 
 /* Activates the client (its first callback follows within a period) and
  * connects its ports to the physical playback ports. Returns 0, or -1 with d
