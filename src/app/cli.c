@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/module.h"
 #include "app/web.h"
 #include "base/dupstr.h"
+#include "dev/devmod.h"
 #include "io/config.h"
 #include "rt/engine.h"
 #include "io/paths.h"
@@ -494,6 +496,8 @@ int cli_main(int argc, char **argv)
     /* a reader that goes away (`adem list | head -1`): a failed write,
      * reported, not a silent death by SIGPIPE */
     signals_ignore_pipe(1);
+    /* the device layer finds PortAudio and the JACK client as adem's modules */
+    devmod_set_loader(module_load);
     /* every command, --help and --version: what went to stdout arrived */
     return stdout_check(run(argc, argv));
 }

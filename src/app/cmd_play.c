@@ -155,15 +155,16 @@ int cmd_play(const cli_opts *o)
     int nscript = 0;
     outdev_info info;
 
-    /* PortAudio starts on a thread of its own while the session is prepared:
-     * its start is most of the time to the first sound (out_device.h). For
+    /* PortAudio starts on a thread of its own while the session is prepared
+     * (not for --pipe): its start is most of the time to the first sound
+     * (out_device.h). For
      * the default device a running JACK server is tried first, through
      * adem's own client: PortAudio is not started then. The signals are
      * blocked whenever PortAudio or libjack may start threads, so that they
      * all inherit the mask and only this thread (the control thread) ever
      * handles them (the player unblocks them) */
     signals_block();
-    outdev_starter *pa_start = outdev_init_begin(!o->pipe && !o->device, o->tl.rate);
+    outdev_starter *pa_start = o->pipe ? NULL : outdev_init_begin(!o->device, o->tl.rate);
     signals_unblock();
 
     /* the session, parsed and built once (cue lengths from headers only,
@@ -185,13 +186,16 @@ int cmd_play(const cli_opts *o)
     if (tty_out && console_is_tty(0))
         signals_catch_job();
     signals_block();
-    /* PortAudio up, also after a mistake (its threads end before the exit) */
+    /* PortAudio up, also after a mistake (its threads end before the exit);
+     * a pipe needs neither PortAudio nor a server */
     adem_diag pa_d;
     diag_clear(&pa_d);
-    if (outdev_init_end(pa_start, &pa_d) == 0)
-        pa_up = 1;
-    else if (rc == 0)
-        rc = cli_report(&pa_d);
+    if (!o->pipe) {
+        if (outdev_init_end(pa_start, &pa_d) == 0)
+            pa_up = 1;
+        else if (rc == 0)
+            rc = cli_report(&pa_d);
+    }
     if (rc == 0 && (o->pipe ? outdev_find_pipe(o->pipe, &info, &d)
                             : outdev_find(o->device, &info, &d)) != 0)
         rc = cli_report(&d);

@@ -12,14 +12,15 @@
  * Threads: the callback is the ring's producer; everything else runs on the
  * control thread. PortAudio must be initialised first (outdev_init in
  * out_device.h silences the libraries' probing noise; pair with
- * outdev_terminate). Uses PortAudio. */
+ * outdev_terminate). These functions call PortAudio's part, pa_module.h
+ * (in_pa.c); before outdev_init has loaded it they fail (status 1). */
 #ifndef ADEM_IN_DEVICE_H
 #define ADEM_IN_DEVICE_H
 
 #include <stdint.h>
 
 #include "base/diag.h"
-#include "dev/pa_stream.h"
+#include "dev/pa_module.h"
 #include "rt/spsc.h"
 
 /* A chosen input device. */
@@ -30,8 +31,6 @@ typedef pastream_device indev_info;
  * Returns 0, or -1 with d set: "no audio input device found; ..." (status 1),
  * or no match (status 2, naming the input devices there are). */
 int indev_find(const char *spec, indev_info *info, adem_diag *d);
-
-typedef struct in_device in_device;
 
 /* Opens a float32 input stream on dev at `rate` Hz (mono when the device
  * offers it, else its first two channels averaged) with latency_ms (0 = the

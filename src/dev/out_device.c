@@ -2,98 +2,54 @@
  * pipe in its place (see out_device.h). */
 #include "dev/out_device.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <portaudio.h>
-/* PortAudio's ALSA extensions, where they exist (Linux) */
-#if defined(__linux__) && defined(__has_include)
-#if __has_include(<pa_linux_alsa.h>)
-#include <pa_linux_alsa.h>
-#define OUTDEV_ALSA_RT 1
-#endif
-#endif
-
+#include "dev/devmod.h"
 #include "dev/out_feed.h"
-#ifdef ADEM_HAVE_JACK
-#include "dev/out_jack.h"
-#endif
 #include "dev/out_pipe.h"
-#include "dev/pa_stream.h"
 #include "sys/console.h"
-#include "sys/platform.h"
 #include "sys/thread.h"
 
-#ifndef ADEM_HAVE_JACK
-/* Built without JACK: no client is ever opened. */
-typedef struct out_jack out_jack;
-#endif
-
 /* adem's own JACK client, kept from outdev_init_end to outdev_terminate (in
- * place of PortAudio, which is not started then). Control thread only. */
+ * place of PortAudio, which is not started then), with its table; else
+ * PortAudio's table, once started. Control thread only. */
 static out_jack *jack_kept;
+static const jack_module *jack;
+static const pa_module *pa;
 
 struct out_device {
-    out_pipe *pipe;    /* --pipe: everything goes there (stream is NULL) */
-    out_jack *jack;    /* the JACK client: everything goes there (stream is NULL) */
-    PaStream *stream;
-    out_feed feed;     /* audio thread only (PortAudio's or the JACK client's) */
-    /* Written by the audio thread, read by the control thread: */
-    atomic_uint_fast64_t underflows;
-    atomic_uint_fast64_t callbacks;
-    atomic_int finished;  /* set by PortAudio's finished callback */
-    atomic_int completed; /* the callback returned paComplete (not an error) */
-    /* Control thread only: */
-    uint64_t seen_callbacks;
-    uint64_t seen_at_ns;
+    out_pipe *pipe; /* --pipe: everything goes there */
+    out_jack *jack; /* the JACK client: everything goes there */
+    pa_out *stream; /* else PortAudio's stream */
+    out_feed feed;  /* audio thread only (PortAudio's or the JACK client's) */
 };
 
-/* The PortAudio callback (audio thread): fill the whole buffer from the
- * engine (out_feed); after the padding, complete. */
-static int callback(const void *in, void *outp, unsigned long frames,
-                    const PaStreamCallbackTimeInfo *ti, PaStreamCallbackFlags flags, void *user)
+/* Loads PortAudio's part and starts PortAudio. Returns 0, or -1 with d set. */
+static int start_portaudio(adem_diag *d)
 {
-    out_device *o = user;
-    (void)in;
-    (void)ti;
-    if (flags & paOutputUnderflow)
-        atomic_fetch_add_explicit(&o->underflows, 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&o->callbacks, 1, memory_order_relaxed);
-    if (outfeed_fill(&o->feed, outp, (size_t)frames)) {
-        atomic_store_explicit(&o->completed, 1, memory_order_release);
-        return paComplete;
+    pa = devmod_portaudio(d);
+    if (!pa)
+        return -1;
+    if (pa->init(d) != 0) {
+        pa = NULL;
+        return -1;
     }
-    return paContinue;
-}
-
-/* Called by PortAudio when the stream has become inactive. */
-static void finished(void *user)
-{
-    out_device *o = user;
-    atomic_store_explicit(&o->finished, 1, memory_order_release);
-}
-
-/* 0 when Pa_Initialize returned err = paNoError, else -1 with d set. */
-static int init_result(PaError err, adem_diag *d)
-{
-    if (err != paNoError)
-        return diag_runtime(d, "cannot start the audio system (%s); try `adem render` to write a "
-                               "file instead", Pa_GetErrorText(err));
     return 0;
 }
 
 int outdev_init(adem_diag *d)
 {
     console_quiet_stderr();
-    return init_result(Pa_Initialize(), d);
+    return start_portaudio(d);
 }
 
 struct outdev_starter {
     adem_thread *thread;
     int jack_first, rate;
     out_jack *jack; /* the JACK client, when it opened */
-    PaError err;    /* else Pa_Initialize's, once the thread is joined */
+    int status;     /* else PortAudio's start: 0, or -1 with diag set */
+    adem_diag diag;
 };
 
 /* The starter's thread: adem's JACK client when asked and a server runs
@@ -101,18 +57,16 @@ struct outdev_starter {
 static int start_output(void *arg)
 {
     outdev_starter *s = arg;
-#ifdef ADEM_HAVE_JACK
-    if (s->jack_first) {
-        s->jack = outjack_connect();
-        if (s->jack && s->rate > 0 && outjack_rate(s->jack) != s->rate) {
-            outjack_close(s->jack); /* --rate that the server does not run at */
+    if (s->jack_first && (jack = devmod_jack()) != NULL) {
+        s->jack = jack->connect();
+        if (s->jack && s->rate > 0 && jack->rate(s->jack) != s->rate) {
+            jack->close(s->jack); /* --rate that the server does not run at */
             s->jack = NULL;
         }
         if (s->jack)
             return 0;
     }
-#endif
-    s->err = Pa_Initialize();
+    s->status = start_portaudio(&s->diag);
     return 0;
 }
 
@@ -124,6 +78,7 @@ outdev_starter *outdev_init_begin(int jack_first, int rate)
         return NULL;
     s->jack_first = jack_first;
     s->rate = rate;
+    diag_clear(&s->diag);
     if (thread_start(&s->thread, start_output, s) != 0) {
         free(s);
         s = NULL;
@@ -136,24 +91,23 @@ int outdev_init_end(outdev_starter *s, adem_diag *d)
     if (!s)
         return outdev_init(d);
     thread_join(s->thread);
-    PaError err = s->err;
+    int status = s->status;
     jack_kept = s->jack;
+    if (status != 0)
+        *d = s->diag;
     free(s);
-    if (jack_kept)
-        return 0;
-    return init_result(err, d);
+    return jack_kept ? 0 : status;
 }
 
 void outdev_terminate(void)
 {
-#ifdef ADEM_HAVE_JACK
     if (jack_kept) {
-        outjack_close(jack_kept);
+        jack->close(jack_kept);
         jack_kept = NULL;
-        return;
+    } else if (pa) {
+        pa->terminate();
+        pa = NULL;
     }
-#endif
-    Pa_Terminate();
 }
 
 static const char no_device[] =
@@ -162,23 +116,23 @@ static const char no_device[] =
 
 int outdev_find(const char *spec, outdev_info *info, adem_diag *d)
 {
-#ifdef ADEM_HAVE_JACK
     if (jack_kept && !spec) {
         memset(info, 0, sizeof *info);
         info->index = OUTDEV_JACK;
-        snprintf(info->name, sizeof info->name, "JACK server '%s'", outjack_server(jack_kept));
-        snprintf(info->host, sizeof info->host, "JACK, %d frames", outjack_period(jack_kept));
-        info->max_channels = outjack_playback_ports(jack_kept);
-        info->default_rate = outjack_rate(jack_kept);
-        info->default_latency = (double)outjack_period(jack_kept) / outjack_rate(jack_kept);
+        snprintf(info->name, sizeof info->name, "JACK server '%s'", jack->server(jack_kept));
+        snprintf(info->host, sizeof info->host, "JACK, %d frames", jack->period(jack_kept));
+        info->max_channels = jack->playback_ports(jack_kept);
+        info->default_rate = jack->rate(jack_kept);
+        info->default_latency = (double)jack->period(jack_kept) / jack->rate(jack_kept);
         if (info->max_channels <= 0)
             return diag_runtime(d, "%s", no_device);
         return 0;
     }
-#endif
-    int i = pastream_find_device(spec, 0);
+    if (!pa)
+        return diag_runtime(d, "%s", no_device);
+    int i = pa->find_device(spec, 0);
     if (i >= 0) {
-        pastream_describe(i, 0, info);
+        pa->describe(i, 0, info);
         return 0;
     }
     if (i == PASTREAM_NO_DEVICE)
@@ -201,7 +155,7 @@ int outdev_choose_rate(const outdev_info *dev, int channels, int preferred, cons
         return rate;
     }
     int def = (int)(dev->default_rate + 0.5);
-    if (def == preferred || pastream_supports(dev, 0, channels, preferred)) {
+    if (def == preferred || (pa && pa->supports(dev, 0, channels, preferred))) {
         *why = "the voice pack's rate, which the device takes";
         return preferred;
     }
@@ -211,11 +165,13 @@ int outdev_choose_rate(const outdev_info *dev, int channels, int preferred, cons
 
 int outdev_list(FILE *f)
 {
-    int count = Pa_GetDeviceCount(), outputs = 0;
-    PaDeviceIndex def = Pa_GetDefaultOutputDevice();
+    if (!pa)
+        return 0;
+    int count = pa->device_count(), outputs = 0;
+    int def = pa->default_output();
     for (int i = 0; i < count; i++) {
         outdev_info info;
-        pastream_describe(i, 0, &info);
+        pa->describe(i, 0, &info);
         if (info.max_channels <= 0)
             continue;
         if (outputs++ == 0)
@@ -246,19 +202,6 @@ int outdev_find_pipe(const char *path, outdev_info *info, adem_diag *d)
     return 0;
 }
 
-/* Allocates an out_device with its counters set to zero. */
-static out_device *new_device(void)
-{
-    out_device *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    atomic_init(&o->underflows, 0);
-    atomic_init(&o->callbacks, 0);
-    atomic_init(&o->finished, 0);
-    atomic_init(&o->completed, 0);
-    return o;
-}
-
 int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, int latency_ms,
                 engine *e, out_device **out, adem_diag *d)
 {
@@ -270,7 +213,7 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
         return diag_set(d, NULL, 0, 0, "%s has %d output channel%s; use --channels %d or fewer",
                         dev->name, dev->max_channels, dev->max_channels == 1 ? "" : "s",
                         dev->max_channels);
-    out_device *o = new_device();
+    out_device *o = calloc(1, sizeof *o);
     if (!o)
         return diag_runtime(d, "out of memory");
     if (dev->index == OUTDEV_PIPE) {
@@ -282,16 +225,15 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
         *out = o;
         return 0;
     }
-#ifdef ADEM_HAVE_JACK
+    outfeed_init(&o->feed, e, rate, channels);
     if (dev->index == OUTDEV_JACK) {
-        if (!jack_kept || rate != outjack_rate(jack_kept)) {
+        if (!jack_kept || rate != jack->rate(jack_kept)) {
             free(o);
             return diag_runtime(d, "%s runs at %d Hz, not %d Hz; leave out --rate, or choose a "
                                    "device with --device (see `adem devices`)",
                                 dev->name, (int)dev->default_rate, rate);
         }
-        outfeed_init(&o->feed, e, rate, channels);
-        if (outjack_open(jack_kept, channels, outfeed_fill_fn, &o->feed, d) != 0) {
+        if (jack->open(jack_kept, channels, outfeed_fill_fn, &o->feed, d) != 0) {
             free(o);
             return -1;
         }
@@ -299,46 +241,23 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
         *out = o;
         return 0;
     }
-#endif
-    outfeed_init(&o->feed, e, rate, channels);
-    PaStreamParameters p;
-    memset(&p, 0, sizeof p);
-    p.device = dev->index;
-    p.channelCount = channels;
-    p.sampleFormat = paFloat32;
-    p.suggestedLatency = latency_ms > 0                                    ? latency_ms / 1000.0
-                         : dev->default_latency > OUTDEV_LATENCY_MS / 1000.0 ? dev->default_latency
-                                                                             : OUTDEV_LATENCY_MS / 1000.0;
-    /* no Pa_IsFormatSupported first: the open says the same, and on ALSA
-     * each of them opens the PCM (a client of its sound server) */
-    PaError err = Pa_OpenStream(&o->stream, NULL, &p, rate, paFramesPerBufferUnspecified,
-                                paClipOff | paDitherOff, callback, o);
-    if (err == paNoError)
-        err = Pa_SetStreamFinishedCallback(o->stream, finished);
-    if (err == paNoError) {
-        /* the padding covers the whole output buffer: some backends (ALSA's
-         * pulse device) drop what it still holds when the stream stops */
-        const PaStreamInfo *si = Pa_GetStreamInfo(o->stream);
-        int64_t pad = si ? (int64_t)((si->outputLatency + OUTDEV_PAD_MS / 2000.0) * rate) : 0;
-        if (pad > o->feed.pad_total)
-            o->feed.pad_total = pad;
-    }
-#ifdef OUTDEV_ALSA_RT
-    /* ALSA (also PipeWire's and PulseAudio's ALSA devices): ask for a
-     * real-time callback thread, as JACK gives one; where the system refuses,
-     * PortAudio goes on with a normal one */
-    if (err == paNoError && Pa_GetStreamHostApiType(o->stream) == paALSA)
-        PaAlsa_EnableRealtimeScheduling(o->stream, 1);
-#endif
-    if (err != paNoError) {
-        if (o->stream)
-            Pa_CloseStream(o->stream);
+    if (!pa) {
         free(o);
-        return diag_runtime(d, "cannot open %s (%s) at %d Hz with %d channel%s: %s; try another "
-                               "--rate, --channels or --device (see `adem devices`)",
-                            dev->name, dev->host, rate, channels, channels == 1 ? "" : "s",
-                            Pa_GetErrorText(err));
+        return diag_runtime(d, "%s", no_device);
     }
+    double latency = latency_ms > 0                                    ? latency_ms / 1000.0
+                     : dev->default_latency > OUTDEV_LATENCY_MS / 1000.0 ? dev->default_latency
+                                                                         : OUTDEV_LATENCY_MS / 1000.0;
+    if (pa->out_open(dev, rate, channels, &latency, outfeed_fill_fn, &o->feed, &o->stream, d) !=
+        0) {
+        free(o);
+        return -1;
+    }
+    /* the padding covers the whole output buffer: some backends (ALSA's
+     * pulse device) drop what it still holds when the stream stops */
+    int64_t pad = (int64_t)((latency + OUTDEV_PAD_MS / 2000.0) * rate);
+    if (pad > o->feed.pad_total)
+        o->feed.pad_total = pad;
     *out = o;
     return 0;
 }
@@ -347,15 +266,9 @@ int outdev_start(out_device *o, adem_diag *d)
 {
     if (o->pipe)
         return outpipe_start(o->pipe, d);
-#ifdef ADEM_HAVE_JACK
     if (o->jack)
-        return outjack_start(o->jack, d);
-#endif
-    PaError err = Pa_StartStream(o->stream);
-    if (err != paNoError)
-        return diag_runtime(d, "cannot start the audio stream: %s", Pa_GetErrorText(err));
-    o->seen_at_ns = platform_now_ns();
-    return 0;
+        return jack->start(o->jack, d);
+    return pa->out_start(o->stream, d);
 }
 
 outdev_state outdev_poll(out_device *o, int stall_ms)
@@ -367,33 +280,14 @@ outdev_state outdev_poll(out_device *o, int stall_ms)
                : s == OUTPIPE_LOST   ? OUTDEV_LOST
                                      : OUTDEV_PLAYING;
     }
-#ifdef ADEM_HAVE_JACK
     if (o->jack) {
-        outjack_state s = outjack_poll(o->jack, stall_ms);
+        outjack_state s = jack->poll(o->jack, stall_ms);
         return s == OUTJACK_FINISHED ? OUTDEV_FINISHED
                : s == OUTJACK_LOST   ? OUTDEV_LOST
                                      : OUTDEV_PLAYING;
     }
-#endif
-    if (atomic_load_explicit(&o->finished, memory_order_acquire))
-        return atomic_load_explicit(&o->completed, memory_order_acquire) ? OUTDEV_FINISHED
-                                                                         : OUTDEV_LOST;
-    /* PortAudio's own notice: an error, or a stream that is no longer active
-     * although the callback never completed it (its JACK host API marks the
-     * streams inactive in JACK's shutdown callback, when the server goes away) */
-    PaError active = Pa_IsStreamActive(o->stream);
-    if (active < 0 ||
-        (active == 0 && !atomic_load_explicit(&o->completed, memory_order_acquire)))
-        return OUTDEV_LOST;
-    uint64_t now = platform_now_ns();
-    uint64_t cb = atomic_load_explicit(&o->callbacks, memory_order_relaxed);
-    if (cb != o->seen_callbacks) {
-        o->seen_callbacks = cb;
-        o->seen_at_ns = now;
-    } else if (now - o->seen_at_ns > (uint64_t)stall_ms * 1000000u) {
-        return OUTDEV_LOST;
-    }
-    return OUTDEV_PLAYING;
+    int s = pa->out_poll(o->stream, stall_ms);
+    return s == PAOUT_FINISHED ? OUTDEV_FINISHED : s == PAOUT_LOST ? OUTDEV_LOST : OUTDEV_PLAYING;
 }
 
 const char *outdev_lost_message(const out_device *o)
@@ -406,20 +300,16 @@ const char *outdev_lost_message(const out_device *o)
 
 uint64_t outdev_callbacks(const out_device *o)
 {
-#ifdef ADEM_HAVE_JACK
-    if (o->jack)
-        return outjack_callbacks(o->jack);
-#endif
-    return atomic_load_explicit(&((out_device *)o)->callbacks, memory_order_relaxed);
+    if (o->pipe)
+        return 0;
+    return o->jack ? jack->callbacks(o->jack) : pa->out_callbacks(o->stream);
 }
 
 uint64_t outdev_underflows(const out_device *o)
 {
-#ifdef ADEM_HAVE_JACK
-    if (o->jack)
-        return outjack_xruns(o->jack);
-#endif
-    return atomic_load_explicit(&((out_device *)o)->underflows, memory_order_relaxed);
+    if (o->pipe)
+        return 0;
+    return o->jack ? jack->xruns(o->jack) : pa->out_underflows(o->stream);
 }
 
 void outdev_close(out_device *o)
@@ -428,11 +318,9 @@ void outdev_close(out_device *o)
         return;
     if (o->pipe)
         outpipe_close(o->pipe);
-#ifdef ADEM_HAVE_JACK
     else if (o->jack)
-        outjack_stop(o->jack); /* the client itself: outdev_terminate */
-#endif
+        jack->stop(o->jack); /* the client itself: outdev_terminate */
     else
-        pastream_close(o->stream);
+        pa->out_close(o->stream);
     free(o);
 }

@@ -12,7 +12,9 @@
  * stream, because PortAudio's JACK and ALSA backends drop the last buffers
  * otherwise (out_feed.h). The stream is never stopped from inside the
  * callback. Everything except the callback runs on the control thread, but
- * outdev_init_begin's Pa_Initialize, on a thread of its own. */
+ * outdev_init_begin's Pa_Initialize, on a thread of its own. PortAudio and
+ * the JACK client are reached through their tables (devmod.h): where they
+ * are modules, each is loaded only when it is about to be used. */
 #ifndef ADEM_OUT_DEVICE_H
 #define ADEM_OUT_DEVICE_H
 
@@ -21,7 +23,7 @@
 
 #include "base/diag.h"
 #include "dev/out_feed.h"
-#include "dev/pa_stream.h"
+#include "dev/pa_module.h"
 #include "base/pcm.h"
 #include "rt/engine.h"
 
@@ -33,8 +35,9 @@ typedef pastream_device outdev_info;
 /* The index of the "device" outdev_find gives for adem's own JACK client. */
 #define OUTDEV_JACK (-3)
 
-/* Starts PortAudio with the libraries' probing noise silenced. Returns 0, or
- * -1 with d set (status 1). Pair with outdev_terminate. */
+/* Starts PortAudio (loading its module first) with the libraries' probing
+ * noise silenced. Returns 0, or -1 with d set (status 1). Pair with
+ * outdev_terminate. */
 int outdev_init(adem_diag *d);
 
 /* outdev_init on a thread of its own, so that the caller prepares the session

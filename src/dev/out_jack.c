@@ -8,7 +8,7 @@
 
 #include <jack/jack.h>
 
-#include "dev/out_feed.h"
+#include "dev/devmod.h"
 #include "sys/platform.h"
 
 /* The most output ports adem registers (and physical ports it counts). */
@@ -233,3 +233,19 @@ void outjack_close(out_jack *j)
     free(j->buf);
     free(j);
 }
+
+DEVMOD_EXPORT const jack_module adem_jack_module = {
+    .version = JACK_MODULE_VERSION,
+    .connect = outjack_connect,
+    .rate = outjack_rate,
+    .period = outjack_period,
+    .server = outjack_server,
+    .playback_ports = outjack_playback_ports,
+    .open = outjack_open,
+    .start = outjack_start,
+    .poll = outjack_poll,
+    .callbacks = outjack_callbacks,
+    .xruns = outjack_xruns,
+    .stop = outjack_stop,
+    .close = outjack_close,
+};

@@ -3,7 +3,8 @@
  * it takes a few milliseconds, where PortAudio's start (every ALSA PCM
  * probed, then its own JACK client) takes 150 ms and more (BENCHMARKS.md).
  * Used through out_device.h (outdev_init_begin with jack_first); out_device.c
- * calls these.
+ * calls these through their table (jack_module.h), the module adem-jack
+ * where adem is built with device modules.
  *
  * The process callback (JACK's real-time thread) fills an interleaved buffer
  * with the player's fill function (out_feed: lead-in, engine, padding) and copies each channel to its
@@ -17,9 +18,7 @@
 #include <stdint.h>
 
 #include "base/diag.h"
-#include "dev/out_feed.h"
-
-typedef struct out_jack out_jack;
+#include "dev/jack_module.h"
 
 /* Opens the client "adem" on the running JACK server (JACK_DEFAULT_SERVER,
  * else "default") without starting one (JackNoStartServer); libjack's error
@@ -44,12 +43,6 @@ int outjack_open(out_jack *j, int channels, out_fill_fn fill, void *ctx, adem_di
  * connects its ports to the physical playback ports. Returns 0, or -1 with d
  * set. */
 int outjack_start(out_jack *j, adem_diag *d);
-
-typedef enum outjack_state {
-    OUTJACK_PLAYING = 0,
-    OUTJACK_FINISHED, /* the engine is done and the padding has played */
-    OUTJACK_LOST      /* the server went away, or stopped calling back */
-} outjack_state;
 
 /* Control thread, polled: lost when libjack says the server shut the client
  * down (jack_on_info_shutdown: the server quit or died), or when the callback

@@ -1,4 +1,5 @@
-/* pa_stream: closing a PortAudio stream (see pa_stream.h). */
+/* pa_stream: starting PortAudio, its devices, closing a stream (see
+ * pa_stream.h). */
 #include "dev/pa_stream.h"
 
 #include <ctype.h>
@@ -7,6 +8,20 @@
 #include <string.h>
 
 #include "sys/platform.h"
+
+int pastream_init(adem_diag *d)
+{
+    PaError err = Pa_Initialize();
+    if (err != paNoError)
+        return diag_runtime(d, "cannot start the audio system (%s); try `adem render` to write a "
+                               "file instead", Pa_GetErrorText(err));
+    return 0;
+}
+
+void pastream_terminate(void)
+{
+    Pa_Terminate();
+}
 
 void pastream_close(PaStream *s)
 {

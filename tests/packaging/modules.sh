@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# modules.sh: the page for the room and MPRIS are modules of adem's own
-# (src/app/module.h), loaded only when they are used:
+# modules.sh: the page for the room, MPRIS, PortAudio and the JACK client
+# are modules of adem's own (src/app/module.h, src/dev/devmod.h), loaded only
+# when they are used:
 #   - the adem binary's dynamic section needs none of libmicrohttpd,
-#     libgnutls, libqrencode or libsystemd, and a render loads none of them
+#     libgnutls, libqrencode, libsystemd, libportaudio, libjack or
+#     libasound, and a render or a `play --pipe` loads none of them
 #     (LD_DEBUG=files);
 #   - `play --web 127.0.0.1:0 --pipe FIFO` loads adem-web.so and with it
 #     libmicrohttpd, and prints the page's URL; its remote control loads
@@ -10,7 +12,9 @@
 #   - a copy of adem without its modules beside it: `play --web` fails with
 #     one line that says where the module was looked for, exit 1 (a runtime
 #     failure, cli.md); a module that does not load gives the system's reason
-#     in that line; `play` without --web plays on without MPRIS, exit 0.
+#     in that line; `play` without --web plays on without MPRIS, exit 0;
+#     `adem devices` there fails with one line that says where
+#     adem-portaudio.so was looked for, exit 1.
 # Usage: modules.sh BUILDDIR. Environment: ADEM_BIN. Exit 77 (skipped) when
 # the build has no modules (no libmicrohttpd and no libsystemd) or not Linux.
 set -u
@@ -33,7 +37,7 @@ mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 unset DBUS_SESSION_BUS_ADDRESS
 failures=0
 fail() { printf 'FAIL: %s\n' "$*"; failures=$((failures + 1)); }
-big='libmicrohttpd|libgnutls|libqrencode|libsystemd'
+big='libmicrohttpd|libgnutls|libqrencode|libsystemd|libportaudio|libjack|libasound'
 session=$tmp/stil.adem
 printf 'session "Stil"\nwait 1s\n' >"$session"
 
@@ -46,6 +50,12 @@ readelf -d "$build/adem-web.so" | grep NEEDED | grep -q libmicrohttpd ||
     fail "adem-web.so does not need libmicrohttpd"
 readelf -d "$build/adem-mpris.so" | grep NEEDED | grep -q libsystemd ||
     fail "adem-mpris.so does not need libsystemd"
+readelf -d "$build/adem-portaudio.so" | grep NEEDED | grep -q libportaudio ||
+    fail "adem-portaudio.so does not need libportaudio"
+if [ -f "$build/adem-jack.so" ]; then
+    readelf -d "$build/adem-jack.so" | grep NEEDED | grep -q libjack ||
+        fail "adem-jack.so does not need libjack"
+fi
 
 # what the dynamic loader loaded (LD_DEBUG=files into files $tmp/ld-NAME.PID:
 # play sends its own stderr elsewhere while it plays)
@@ -57,7 +67,7 @@ LD_DEBUG=files LD_DEBUG_OUTPUT=$tmp/ld-render "$adem" render "$session" -o - --f
 ld render | grep -q 'file=libsndfile' || fail "LD_DEBUG=files shows nothing: $(ld render | head -3)"
 loaded=$(ld render | grep -E "file=[^ ]*($big)" | sed 's/^ *[0-9]*: *//' | sort -u)
 [ -z "$loaded" ] || fail "a render loads: $loaded"
-loaded=$(ld render | grep -E "file=[^ ]*adem-(web|mpris)")
+loaded=$(ld render | grep -E "file=[^ ]*adem-(web|mpris|portaudio|jack)")
 [ -z "$loaded" ] || fail "a render loads a module: $loaded"
 
 # play ARGS... into a FIFO read by cat; status in $status, stderr in $tmp/play.log
@@ -85,6 +95,10 @@ ld play | grep -q 'file=[^ ]*adem-mpris\.so' || fail "play did not load adem-mpr
 ld play | grep -q 'file=[^ ]*libsystemd' || fail "play did not load libsystemd"
 grep -q '^adem: the page for the room: http://127\.0\.0\.1:[0-9]*/?k=' "$tmp/play.log" ||
     fail "play --web printed no URL: $(cat "$tmp/play.log")"
+# a pipe needs no device: neither PortAudio nor libjack
+loaded=$(ld play | grep -E "file=[^ ]*(libportaudio|libjack|libasound|adem-portaudio|adem-jack)" |
+    sed 's/^ *[0-9]*: *//' | sort -u)
+[ -z "$loaded" ] || fail "play --pipe loads: $loaded"
 
 # a copy of adem without its modules
 mkdir -p "$tmp/bare/bin"
@@ -106,13 +120,21 @@ grep -q "^adem: --web: this adem cannot serve the page: $tmp/bare/bin/adem-web\.
 # without --web (and so without MPRIS) it plays on
 play "$tmp/bare/bin/adem"
 [ "$status" -eq 0 ] || fail "play without its modules exited $status: $(cat "$tmp/play.log")"
+# a device needs PortAudio's module: one line that says where it was looked for
+"$tmp/bare/bin/adem" devices >"$tmp/devices.out" 2>"$tmp/devices.log"
+status=$?
+log=$(cat "$tmp/devices.log")
+[ "$status" -eq 1 ] || fail "devices without adem-portaudio.so exited $status, want 1: $log"
+[ "$(wc -l <"$tmp/devices.log")" -eq 1 ] || fail "devices without adem-portaudio.so: not one line: $log"
+grep -q "^adem: cannot load adem's PortAudio part (adem-portaudio\.so is in neither $tmp/bare/bin nor $tmp/bare/bin/[^ ]*adem); reinstall adem" \
+    <<<"$log" || fail "devices without adem-portaudio.so: $log"
 
 # an install tree, moved: adem finds its modules in <libdir>/adem from its own folder
 if out=$(cmake --install "$build" --prefix "$tmp/prefix" 2>&1); then
     mv "$tmp/prefix" "$tmp/moved"
     mods=$(cd "$tmp/moved" && find . -name 'adem-*.so' | sort | tr '\n' ' ')
     case $mods in
-    "./lib/"*"/adem-mpris.so ./lib/"*"/adem-web.so ") ;;
+    "./lib/"*"/adem-jack.so ./lib/"*"/adem-mpris.so ./lib/"*"/adem-portaudio.so ./lib/"*"/adem-web.so ") ;;
     *) fail "the install tree's modules are not in <libdir>/adem/: $mods" ;;
     esac
     debug=files play "$tmp/moved/bin/adem" --web 127.0.0.1:0
@@ -129,4 +151,4 @@ if [ $failures -gt 0 ]; then
     echo "$failures failure(s)"
     exit 1
 fi
-echo "ok: adem loads libmicrohttpd and libsystemd only through its modules, when it uses them"
+echo "ok: adem loads libmicrohttpd, libsystemd, PortAudio and libjack only through its modules, when it uses them"

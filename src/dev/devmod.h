@@ -1,0 +1,48 @@
+/* devmod: where the device layer finds its backends' tables — PortAudio's
+ * (pa_module.h) and adem's own JACK client's (jack_module.h). Built with
+ * device modules (ADEM_DEV_MODULES), each backend is a module of adem's own
+ * (adem-portaudio, adem-jack) that is loaded at its first use, so a command
+ * that plays to no device loads neither PortAudio nor libjack; built without,
+ * the tables are linked in. The program says once, at its start, how modules
+ * are loaded (devmod_set_loader: the app layer finds them); the device layer
+ * does not know where they are. Not thread-safe: the callers take turns
+ * (out_device's starter thread is joined before the control thread goes
+ * on). */
+#ifndef ADEM_DEVMOD_H
+#define ADEM_DEVMOD_H
+
+#include <stddef.h>
+
+#include "base/diag.h"
+#include "dev/jack_module.h"
+#include "dev/pa_module.h"
+
+/* Marks a backend's table as the module's one exported symbol (the others
+ * are hidden). */
+#if defined(_WIN32)
+#define DEVMOD_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__)
+#define DEVMOD_EXPORT __attribute__((visibility("default")))
+#else
+#define DEVMOD_EXPORT
+#endif
+
+/* Loads module adem-NAME and returns its exported symbol, or NULL with why
+ * set to one line (app/module.h's module_load). */
+typedef const void *(*devmod_loader)(const char *name, const char *symbol, char *why,
+                                     size_t whyn);
+
+/* Sets how modules are loaded; before any device is used. */
+void devmod_set_loader(devmod_loader load);
+
+/* PortAudio's table, loading the module at the first call; NULL with d set
+ * (status 1; d may be NULL) when it does not load (a library it needs is missing, or a
+ * module of another version). */
+const pa_module *devmod_portaudio(adem_diag *d);
+
+/* The JACK client's table, loading the module at the first call; NULL when
+ * adem is built without it or it does not load (libjack missing): play then
+ * goes through PortAudio, silently. */
+const jack_module *devmod_jack(void);
+
+#endif
