@@ -4,8 +4,11 @@
 #
 #   bin/adem
 #   lib/<triplet>/adem/adem-web.so         the page for the room (libmicrohttpd)
-#   lib/<triplet>/adem/adem-mpris.so       MPRIS2 (libsystemd); both when built,
-#                                           loaded by adem only when used
+#   lib/<triplet>/adem/adem-mpris.so       MPRIS2 (libsystemd)
+#   lib/<triplet>/adem/adem-portaudio.so   devices through PortAudio
+#   lib/<triplet>/adem/adem-jack.so        adem's own JACK client (libjack);
+#                                           each when built, loaded by adem
+#                                           only when used
 #                                           (ADEM_INSTALL_MODULEDIR)
 #   share/adem/sessions/*.adem              the built-in sessions
 #   share/adem/voices/nl/                   the Dutch voice pack
