@@ -18,14 +18,19 @@ struct out_jack {
     jack_client_t *client;
     char server[128];
     int rate, period, playback_ports;
-    int channels;
+    /* Control thread only, changed only while the client is not active (the
+     * callback reads them): */
     jack_port_t *ports[MAX_PORTS];
-    int active;
+    int registered; /* ports[0..registered) exist */
+    int channels;   /* of fill's frames, from outjack_open */
     out_fill_fn fill;
     void *fill_ctx;
-    /* audio thread only: */
-    float *buf;         /* buf_frames interleaved frames */
+    float *buf;     /* buf_frames interleaved frames (the callback's) */
     size_t buf_frames;
+    int active;
+    /* Written by the control thread, read by the callback: 0 until
+     * outjack_start, the callback plays silence; then fill's frames. */
+    atomic_int live;
     /* Written by JACK's threads, read by the control thread: */
     atomic_uint_fast64_t callbacks;
     atomic_uint_fast64_t xruns;
@@ -42,63 +47,19 @@ static void quiet(const char *msg)
     (void)msg;
 }
 
-out_jack *outjack_connect(void)
-{
-    jack_set_error_function(quiet);
-    jack_set_info_function(quiet);
-    jack_status_t status;
-    jack_client_t *c = jack_client_open("adem", JackNoStartServer, &status);
-    if (!c)
-        return NULL;
-    out_jack *j = calloc(1, sizeof *j);
-    if (!j) {
-        jack_client_close(c);
-        return NULL;
-    }
-    j->client = c;
-    j->rate = (int)jack_get_sample_rate(c);
-    j->period = (int)jack_get_buffer_size(c);
-    const char *name = getenv("JACK_DEFAULT_SERVER");
-    snprintf(j->server, sizeof j->server, "%s", name && name[0] ? name : "default");
-    const char **ports =
-        jack_get_ports(c, NULL, JACK_DEFAULT_AUDIO_TYPE, JackPortIsPhysical | JackPortIsInput);
-    for (int i = 0; ports && ports[i] && i < MAX_PORTS; i++)
-        j->playback_ports++;
-    jack_free(ports);
-    atomic_init(&j->callbacks, 0);
-    atomic_init(&j->xruns, 0);
-    atomic_init(&j->completed, 0);
-    atomic_init(&j->shutdown, 0);
-    return j;
-}
-
-int outjack_rate(const out_jack *j)
-{
-    return j->rate;
-}
-
-int outjack_period(const out_jack *j)
-{
-    return j->period;
-}
-
-const char *outjack_server(const out_jack *j)
-{
-    return j->server;
-}
-
-int outjack_playback_ports(const out_jack *j)
-{
-    return j->playback_ports;
-}
-
-/* The process callback (audio thread): the whole period from fill, in
- * pieces of at most buf_frames, each channel copied to its port. After the
- * padding, silence until the control thread deactivates the client. */
+/* The process callback (audio thread): until the start, silence on every
+ * port; then the whole period from fill, in pieces of at most buf_frames,
+ * each channel copied to its port; after the padding, silence until the
+ * control thread deactivates the client. */
 static int process(jack_nframes_t nframes, void *arg)
 {
     out_jack *j = arg;
     atomic_fetch_add_explicit(&j->callbacks, 1, memory_order_relaxed);
+    if (!atomic_load_explicit(&j->live, memory_order_acquire)) {
+        for (int c = 0; c < j->registered; c++)
+            memset(jack_port_get_buffer(j->ports[c], nframes), 0, nframes * sizeof(float));
+        return 0;
+    }
     float *out[MAX_PORTS];
     for (int c = 0; c < j->channels; c++)
         out[c] = jack_port_get_buffer(j->ports[c], nframes);
@@ -142,48 +103,139 @@ static void shutdown_cb(jack_status_t code, const char *reason, void *arg)
     atomic_store_explicit(&j->shutdown, 1, memory_order_release);
 }
 
+/* Registers ports until there are n ("out_0", "out_1", ...), or drops the
+ * ones beyond n. The client is not active. 0, or -1 when one does not
+ * register. */
+static int set_ports(out_jack *j, int n)
+{
+    for (; j->registered > n; j->registered--)
+        jack_port_unregister(j->client, j->ports[j->registered - 1]);
+    for (; j->registered < n; j->registered++) {
+        char name[16];
+        snprintf(name, sizeof name, "out_%d", j->registered);
+        j->ports[j->registered] =
+            jack_port_register(j->client, name, JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+        if (!j->ports[j->registered])
+            return -1;
+    }
+    return 0;
+}
+
+/* Activates the client and connects its ports one to one to the physical
+ * playback ports (a port that does not connect stays unconnected: the
+ * server's own tools can still connect it). 0, or -1 when it does not
+ * activate. */
+static int activate(out_jack *j)
+{
+    if (jack_activate(j->client) != 0)
+        return -1;
+    j->active = 1;
+    const char **phys = jack_get_ports(j->client, NULL, JACK_DEFAULT_AUDIO_TYPE,
+                                       JackPortIsPhysical | JackPortIsInput);
+    for (int c = 0; phys && c < j->registered && phys[c]; c++)
+        jack_connect(j->client, jack_port_name(j->ports[c]), phys[c]);
+    jack_free(phys);
+    return 0;
+}
+
+out_jack *outjack_connect(void)
+{
+    jack_set_error_function(quiet);
+    jack_set_info_function(quiet);
+    jack_status_t status;
+    jack_client_t *c = jack_client_open("adem", JackNoStartServer, &status);
+    if (!c)
+        return NULL;
+    out_jack *j = calloc(1, sizeof *j);
+    if (!j) {
+        jack_client_close(c);
+        return NULL;
+    }
+    j->client = c;
+    j->rate = (int)jack_get_sample_rate(c);
+    j->period = (int)jack_get_buffer_size(c);
+    const char *name = getenv("JACK_DEFAULT_SERVER");
+    snprintf(j->server, sizeof j->server, "%s", name && name[0] ? name : "default");
+    const char **ports =
+        jack_get_ports(c, NULL, JACK_DEFAULT_AUDIO_TYPE, JackPortIsPhysical | JackPortIsInput);
+    for (int i = 0; ports && ports[i] && i < MAX_PORTS; i++)
+        j->playback_ports++;
+    jack_free(ports);
+    atomic_init(&j->live, 0);
+    atomic_init(&j->callbacks, 0);
+    atomic_init(&j->xruns, 0);
+    atomic_init(&j->completed, 0);
+    atomic_init(&j->shutdown, 0);
+    if (jack_set_process_callback(c, process, j) != 0 || jack_set_xrun_callback(c, xrun, j) != 0) {
+        outjack_close(j);
+        return NULL;
+    }
+    jack_on_info_shutdown(c, shutdown_cb, j);
+    /* the ports play will most likely use (stereo, or mono on one playback
+     * port), active and connected already, here on the starter thread while
+     * the session is prepared: each step waits for the server */
+    if (j->playback_ports > 0 && set_ports(j, j->playback_ports >= 2 ? 2 : 1) == 0)
+        activate(j);
+    return j;
+}
+
+int outjack_rate(const out_jack *j)
+{
+    return j->rate;
+}
+
+int outjack_period(const out_jack *j)
+{
+    return j->period;
+}
+
+const char *outjack_server(const out_jack *j)
+{
+    return j->server;
+}
+
+int outjack_playback_ports(const out_jack *j)
+{
+    return j->playback_ports;
+}
+
 int outjack_open(out_jack *j, int channels, out_fill_fn fill, void *ctx, adem_diag *d)
 {
     if (channels < 1 || channels > MAX_PORTS)
         return diag_runtime(d, "the JACK output takes 1 to %d channels", MAX_PORTS);
     /* at least one period in one piece; a server that grows its periods
      * later is served in pieces */
-    j->buf_frames = j->period > 1024 ? (size_t)j->period : 1024;
-    j->buf = malloc(j->buf_frames * (size_t)channels * sizeof *j->buf);
-    if (!j->buf)
+    size_t frames = j->period > 1024 ? (size_t)j->period : 1024;
+    float *buf = malloc(frames * (size_t)channels * sizeof *buf);
+    if (!buf)
         return diag_runtime(d, "out of memory");
-    for (int c = 0; c < channels; c++) {
-        char name[16];
-        snprintf(name, sizeof name, "out_%d", c);
-        j->ports[c] = jack_port_register(j->client, name, JACK_DEFAULT_AUDIO_TYPE,
-                                         JackPortIsOutput, 0);
-        if (!j->ports[c])
+    if (channels != j->registered) {
+        /* other ports than outjack_connect guessed: they change only while
+         * no callback runs */
+        outjack_stop(j);
+        if (set_ports(j, channels) != 0) {
+            free(buf);
             return diag_runtime(d, "cannot register the output ports of adem's JACK client on "
                                    "server '%s'; try --device (see `adem devices`)", j->server);
+        }
     }
+    free(j->buf);
+    j->buf = buf;
+    j->buf_frames = frames;
     j->channels = channels;
     j->fill = fill;
     j->fill_ctx = ctx;
-    if (jack_set_process_callback(j->client, process, j) != 0 ||
-        jack_set_xrun_callback(j->client, xrun, j) != 0)
-        return diag_runtime(d, "cannot set up adem's JACK client on server '%s'; try --device "
-                               "(see `adem devices`)", j->server);
-    jack_on_info_shutdown(j->client, shutdown_cb, j);
     return 0;
 }
 
 int outjack_start(out_jack *j, adem_diag *d)
 {
-    if (jack_activate(j->client) != 0)
+    /* the callback plays fill's frames from its next period on */
+    atomic_store_explicit(&j->live, 1, memory_order_release);
+    if (!j->active && activate(j) != 0)
         return diag_runtime(d, "cannot start adem's JACK client on server '%s'; check the "
                                "server, or try --device (see `adem devices`)", j->server);
-    j->active = 1;
     j->seen_at_ns = platform_now_ns();
-    const char **phys = jack_get_ports(j->client, NULL, JACK_DEFAULT_AUDIO_TYPE,
-                                       JackPortIsPhysical | JackPortIsInput);
-    for (int c = 0; phys && c < j->channels && phys[c]; c++)
-        jack_connect(j->client, jack_port_name(j->ports[c]), phys[c]);
-    jack_free(phys);
     return 0;
 }
 

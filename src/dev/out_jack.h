@@ -6,10 +6,12 @@
  * calls these through their table (jack_module.h), the module adem-jack
  * where adem is built with device modules.
  *
- * The process callback (JACK's real-time thread) fills an interleaved buffer
- * with the player's fill function (out_feed: lead-in, engine, padding) and copies each channel to its
- * output port ("out_0", "out_1", ...), which are connected one to one to the
- * server's physical playback ports, as PortAudio's JACK host API does. It
+ * The client runs from outjack_connect on, playing silence until
+ * outjack_start. Then the process callback (JACK's real-time thread) fills
+ * an interleaved buffer with the player's fill function (out_feed: lead-in,
+ * engine, padding) and copies each channel to its output port ("out_0",
+ * "out_1", ...), which are connected one to one to the server's physical
+ * playback ports, as PortAudio's JACK host API does. It
  * never allocates, locks, prints or does I/O. Everything else runs on the
  * control thread (outjack_connect on outdev_init_begin's thread). */
 #ifndef ADEM_OUT_JACK_H
@@ -21,7 +23,11 @@
 #include "dev/jack_module.h"
 
 /* Opens the client "adem" on the running JACK server (JACK_DEFAULT_SERVER,
- * else "default") without starting one (JackNoStartServer); libjack's error
+ * else "default") without starting one (JackNoStartServer), registers the
+ * output ports play will most likely use (two, or one when the server has
+ * one playback port), activates the client and connects them to the
+ * physical playback ports: the device runs, on silence, while the session
+ * is prepared (each of these steps waits for the server). libjack's error
  * and info messages are silenced first, for the whole process. Call with the
  * signals blocked: libjack's threads inherit the mask. Returns the client,
  * or NULL when no server runs or the open fails (nothing is left open). */
@@ -34,14 +40,16 @@ int outjack_period(const out_jack *j);
 const char *outjack_server(const out_jack *j);
 int outjack_playback_ports(const out_jack *j);
 
-/* Registers `channels` output ports and the callbacks that play what fill
- * (out_feed.h) gives, with ctx, at the server's rate. Once per client.
- * Returns 0, or -1 with d set (status 1). */
+/* Sets what the client plays from outjack_start on: what fill (out_feed.h)
+ * gives, with ctx, on `channels` output ports, at the server's rate; other
+ * ports than outjack_connect registered are made with the client stopped
+ * (outjack_start starts it again). Once per client. Returns 0, or -1 with d
+ * set (status 1). */
 int outjack_open(out_jack *j, int channels, out_fill_fn fill, void *ctx, adem_diag *d);
 
-/* Activates the client (its first callback follows within a period) and
- * connects its ports to the physical playback ports. Returns 0, or -1 with d
- * set. */
+/* Starts playing fill's frames: from the next period when the client runs
+ * already, else after activating it and connecting its ports (its first
+ * callback follows within a period). Returns 0, or -1 with d set. */
 int outjack_start(out_jack *j, adem_diag *d);
 
 /* Control thread, polled: lost when libjack says the server shut the client
