@@ -9,6 +9,9 @@
  *     sample;
  *   - on a server at 44.1 kHz: the session prepared at 48 kHz is prepared
  *     again, and the play equals `adem render --rate 44100`;
+ *   - --channels 1: the client, started with two ports while the session
+ *     is prepared, plays on one (system:playback_1, the other silent), and
+ *     the play equals `adem render --mono`;
  *   - the server killed while adem plays: exit 1 within 1 s with one line,
  *     "adem: the audio device stopped...", and the practice-log line;
  *   - no JACK server: the default device of PortAudio (here an ALSA `file`
@@ -93,6 +96,39 @@ static void plays_at_the_server_rate(void **state)
 {
     (void)state;
     plays_through_the_client(44100);
+}
+
+/* --channels 1 on a stereo server: one port, playing what a mono render
+ * holds; the second playback channel stays silent. */
+static void plays_mono_on_the_server(void **state)
+{
+    (void)state;
+    const char *rargv[] = {"adem", "render", "--voice", pack, "--mono", session, "-o", "-",
+                           "--format", "f32", NULL};
+    e2e_result r;
+    e2e_run(rargv, &r);
+    assert_int_equal(r.status, 0);
+    int64_t n = (int64_t)(r.out_len / sizeof(float));
+    float *ref = calloc((size_t)n * 2, sizeof *ref); /* mono -> left, silence right */
+    for (int64_t i = 0; i < n; i++)
+        ref[2 * i] = ((const float *)r.out)[i];
+    const char *argv[] = {"adem", "play", "--no-ui", "--verbose", "--channels", "1", "--voice",
+                          pack, session, NULL};
+    live_run live;
+    live_start(argv, NULL, &live);
+    live_finish(&live, 60000);
+    print_message("      %s", live.err);
+    assert_int_equal(live.status, 0);
+    assert_non_null(strstr(live.err, ", 1 channel\n"));
+    assert_own_lines(live.err);
+    live_assert_same_sound(live.cap, live.frames, ref, n);
+    for (int64_t i = 0; i < live.frames; i++)
+        if (live.cap[2 * i + 1] != 0.0f)
+            fail_msg("the second playback channel is not silent at frame %lld",
+                     (long long)i);
+    free(ref);
+    live_free(&live);
+    e2e_result_free(&r);
 }
 
 /* The practice log of the test's XDG_STATE_HOME (e2e_spawn_adem sets it). */
@@ -217,6 +253,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(plays_on_the_server, live_setup_jack48, live_teardown_jack),
         cmocka_unit_test_setup_teardown(plays_at_the_server_rate, live_setup_jack44,
+                                        live_teardown_jack),
+        cmocka_unit_test_setup_teardown(plays_mono_on_the_server, live_setup_jack48,
                                         live_teardown_jack),
         cmocka_unit_test_setup_teardown(server_killed, live_setup_jack48, live_teardown_jack),
         cmocka_unit_test(no_server_plays_through_portaudio),
