@@ -10,6 +10,7 @@
 
 #include <portaudio.h>
 
+#include "dev/devwatch.h"
 #include "sys/platform.h"
 
 enum { FOLD_CHUNK = 512 };
@@ -37,8 +38,7 @@ struct in_device {
     float peak;
     float mono[FOLD_CHUNK];
     /* Control thread only: */
-    uint64_t seen_callbacks;
-    uint64_t seen_at_ns;
+    devwatch watch;
 };
 
 /* The PortAudio callback (audio thread): fold the input to mono, keep the
@@ -197,7 +197,7 @@ int inpa_start(in_device *i, adem_diag *d)
     if (err != paNoError)
         return diag_runtime(d, "cannot start recording: %s; check the microphone and try again",
                             Pa_GetErrorText(err));
-    i->seen_at_ns = platform_now_ns();
+    devwatch_start(&i->watch);
     return 0;
 }
 
@@ -263,14 +263,9 @@ int inpa_alive(in_device *i, int stall_ms)
         return 0;
     if (Pa_IsStreamActive(i->stream) < 0)
         return 0;
-    uint64_t now = platform_now_ns();
-    uint64_t cb = atomic_load_explicit(&i->callbacks, memory_order_relaxed);
-    if (cb != i->seen_callbacks) {
-        i->seen_callbacks = cb;
-        i->seen_at_ns = now;
-    } else if (now - i->seen_at_ns > (uint64_t)stall_ms * 1000000u) {
+    if (devwatch_stalled(&i->watch,
+                         atomic_load_explicit(&i->callbacks, memory_order_relaxed), stall_ms))
         return 0;
-    }
     return 1;
 }
 

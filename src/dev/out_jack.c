@@ -9,7 +9,7 @@
 #include <jack/jack.h>
 
 #include "dev/devmod.h"
-#include "sys/platform.h"
+#include "dev/devwatch.h"
 
 /* The most output ports adem registers (and physical ports it counts). */
 enum { MAX_PORTS = 32 };
@@ -37,8 +37,7 @@ struct out_jack {
     atomic_int completed; /* the padding has played */
     atomic_int shutdown;  /* the server shut the client down */
     /* Control thread only: */
-    uint64_t seen_callbacks;
-    uint64_t seen_at_ns;
+    devwatch watch;
 };
 
 /* libjack's messages: nothing (adem says what matters in its own words). */
@@ -235,7 +234,7 @@ int outjack_start(out_jack *j, adem_diag *d)
     if (!j->active && activate(j) != 0)
         return diag_runtime(d, "cannot start adem's JACK client on server '%s'; check the "
                                "server, or try --device (see `adem devices`)", j->server);
-    j->seen_at_ns = platform_now_ns();
+    devwatch_start(&j->watch);
     return 0;
 }
 
@@ -245,14 +244,9 @@ outjack_state outjack_poll(out_jack *j, int stall_ms)
         return OUTJACK_LOST;
     if (atomic_load_explicit(&j->completed, memory_order_acquire))
         return OUTJACK_FINISHED;
-    uint64_t now = platform_now_ns();
-    uint64_t cb = atomic_load_explicit(&j->callbacks, memory_order_relaxed);
-    if (cb != j->seen_callbacks) {
-        j->seen_callbacks = cb;
-        j->seen_at_ns = now;
-    } else if (now - j->seen_at_ns > (uint64_t)stall_ms * 1000000u) {
+    if (devwatch_stalled(&j->watch,
+                         atomic_load_explicit(&j->callbacks, memory_order_relaxed), stall_ms))
         return OUTJACK_LOST;
-    }
     return OUTJACK_PLAYING;
 }
 

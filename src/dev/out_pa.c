@@ -15,7 +15,7 @@
 #endif
 #endif
 
-#include "sys/platform.h"
+#include "dev/devwatch.h"
 
 struct pa_out {
     PaStream *stream;
@@ -27,8 +27,7 @@ struct pa_out {
     atomic_int finished;  /* set by PortAudio's finished callback */
     atomic_int completed; /* the callback returned paComplete (not an error) */
     /* Control thread only: */
-    uint64_t seen_callbacks;
-    uint64_t seen_at_ns;
+    devwatch watch;
 };
 
 /* The PortAudio callback (audio thread): fill the whole buffer (out_feed:
@@ -110,7 +109,7 @@ int outpa_start(pa_out *o, adem_diag *d)
     PaError err = Pa_StartStream(o->stream);
     if (err != paNoError)
         return diag_runtime(d, "cannot start the audio stream: %s", Pa_GetErrorText(err));
-    o->seen_at_ns = platform_now_ns();
+    devwatch_start(&o->watch);
     return 0;
 }
 
@@ -126,14 +125,9 @@ int outpa_poll(pa_out *o, int stall_ms)
     if (active < 0 ||
         (active == 0 && !atomic_load_explicit(&o->completed, memory_order_acquire)))
         return PAOUT_LOST;
-    uint64_t now = platform_now_ns();
-    uint64_t cb = atomic_load_explicit(&o->callbacks, memory_order_relaxed);
-    if (cb != o->seen_callbacks) {
-        o->seen_callbacks = cb;
-        o->seen_at_ns = now;
-    } else if (now - o->seen_at_ns > (uint64_t)stall_ms * 1000000u) {
+    if (devwatch_stalled(&o->watch,
+                         atomic_load_explicit(&o->callbacks, memory_order_relaxed), stall_ms))
         return PAOUT_LOST;
-    }
     return PAOUT_PLAYING;
 }
 
