@@ -20,6 +20,9 @@
 #include "dev/out_jack.h"
 #endif
 #include "dev/out_pipe.h"
+#ifdef ADEM_HAVE_PIPEWIRE
+#include "dev/out_pw.h"
+#endif
 #include "dev/pa_stream.h"
 #include "sys/console.h"
 #include "sys/platform.h"
@@ -29,14 +32,21 @@
 /* Built without JACK: no client is ever opened. */
 typedef struct out_jack out_jack;
 #endif
+#ifndef ADEM_HAVE_PIPEWIRE
+/* Built without PipeWire: no stream is ever opened. */
+typedef struct out_pw out_pw;
+#endif
 
 /* adem's own JACK client, kept from outdev_init_end to outdev_terminate (in
  * place of PortAudio, which is not started then). Control thread only. */
 static out_jack *jack_kept;
+/* adem's own PipeWire connection, the same way (when no JACK server ran). */
+static out_pw *pw_kept;
 
 struct out_device {
     out_pipe *pipe;    /* --pipe: everything goes there (stream is NULL) */
     out_jack *jack;    /* the JACK client: everything goes there (stream is NULL) */
+    out_pw *pw;        /* the PipeWire stream: everything goes there (stream is NULL) */
     PaStream *stream;
     out_feed feed;     /* audio thread only (PortAudio's or the JACK client's) */
     /* Written by the audio thread, read by the control thread: */
@@ -93,11 +103,13 @@ struct outdev_starter {
     adem_thread *thread;
     int jack_first, rate;
     out_jack *jack; /* the JACK client, when it opened */
+    out_pw *pw;     /* else the PipeWire connection, when it opened */
     PaError err;    /* else Pa_Initialize's, once the thread is joined */
 };
 
 /* The starter's thread: adem's JACK client when asked and a server runs
- * (at the rate asked, if any), else PortAudio's start. */
+ * (at the rate asked, if any), else adem's PipeWire connection when a
+ * PipeWire server runs, else PortAudio's start. */
 static int start_output(void *arg)
 {
     outdev_starter *s = arg;
@@ -109,6 +121,13 @@ static int start_output(void *arg)
             s->jack = NULL;
         }
         if (s->jack)
+            return 0;
+    }
+#endif
+#ifdef ADEM_HAVE_PIPEWIRE
+    if (s->jack_first) {
+        s->pw = outpw_connect(s->rate); /* PipeWire resamples --rate: any rate */
+        if (s->pw)
             return 0;
     }
 #endif
@@ -138,8 +157,9 @@ int outdev_init_end(outdev_starter *s, adem_diag *d)
     thread_join(s->thread);
     PaError err = s->err;
     jack_kept = s->jack;
+    pw_kept = s->pw;
     free(s);
-    if (jack_kept)
+    if (jack_kept || pw_kept)
         return 0;
     return init_result(err, d);
 }
@@ -150,6 +170,13 @@ void outdev_terminate(void)
     if (jack_kept) {
         outjack_close(jack_kept);
         jack_kept = NULL;
+        return;
+    }
+#endif
+#ifdef ADEM_HAVE_PIPEWIRE
+    if (pw_kept) {
+        outpw_close(pw_kept);
+        pw_kept = NULL;
         return;
     }
 #endif
@@ -176,6 +203,18 @@ int outdev_find(const char *spec, outdev_info *info, adem_diag *d)
         return 0;
     }
 #endif
+#ifdef ADEM_HAVE_PIPEWIRE
+    if (pw_kept && !spec) {
+        memset(info, 0, sizeof *info);
+        info->index = OUTDEV_PW;
+        snprintf(info->name, sizeof info->name, "PipeWire '%s'", outpw_server(pw_kept));
+        snprintf(info->host, sizeof info->host, "PipeWire, %d frames", outpw_period(pw_kept));
+        info->max_channels = outpw_channels_max(pw_kept);
+        info->default_rate = outpw_rate(pw_kept);
+        info->default_latency = (double)outpw_period(pw_kept) / outpw_rate(pw_kept);
+        return 0;
+    }
+#endif
     int i = pastream_find_device(spec, 0);
     if (i >= 0) {
         pastream_describe(i, 0, info);
@@ -198,6 +237,13 @@ int outdev_choose_rate(const outdev_info *dev, int channels, int preferred, cons
         int rate = (int)dev->default_rate;
         *why = rate == preferred ? "the voice pack's rate, which the server runs at"
                                  : "the JACK server's rate: it does not run at the voice pack's";
+        return rate;
+    }
+    if (dev->index == OUTDEV_PW) {
+        /* outpw_connect's: the graph's rate, where nothing resamples */
+        int rate = (int)dev->default_rate;
+        *why = rate == preferred ? "the voice pack's rate, which the graph runs at"
+                                 : "the PipeWire graph's rate: it does not run at the voice pack's";
         return rate;
     }
     int def = (int)(dev->default_rate + 0.5);
@@ -300,6 +346,24 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
         return 0;
     }
 #endif
+#ifdef ADEM_HAVE_PIPEWIRE
+    if (dev->index == OUTDEV_PW) {
+        if (!pw_kept || rate != outpw_rate(pw_kept)) {
+            free(o);
+            return diag_runtime(d, "%s plays at %d Hz, not %d Hz; leave out --rate, or choose a "
+                                   "device with --device (see `adem devices`)",
+                                dev->name, (int)dev->default_rate, rate);
+        }
+        outfeed_init(&o->feed, e, rate, channels);
+        if (outpw_open(pw_kept, channels, outfeed_fill_fn, &o->feed, d) != 0) {
+            free(o);
+            return -1;
+        }
+        o->pw = pw_kept;
+        *out = o;
+        return 0;
+    }
+#endif
     outfeed_init(&o->feed, e, rate, channels);
     PaStreamParameters p;
     memset(&p, 0, sizeof p);
@@ -351,6 +415,10 @@ int outdev_start(out_device *o, adem_diag *d)
     if (o->jack)
         return outjack_start(o->jack, d);
 #endif
+#ifdef ADEM_HAVE_PIPEWIRE
+    if (o->pw)
+        return outpw_start(o->pw, d);
+#endif
     PaError err = Pa_StartStream(o->stream);
     if (err != paNoError)
         return diag_runtime(d, "cannot start the audio stream: %s", Pa_GetErrorText(err));
@@ -373,6 +441,14 @@ outdev_state outdev_poll(out_device *o, int stall_ms)
         return s == OUTJACK_FINISHED ? OUTDEV_FINISHED
                : s == OUTJACK_LOST   ? OUTDEV_LOST
                                      : OUTDEV_PLAYING;
+    }
+#endif
+#ifdef ADEM_HAVE_PIPEWIRE
+    if (o->pw) {
+        outpw_state s = outpw_poll(o->pw, stall_ms);
+        return s == OUTPW_FINISHED ? OUTDEV_FINISHED
+               : s == OUTPW_LOST   ? OUTDEV_LOST
+                                   : OUTDEV_PLAYING;
     }
 #endif
     if (atomic_load_explicit(&o->finished, memory_order_acquire))
@@ -410,6 +486,10 @@ uint64_t outdev_callbacks(const out_device *o)
     if (o->jack)
         return outjack_callbacks(o->jack);
 #endif
+#ifdef ADEM_HAVE_PIPEWIRE
+    if (o->pw)
+        return outpw_callbacks(o->pw);
+#endif
     return atomic_load_explicit(&((out_device *)o)->callbacks, memory_order_relaxed);
 }
 
@@ -418,6 +498,10 @@ uint64_t outdev_underflows(const out_device *o)
 #ifdef ADEM_HAVE_JACK
     if (o->jack)
         return outjack_xruns(o->jack);
+#endif
+#ifdef ADEM_HAVE_PIPEWIRE
+    if (o->pw)
+        return outpw_xruns(o->pw);
 #endif
     return atomic_load_explicit(&((out_device *)o)->underflows, memory_order_relaxed);
 }
@@ -431,6 +515,10 @@ void outdev_close(out_device *o)
 #ifdef ADEM_HAVE_JACK
     else if (o->jack)
         outjack_stop(o->jack); /* the client itself: outdev_terminate */
+#endif
+#ifdef ADEM_HAVE_PIPEWIRE
+    else if (o->pw)
+        outpw_stop(o->pw); /* the connection itself: outdev_terminate */
 #endif
     else
         pastream_close(o->stream);
