@@ -22,15 +22,19 @@
 enum { MAX_CHANNELS = 8 };
 
 /* The frames per cycle the stream asks for, at 48 kHz (PipeWire scales it to
- * the graph's rate): the server's default largest cycle (its
- * default.clock.max-quantum), 43 ms. The process callback fills a whole
- * cycle on PipeWire's data thread, which must finish before the cycle ends;
- * on a busy machine the longest cycle leaves it the most time, and a missed
- * cycle is what would shift the output by a period (a stream has no buffer
- * of its own beyond the cycle). A guided session needs no fast reaction.
- * Another stream that asks for shorter cycles makes the graph run them, and
- * adem fills whatever a cycle asks. */
-#define PW_PERIOD 2048
+ * the graph's rate): the server's default cycle (default.clock.quantum),
+ * 21 ms, what other desktop streams ask for. The callback fills a whole
+ * cycle on PipeWire's data thread, which runs at a real-time priority
+ * (client-rt.conf's module-rt, where the system grants one) and needs a
+ * fraction of a millisecond of it: a missed cycle, which would shift the
+ * output by a period (a stream has no buffer of its own beyond the cycle),
+ * comes from the scheduling, not the length. A longer cycle delays the
+ * first callback when the graph already runs, by up to a cycle (measured,
+ * launch to first callback: at most 75 ms asking for 2048 frames, 58 ms at
+ * 1024, 42 ms at 512); a shorter one makes the whole graph, every other
+ * stream with it, wake up more often. The graph runs shorter cycles when
+ * another stream asks for them: adem fills whatever a cycle asks. */
+#define PW_PERIOD 1024
 #define PW_PERIOD_RATE 48000
 
 struct out_pw {
