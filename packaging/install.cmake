@@ -6,7 +6,8 @@
 #   lib/<triplet>/adem/adem-web.so         the page for the room (libmicrohttpd)
 #   lib/<triplet>/adem/adem-mpris.so       MPRIS2 (libsystemd)
 #   lib/<triplet>/adem/adem-portaudio.so   devices through PortAudio
-#   lib/<triplet>/adem/adem-jack.so        adem's own JACK client (libjack);
+#   lib/<triplet>/adem/adem-jack.so        adem's own JACK client (libjack)
+#   lib/<triplet>/adem/adem-pipewire.so    adem's own PipeWire stream;
 #                                           each when built, loaded by adem
 #                                           only when used
 #                                           (ADEM_INSTALL_MODULEDIR)

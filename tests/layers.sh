@@ -68,7 +68,8 @@ for f in */*.c */*.h; do
             fi ;;
         esac
         case $base in
-        portaudio) [ "$layer" = dev ] || { echo "$f:$n: <$inc> belongs to dev/"; echo x >&3; } ;;
+        portaudio|jack/*|pipewire/*|spa/*)
+            [ "$layer" = dev ] || { echo "$f:$n: <$inc> belongs to dev/"; echo x >&3; } ;;
         sndfile|samplerate|ebur128)
             [ "$layer" = io ] || { echo "$f:$n: <$inc> belongs to io/"; echo x >&3; } ;;
         unistd|pthread|fcntl|termios|dirent|poll|dlfcn|windows|io|sys/*)

@@ -159,8 +159,9 @@ int cmd_play(const cli_opts *o)
      * (not for --pipe): its start is most of the time to the first sound
      * (out_device.h). For
      * the default device a running JACK server is tried first, through
-     * adem's own client: PortAudio is not started then. The signals are
-     * blocked whenever PortAudio or libjack may start threads, so that they
+     * adem's own client, then a running PipeWire server, through adem's own
+     * stream: PortAudio is not started then. The signals are blocked
+     * whenever PortAudio, libjack or libpipewire may start threads, so that they
      * all inherit the mask and only this thread (the control thread) ever
      * handles them (the player unblocks them) */
     signals_block();
@@ -306,13 +307,17 @@ int cmd_play(const cli_opts *o)
                     st.starved == 1 ? "was" : "were");
         if (getenv("ADEM_MEASURE"))
             fprintf(err, "adem: starved %llu\n", (unsigned long long)st.starved);
-        /* (on adem's JACK client the latency is the server's: its periods) */
+        /* (on adem's JACK client the latency is the server's: its periods;
+         * on its PipeWire stream the graph's cycles) */
         if (under > 0)
             fprintf(err, "adem: note: the audio device reported %llu underflow%s; if you heard "
                          "dropouts, %s\n",
                     (unsigned long long)under, under == 1 ? "" : "s",
                     info.index == OUTDEV_JACK
                         ? "give the JACK server larger periods (e.g. jackd -p 1024)"
+                    : info.index == OUTDEV_PW
+                        ? "give PipeWire longer cycles (e.g. pw-metadata -n settings 0 "
+                          "clock.force-quantum 2048)"
                         : "try a larger --latency (e.g. --latency 200)");
         if (st.dropped > 0)
             fprintf(err, "adem: note: %llu sound%s could not start because too many were "

@@ -8,6 +8,9 @@ extern const pa_module adem_pa_module;
 #ifdef ADEM_HAVE_JACK
 extern const jack_module adem_jack_module;
 #endif
+#ifdef ADEM_HAVE_PIPEWIRE
+extern const pw_module adem_pw_module;
+#endif
 #endif
 
 static devmod_loader loader;
@@ -69,5 +72,23 @@ const jack_module *devmod_jack(void)
     return jack;
 #else
     return &adem_jack_module;
+#endif
+}
+
+const pw_module *devmod_pipewire(void)
+{
+#if !defined(ADEM_HAVE_PIPEWIRE)
+    return NULL;
+#elif defined(ADEM_DEV_MODULES)
+    static const pw_module *pw;
+    static int tried;
+    if (!tried) {
+        char why[400];
+        tried = 1;
+        pw = load("pipewire", PW_MODULE_SYMBOL, PW_MODULE_VERSION, why, sizeof why);
+    }
+    return pw;
+#else
+    return &adem_pw_module;
 #endif
 }

@@ -1,8 +1,10 @@
 /* devmod: where the device layer finds its backends' tables — PortAudio's
- * (pa_module.h) and adem's own JACK client's (jack_module.h). Built with
- * device modules (ADEM_DEV_MODULES), each backend is a module of adem's own
- * (adem-portaudio, adem-jack) that is loaded at its first use, so a command
- * that plays to no device loads neither PortAudio nor libjack; built without,
+ * (pa_module.h), adem's own JACK client's (jack_module.h) and its own
+ * PipeWire stream's (pw_module.h). Built with device modules
+ * (ADEM_DEV_MODULES), each backend is a module of adem's own
+ * (adem-portaudio, adem-jack, adem-pipewire) that is loaded at its first
+ * use, so a command that plays to no device loads none of PortAudio,
+ * libjack and libpipewire; built without,
  * the tables are linked in. The program says once, at its start, how modules
  * are loaded (devmod_set_loader: the app layer finds them); the device layer
  * does not know where they are. Not thread-safe: the callers take turns
@@ -16,6 +18,7 @@
 #include "base/diag.h"
 #include "dev/jack_module.h"
 #include "dev/pa_module.h"
+#include "dev/pw_module.h"
 
 /* Marks a backend's table as the module's one exported symbol (the others
  * are hidden). */
@@ -44,5 +47,8 @@ const pa_module *devmod_portaudio(adem_diag *d);
  * adem is built without it or it does not load (libjack missing): play then
  * goes through PortAudio, silently. */
 const jack_module *devmod_jack(void);
+
+/* The PipeWire stream's table, the same way. */
+const pw_module *devmod_pipewire(void);
 
 #endif

@@ -12,15 +12,19 @@
 #include "sys/thread.h"
 
 /* adem's own JACK client, kept from outdev_init_end to outdev_terminate (in
- * place of PortAudio, which is not started then), with its table; else
- * PortAudio's table, once started. Control thread only. */
+ * place of PortAudio, which is not started then), with its table; or its
+ * own PipeWire connection the same way; else PortAudio's table, once
+ * started. Control thread only. */
 static out_jack *jack_kept;
 static const jack_module *jack;
+static out_pw *pw_kept;
+static const pw_module *pw;
 static const pa_module *pa;
 
 struct out_device {
     out_pipe *pipe; /* --pipe: everything goes there */
     out_jack *jack; /* the JACK client: everything goes there */
+    out_pw *pw;     /* the PipeWire stream: everything goes there */
     pa_out *stream; /* else PortAudio's stream */
     out_feed feed;  /* audio thread only (PortAudio's or the JACK client's) */
 };
@@ -48,12 +52,14 @@ struct outdev_starter {
     adem_thread *thread;
     int jack_first, rate;
     out_jack *jack; /* the JACK client, when it opened */
+    out_pw *pw;     /* else the PipeWire connection, when it opened */
     int status;     /* else PortAudio's start: 0, or -1 with diag set */
     adem_diag diag;
 };
 
 /* The starter's thread: adem's JACK client when asked and a server runs
- * (at the rate asked, if any), else PortAudio's start. */
+ * (at the rate asked, if any), else adem's PipeWire connection when a
+ * PipeWire server runs, else PortAudio's start. */
 static int start_output(void *arg)
 {
     outdev_starter *s = arg;
@@ -64,6 +70,12 @@ static int start_output(void *arg)
             s->jack = NULL;
         }
         if (s->jack)
+            return 0;
+    }
+    if (s->jack_first && (pw = devmod_pipewire()) != NULL) {
+        /* PipeWire resamples --rate: any rate */
+        s->pw = pw->connect(s->rate, OUTDEV_PREFERRED_RATE);
+        if (s->pw)
             return 0;
     }
     s->status = start_portaudio(&s->diag);
@@ -93,10 +105,11 @@ int outdev_init_end(outdev_starter *s, adem_diag *d)
     thread_join(s->thread);
     int status = s->status;
     jack_kept = s->jack;
+    pw_kept = s->pw;
     if (status != 0)
         *d = s->diag;
     free(s);
-    return jack_kept ? 0 : status;
+    return jack_kept || pw_kept ? 0 : status;
 }
 
 void outdev_terminate(void)
@@ -104,6 +117,9 @@ void outdev_terminate(void)
     if (jack_kept) {
         jack->close(jack_kept);
         jack_kept = NULL;
+    } else if (pw_kept) {
+        pw->close(pw_kept);
+        pw_kept = NULL;
     } else if (pa) {
         pa->terminate();
         pa = NULL;
@@ -126,6 +142,16 @@ int outdev_find(const char *spec, outdev_info *info, adem_diag *d)
         info->default_latency = (double)jack->period(jack_kept) / jack->rate(jack_kept);
         if (info->max_channels <= 0)
             return diag_runtime(d, "%s", no_device);
+        return 0;
+    }
+    if (pw_kept && !spec) {
+        memset(info, 0, sizeof *info);
+        info->index = OUTDEV_PW;
+        snprintf(info->name, sizeof info->name, "PipeWire '%s'", pw->server(pw_kept));
+        snprintf(info->host, sizeof info->host, "PipeWire, %d frames", pw->period(pw_kept));
+        info->max_channels = pw->channels_max(pw_kept);
+        info->default_rate = pw->rate(pw_kept);
+        info->default_latency = (double)pw->period(pw_kept) / pw->rate(pw_kept);
         return 0;
     }
     if (!pa)
@@ -152,6 +178,13 @@ int outdev_choose_rate(const outdev_info *dev, int channels, int preferred, cons
         int rate = (int)dev->default_rate;
         *why = rate == preferred ? "the voice pack's rate, which the server runs at"
                                  : "the JACK server's rate: it does not run at the voice pack's";
+        return rate;
+    }
+    if (dev->index == OUTDEV_PW) {
+        /* the connection's: the graph's rate, where nothing resamples */
+        int rate = (int)dev->default_rate;
+        *why = rate == preferred ? "the voice pack's rate, which the graph runs at"
+                                 : "the PipeWire graph's rate: it does not run at the voice pack's";
         return rate;
     }
     int def = (int)(dev->default_rate + 0.5);
@@ -241,6 +274,21 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
         *out = o;
         return 0;
     }
+    if (dev->index == OUTDEV_PW) {
+        if (!pw_kept || rate != pw->rate(pw_kept)) {
+            free(o);
+            return diag_runtime(d, "%s plays at %d Hz, not %d Hz; leave out --rate, or choose a "
+                                   "device with --device (see `adem devices`)",
+                                dev->name, (int)dev->default_rate, rate);
+        }
+        if (pw->open(pw_kept, channels, outfeed_fill_fn, &o->feed, d) != 0) {
+            free(o);
+            return -1;
+        }
+        o->pw = pw_kept;
+        *out = o;
+        return 0;
+    }
     if (!pa) {
         free(o);
         return diag_runtime(d, "%s", no_device);
@@ -268,6 +316,8 @@ int outdev_start(out_device *o, adem_diag *d)
         return outpipe_start(o->pipe, d);
     if (o->jack)
         return jack->start(o->jack, d);
+    if (o->pw)
+        return pw->start(o->pw, d);
     return pa->out_start(o->stream, d);
 }
 
@@ -286,6 +336,12 @@ outdev_state outdev_poll(out_device *o, int stall_ms)
                : s == OUTJACK_LOST   ? OUTDEV_LOST
                                      : OUTDEV_PLAYING;
     }
+    if (o->pw) {
+        outpw_state s = pw->poll(o->pw, stall_ms);
+        return s == OUTPW_FINISHED ? OUTDEV_FINISHED
+               : s == OUTPW_LOST   ? OUTDEV_LOST
+                                   : OUTDEV_PLAYING;
+    }
     int s = pa->out_poll(o->stream, stall_ms);
     return s == PAOUT_FINISHED ? OUTDEV_FINISHED : s == PAOUT_LOST ? OUTDEV_LOST : OUTDEV_PLAYING;
 }
@@ -302,14 +358,18 @@ uint64_t outdev_callbacks(const out_device *o)
 {
     if (o->pipe)
         return 0;
-    return o->jack ? jack->callbacks(o->jack) : pa->out_callbacks(o->stream);
+    return o->jack ? jack->callbacks(o->jack)
+           : o->pw ? pw->callbacks(o->pw)
+                   : pa->out_callbacks(o->stream);
 }
 
 uint64_t outdev_underflows(const out_device *o)
 {
     if (o->pipe)
         return 0;
-    return o->jack ? jack->xruns(o->jack) : pa->out_underflows(o->stream);
+    return o->jack ? jack->xruns(o->jack)
+           : o->pw ? pw->xruns(o->pw)
+                   : pa->out_underflows(o->stream);
 }
 
 void outdev_close(out_device *o)
@@ -320,6 +380,8 @@ void outdev_close(out_device *o)
         outpipe_close(o->pipe);
     else if (o->jack)
         jack->stop(o->jack); /* the client itself: outdev_terminate */
+    else if (o->pw)
+        pw->stop(o->pw); /* the connection itself: outdev_terminate */
     else
         pa->out_close(o->stream);
     free(o);

@@ -1,8 +1,10 @@
 /* out_device: the timed output of `adem play` — a PortAudio stream whose
  * callback calls engine_process and always fills the whole buffer, or adem's
  * own client on a running JACK server (out_jack.h: without PortAudio's slow
- * start, for the default device), or (with --pipe) raw PCM into a FIFO paced
- * by its reader (out_pipe.h). The player uses all three the same way; only
+ * start, for the default device), or adem's own stream on a running PipeWire
+ * server (out_pw.h, the same way, when no JACK server runs), or (with
+ * --pipe) raw PCM into a FIFO paced by its reader (out_pipe.h). The player
+ * uses all of them the same way; only
  * outdev_init_begin / outdev_find / outdev_find_pipe differ.
  *
  * The stream opens with OUTDEV_LEAD_MS of silence before the engine's first
@@ -34,6 +36,9 @@ typedef pastream_device outdev_info;
 #define OUTDEV_PIPE (-2)
 /* The index of the "device" outdev_find gives for adem's own JACK client. */
 #define OUTDEV_JACK (-3)
+/* The index of the "device" outdev_find gives for adem's own PipeWire
+ * stream. */
+#define OUTDEV_PW (-4)
 
 /* Starts PortAudio (loading its module first) with the libraries' probing
  * noise silenced. Returns 0, or -1 with d set (status 1). Pair with
@@ -49,7 +54,11 @@ int outdev_init(adem_diag *d);
  * adem's own client on a running JACK server (out_jack.h), and when that
  * opens (at `rate` when rate > 0: a server at another rate is not used),
  * PortAudio is not started at all: outdev_find(NULL) then gives that client.
- * Where adem is built without JACK, jack_first does nothing.
+ * Else, with jack_first, it connects to a running PipeWire server (out_pw.h,
+ * at `rate` when rate > 0, which PipeWire resamples, else at the graph's),
+ * and when that connects PortAudio is not started either: outdev_find(NULL)
+ * gives that stream. Where adem is built without JACK or PipeWire, that
+ * part of jack_first does nothing.
  * stderr is silenced here, on the calling thread. The thread, and every
  * thread PortAudio or libjack starts from it, inherits the caller's signal
  * mask: call it with the signals blocked (signals_block). Returns the
@@ -59,12 +68,13 @@ int outdev_init(adem_diag *d);
 typedef struct outdev_starter outdev_starter;
 outdev_starter *outdev_init_begin(int jack_first, int rate);
 
-/* Waits until the starter's JACK client or PortAudio is up and frees the
+/* Waits until the starter's JACK client, PipeWire connection or PortAudio is up and frees the
  * starter. Returns 0, or -1 with d set as outdev_init does. Pair a 0 with
  * outdev_terminate. */
 int outdev_init_end(outdev_starter *s, adem_diag *d);
 
-/* Stops PortAudio, or closes the JACK client outdev_init_end kept. Not to be
+/* Stops PortAudio, or closes the JACK client or the PipeWire connection
+ * outdev_init_end kept. Not to be
  * called after a device was lost (it may hang on a dead server): just exit
  * then. */
 void outdev_terminate(void);
@@ -73,7 +83,11 @@ void outdev_terminate(void);
  * insensitive; NULL = the default device: the JACK client when
  * outdev_init_end kept one, index OUTDEV_JACK, name "JACK server 'NAME'",
  * host "JACK, N frames", its physical playback ports as channels, the
- * server's rate; a spec other than NULL only with PortAudio started). Returns
+ * server's rate; or the PipeWire stream when outdev_init_end kept a
+ * connection, index OUTDEV_PW, name "PipeWire 'NAME'", host "PipeWire, N
+ * frames" (the frames per cycle it asks for), up to 8 channels, the rate
+ * outpw_connect chose; a spec other than NULL only with PortAudio started).
+ * Returns
  * 0, or -1 with d set:
  * "no audio output device found; ..." (status 1) or no match (status 2). */
 int outdev_find(const char *spec, outdev_info *info, adem_diag *d);
@@ -94,7 +108,8 @@ int outdev_find(const char *spec, outdev_info *info, adem_diag *d);
 /* The rate to play at on dev with `channels` channels when no --rate is
  * given: `preferred` when the device takes it (Pa_IsFormatSupported), else
  * the device's default rate. *why gets a short phrase that says which (for
- * --verbose); on the JACK client, the server's rate. Call between outdev_init
+ * --verbose); on the JACK client, the server's rate; on the PipeWire stream,
+ * the rate it was connected for (the graph's). Call between outdev_init
  * and outdev_terminate. */
 int outdev_choose_rate(const outdev_info *dev, int channels, int preferred, const char **why);
 
@@ -120,7 +135,8 @@ typedef struct out_device out_device;
  * f32), waiting for a reader when it has none yet (saying so in one line on
  * stderr; a signal still ends the program) — latency_ms does not apply; on
  * the JACK client, at the server's rate (another is refused), with the
- * server's latency. A
+ * server's latency; on the PipeWire stream, at the rate it was connected for
+ * (another is refused), latency_ms does not apply (out_pw.c says why). A
  * device takes only OUT_DEFAULT (status 2 otherwise). Returns 0, or -1 with d
  * set (status 1 unless said). */
 int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, int latency_ms,
@@ -136,7 +152,8 @@ typedef enum outdev_state {
 } outdev_state;
 
 /* Control thread, polled: the stream's state. Lost, from PortAudio's own
- * (or libjack's, for adem's JACK client: jack_on_info_shutdown)
+ * (or libjack's, for adem's JACK client: jack_on_info_shutdown; or
+ * libpipewire's, for adem's PipeWire stream: the core's error, the stream's)
  * notice: the stream finished without the callback completing it (ALSA: the
  * device went away), reported an error, or is no longer active although the
  * callback never completed it (JACK: PortAudio's shutdown callback marks it
@@ -156,11 +173,13 @@ const char *outdev_lost_message(const out_device *o);
 uint64_t outdev_callbacks(const out_device *o);
 
 /* Underflows counted by the callback so far (none for a pipe; the server's
- * xruns for the JACK client). */
+ * xruns for the JACK client; the cycles without a free buffer for the
+ * PipeWire stream). */
 uint64_t outdev_underflows(const out_device *o);
 
 /* Stops (if needed) and closes the stream, and frees o (the JACK client is
- * only deactivated: outdev_terminate closes it). */
+ * only deactivated, the PipeWire stream only disconnected: outdev_terminate
+ * closes them). */
 void outdev_close(out_device *o);
 
 #endif

@@ -38,21 +38,22 @@
 enum { RATE = 48000, PERIOD = 256 };
 
 static char pack[600], session20[600], alsa_none[600];
-static char no_server[96], env_server[128], env_alsa[700];
+static char no_server[96], env_server[128], env_pw[128], env_alsa[700];
 
 static const char no_device[] = "adem: no audio output device found";
 
 /* The environment of a machine with no sound device: JACK_DEFAULT_SERVER
- * names a server that does not run, and ALSA_CONFIG_PATH points at a
- * configuration whose only PCM is a card that does not exist. (An empty
- * configuration is not usable: PortAudio 19.6 then fails an assertion in
- * its ALSA device scan and aborts, PortAudio issue #294.) */
+ * and PIPEWIRE_REMOTE name servers that do not run, and ALSA_CONFIG_PATH
+ * points at a configuration whose only PCM is a card that does not exist.
+ * (An empty configuration is not usable: PortAudio 19.6 then fails an
+ * assertion in its ALSA device scan and aborts, PortAudio issue #294.) */
 static const char *const *no_device_env(void)
 {
-    static const char *env[3];
+    static const char *env[4];
     env[0] = env_server;
-    env[1] = env_alsa;
-    env[2] = NULL;
+    env[1] = env_pw;
+    env[2] = env_alsa;
+    env[3] = NULL;
     return env;
 }
 
@@ -326,6 +327,7 @@ static int group_setup(void **state)
                               "pcm.adem_none {\n  type hw\n  card 99\n}\n");
     snprintf(no_server, sizeof no_server, "adem-test-none-%ld", (long)getpid());
     snprintf(env_server, sizeof env_server, "JACK_DEFAULT_SERVER=%s", no_server);
+    snprintf(env_pw, sizeof env_pw, "PIPEWIRE_REMOTE=%s", no_server);
     snprintf(env_alsa, sizeof env_alsa, "ALSA_CONFIG_PATH=%s", alsa_none);
     return 0;
 }

@@ -14,8 +14,9 @@
  *     the play equals `adem render --mono`;
  *   - the server killed while adem plays: exit 1 within 1 s with one line,
  *     "adem: the audio device stopped...", and the practice-log line;
- *   - no JACK server: the default device of PortAudio (here an ALSA `file`
- *     PCM, testing-audio.md) plays, and what it wrote equals the render.
+ *   - no JACK server (and no PipeWire server): the default device of
+ *     PortAudio (here an ALSA `file` PCM, testing-audio.md) plays, and what
+ *     it wrote equals the render.
  * Needs jackd and jack_capture (scripts/bootstrap --test). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -184,12 +185,13 @@ static void server_killed(void **state)
     free(log);
 }
 
-/* No JACK server: PortAudio's default device, here an ALSA `file` PCM that
- * writes the float samples it gets into a file (as fast as it can). */
+/* No JACK server (nor a PipeWire server, which adem would try next):
+ * PortAudio's default device, here an ALSA `file` PCM that writes the float
+ * samples it gets into a file (as fast as it can). */
 static void no_server_plays_through_portaudio(void **state)
 {
     (void)state;
-    char conf[700], raw[700], env_alsa[800], env_server[128];
+    char conf[700], raw[700], env_alsa[800], env_server[128], env_pw[128];
     snprintf(raw, sizeof raw, "%s", e2e_path("alsa-out.raw"));
     snprintf(conf, sizeof conf, "%s", e2e_path("alsa-file.conf"));
     char text[1600];
@@ -200,7 +202,8 @@ static void no_server_plays_through_portaudio(void **state)
     snprintf(env_alsa, sizeof env_alsa, "ALSA_CONFIG_PATH=%s", conf);
     snprintf(env_server, sizeof env_server, "JACK_DEFAULT_SERVER=adem-test-none-%ld",
              (long)getpid());
-    const char *env[] = {env_alsa, env_server, NULL};
+    snprintf(env_pw, sizeof env_pw, "PIPEWIRE_REMOTE=adem-test-none-%ld", (long)getpid());
+    const char *env[] = {env_alsa, env_server, env_pw, NULL};
     const char *argv[] = {"adem", "play", "--no-ui", "--verbose", "--voice", pack, session, NULL};
     /* PortAudio 19.6's start of an ALSA null or file PCM fails now and then
      * ("Internal PortAudio error", about 1 in 10, the same before adem had

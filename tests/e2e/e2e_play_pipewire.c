@@ -1,5 +1,8 @@
 /* e2e_play_pipewire: `adem play` on the desktop's sound server, PipeWire (with
- * its PulseAudio and ALSA front-ends), exact with no options.
+ * its PulseAudio and ALSA front-ends), exact with no options: without
+ * --device straight to the server through adem's own stream
+ * (src/dev/out_pw.c, PortAudio not started), with --device through
+ * PortAudio and PipeWire's ALSA device.
  *
  * The test starts its own session bus (dbus-daemon --session), pipewire,
  * wireplumber and pipewire-pulse on a private XDG_RUNTIME_DIR (mode 0700),
@@ -8,13 +11,20 @@
  * stopped 1.5 s after it: with the default latency the last second is lost).
  * PortAudio sees PipeWire's ALSA devices, which report 44.1 kHz as their
  * default rate while the graph runs at 48 kHz (see testing-audio.md):
- *   - `adem devices` says it plays the default device at 48000 Hz, and so
- *     does `adem play --verbose`; --format (the pipe's) is refused;
- *   - `adem play SESSION` with no options: every impulse of the probe session
- *     on its frame relative to the first (+-1 frame), none missing at the
- *     start or at the end;
- *   - pause and resume through --script (the keys' path): exact before the
- *     pause and after the resume, silence between, no beat lost or repeated.
+ *   - `adem devices` says it plays the default device at 48000 Hz;
+ *     `adem play --verbose` says it plays on "PipeWire 'pipewire-0'" at the
+ *     graph's 48000 Hz; --format (the pipe's) is refused;
+ *   - `adem play SESSION` without --device (adem's stream): every impulse of
+ *     the probe session on its frame relative to the first (+-1 frame) and
+ *     at its level (nothing resampled), none missing at the start or at the
+ *     end; the same with --device default (PortAudio, the ALSA device);
+ *   - pause and resume through --script (the keys' path), on adem's stream:
+ *     exact before the pause and after the resume, silence between, no beat
+ *     lost or repeated;
+ *   - the server killed while adem plays on its stream: exit 1 within 1 s
+ *     with one line, "adem: the audio device stopped...".
+ * Where adem is built without libpipewire, every play goes through PortAudio
+ * (and the killed server is not tested).
  * The voice cues are the user's own "nl" recordings (XDG_DATA_HOME), so that
  * the play needs no --voice. Every process started here is stopped by pid,
  * also when a test fails (e2e.h). Skipped (77) when pipewire is not installed;
@@ -143,6 +153,33 @@ static int group_setup(void **state)
     e2e_write_impulse_cue(dir, "lang", RATE, 30000, 0.25f);
     e2e_write_impulse_cue(dir, "tik", RATE, BEAT, 0.5f);
     return 0;
+}
+
+/* What `adem play --verbose` says without --device: adem's own stream on
+ * the server, at the graph's rate. */
+static const char direct_start[] = "adem: playing on PipeWire 'pipewire-0' (PipeWire, ";
+static const char direct_end[] = " at 48000 Hz (the voice pack's rate, which the graph runs at), "
+                                 "2 channels\n";
+/* ... and with --device default: PortAudio, PipeWire's ALSA device. */
+static const char portaudio_line[] = "adem: playing on default (ALSA) at 48000 Hz (the voice "
+                                     "pack's rate, which the device takes), 2 channels\n";
+
+/* Asserts that err's first line says adem played on its own PipeWire
+ * stream (built without libpipewire: through PortAudio). */
+static void assert_direct(const char *err)
+{
+#ifndef ADEM_HAVE_PIPEWIRE
+    if (strncmp(err, portaudio_line, sizeof portaudio_line - 1) != 0)
+        fail_msg("want '%s' first on stderr; got: %s", portaudio_line, err);
+    return;
+#endif
+    const char *nl = strchr(err, '\n');
+    size_t n = nl ? (size_t)(nl + 1 - err) : 0;
+    if (strncmp(err, direct_start, sizeof direct_start - 1) != 0 ||
+        n < sizeof direct_end - 1 ||
+        strncmp(nl + 1 - (sizeof direct_end - 1), direct_end, sizeof direct_end - 1) != 0)
+        fail_msg("want '%s...%s' first on stderr: adem did not play on its own PipeWire stream; "
+                 "got: %s", direct_start, direct_end, err);
 }
 
 /* Stops the servers (in reverse order, by pid), then everything else. */
@@ -301,7 +338,8 @@ static void devices_say_48k(void **state)
     assert_string_equal(last + 1, "48000");
     e2e_result_free(&r);
 
-    /* --verbose says where, at what rate and why */
+    /* --verbose says where, at what rate and why: adem's own stream, at the
+     * graph's rate */
     char session[700];
     snprintf(session, sizeof session, "%s", e2e_path("kort.adem"));
     e2e_write_file(session, "session \"Kort\"\nspeak kort\n");
@@ -309,8 +347,7 @@ static void devices_say_48k(void **state)
     e2e_run(play, &r);
     print_message("      adem play --verbose: %s", r.err);
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.err, "adem: playing on default (ALSA) at 48000 Hz (the voice pack's "
-                                  "rate, which the device takes), 2 channels\n"));
+    assert_direct(r.err);
     e2e_result_free(&r);
 
     /* --format is the pipe's: a device plays float */
@@ -356,11 +393,12 @@ static const char *check_probe(const float *cap, int64_t frames)
     return NULL;
 }
 
-/* The probe with no options: every impulse on its frame relative to the
- * first, the first and the last there. */
-static void probe_exact_with_no_options(void **state)
+/* The probe on `device` (NULL: none given, adem's own stream), with
+ * --verbose: every impulse on its frame relative to the first, the first
+ * and the last there; stderr holds the verbose line (the way it played) and
+ * at most a note of underflows. */
+static void probe_exact(const char *device)
 {
-    (void)state;
     char session[700];
     snprintf(session, sizeof session, "%s", e2e_path("probe.adem"));
     e2e_write_file(session, "session \"Proef\"\n"
@@ -386,16 +424,38 @@ static void probe_exact_with_no_options(void **state)
     }
     probe_want[probe_n] = t, probe_amp[probe_n++] = 0.5f * g;
 
-    const char *argv[] = {"adem", "play", session, NULL};
+    const char *with_device[] = {"adem", "play", "--verbose", "--device", device, session, NULL};
+    const char *without[] = {"adem", "play", "--verbose", session, NULL};
     capture c;
-    play_captured(argv, 60000, &c);
+    play_captured(device ? with_device : without, 60000, &c);
     if (c.status != 0)
         fail_msg("adem play exited %d: %s", c.status, c.err);
+    if (device) {
+        if (strncmp(c.err, portaudio_line, sizeof portaudio_line - 1) != 0)
+            fail_msg("want '%s' first on stderr: adem did not play through PortAudio; got: %s",
+                     portaudio_line, c.err);
+    } else {
+        assert_direct(c.err);
+    }
     long under;
-    if (!live_quiet_stderr(c.err, &under))
+    if (!live_quiet_stderr(strchr(c.err, '\n') + 1, &under))
         fail_msg("unexpected stderr: %s", c.err);
     assert_one_capture(&c, check_probe);
     capture_free(&c);
+}
+
+/* Without --device: adem's own stream. */
+static void probe_exact_without_device(void **state)
+{
+    (void)state;
+    probe_exact(NULL);
+}
+
+/* With --device default: PortAudio and PipeWire's ALSA device. */
+static void probe_exact_through_portaudio(void **state)
+{
+    (void)state;
+    probe_exact("default");
 }
 
 /* Checks a capture of the steady session paused at 1 s and resumed at 2 s:
@@ -451,14 +511,82 @@ static void pause_and_resume(void **state)
              BEATS);
     e2e_write_file(session, text);
     e2e_write_file(script, "1.0 pause\n2.0 resume\n");
-    const char *argv[] = {"adem", "play", "--script", script, session, NULL};
+    const char *argv[] = {"adem", "play", "--verbose", "--script", script, session, NULL};
     capture c;
     play_captured(argv, 60000, &c);
     if (c.status != 0)
         fail_msg("adem play exited %d: %s", c.status, c.err);
+    assert_direct(c.err);
     assert_one_capture(&c, check_pause);
     capture_free(&c);
 }
+
+#ifdef ADEM_HAVE_PIPEWIRE
+/* The practice log of the test's XDG_STATE_HOME (e2e_spawn_adem sets it). */
+static const char *log_file(void)
+{
+    static char p[700];
+    snprintf(p, sizeof p, "%s/xdg-state/adem/log.tsv", e2e_tmpdir());
+    return p;
+}
+
+/* The server killed under adem's stream: exit 1 with one line within 1 s of
+ * its death, the practice-log line written, no hang. Last: the servers are
+ * gone after it. */
+static void server_killed(void **state)
+{
+    (void)state;
+    remove(log_file());
+    char session[700], out[700], err[700];
+    snprintf(session, sizeof session, "%s", e2e_path("twintig.adem"));
+    e2e_write_file(session, "session \"Twintig\"\nrepeat 400\n  speak tik\nend\n");
+    snprintf(out, sizeof out, "%s", e2e_path("lost.out"));
+    snprintf(err, sizeof err, "%s", e2e_path("lost.err"));
+    const char *argv[] = {"adem", "play", "--no-ui", session, NULL};
+    /* In the sanitizer build: adem deliberately leaves the engine allocated
+     * when the device is lost (the audio thread may still run). */
+    const char *env[] = {"ADEM_MEASURE=1", NULL, NULL};
+    if (getenv("ADEM_SANITIZE"))
+        env[1] = "ASAN_OPTIONS=exitcode=86:detect_leaks=0";
+    player = e2e_spawn_adem(argv, env, out, err);
+    int playing = 0;
+    for (double end = e2e_now_ms() + 15000; !playing && e2e_now_ms() < end; e2e_sleep_ms(50)) {
+        char *text = e2e_read_text(err);
+        playing = strstr(text, "adem: first callback\n") != NULL;
+        free(text);
+    }
+    if (!playing) {
+        char *text = e2e_read_text(err);
+        fail_msg("adem's PipeWire stream did not start playing: %s", text);
+    }
+    e2e_sleep_ms(1500);
+    int st;
+    assert_int_equal(e2e_wait(player, 0, &st), 0); /* still playing */
+    e2e_stop(pw, SIGKILL, 5000);
+    pw = 0;
+    double dead = e2e_now_ms();
+    int exited = e2e_wait(player, 10000, &st);
+    double took = e2e_now_ms() - dead;
+    if (!exited)
+        fail_msg("adem still ran 10 s after its PipeWire server was killed: it hangs");
+    player = 0;
+    char *e = e2e_read_text(err), *log = e2e_read_text(log_file());
+    print_message("      server killed: exit %d %.0f ms after its death: %s      log: %s", st,
+                  took, e, log);
+    assert_int_equal(st, 1);
+    const char *line = strstr(e, "adem: first callback\n");
+    line = line ? line + strlen("adem: first callback\n") : e;
+    if (e2e_count_lines(e) != 2 || strncmp(line, "adem: the audio device stopped", 30) != 0)
+        fail_msg("want 'adem: first callback' and one line 'adem: the audio device "
+                 "stopped...', got:\n%s", e);
+    if (took >= 1000.0)
+        fail_msg("adem noticed the lost server only after %.0f ms (want < 1000)", took);
+    if (e2e_count_lines(log) != 2 || !strstr(log, session) || !strstr(log, "\tstopped"))
+        fail_msg("want one practice-log line, stopped; the log holds:\n%s", log);
+    free(e);
+    free(log);
+}
+#endif
 
 int main(void)
 {
@@ -468,8 +596,12 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(devices_say_48k, teardown),
-        cmocka_unit_test_teardown(probe_exact_with_no_options, teardown),
+        cmocka_unit_test_teardown(probe_exact_without_device, teardown),
+        cmocka_unit_test_teardown(probe_exact_through_portaudio, teardown),
         cmocka_unit_test_teardown(pause_and_resume, teardown),
+#ifdef ADEM_HAVE_PIPEWIRE
+        cmocka_unit_test_teardown(server_killed, teardown),
+#endif
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# modules.sh: the page for the room, MPRIS, PortAudio and the JACK client
-# are modules of adem's own (src/app/module.h, src/dev/devmod.h), loaded only
-# when they are used:
+# modules.sh: the page for the room, MPRIS, PortAudio, the JACK client and
+# the PipeWire stream are modules of adem's own (src/app/module.h,
+# src/dev/devmod.h), loaded only when they are used:
 #   - the adem binary's dynamic section needs none of libmicrohttpd,
-#     libgnutls, libqrencode, libsystemd, libportaudio, libjack or
-#     libasound, and a render or a `play --pipe` loads none of them
-#     (LD_DEBUG=files);
+#     libgnutls, libqrencode, libsystemd, libportaudio, libjack,
+#     libpipewire or libasound, and a render or a `play --pipe` loads none of
+#     them (LD_DEBUG=files);
 #   - `play --web 127.0.0.1:0 --pipe FIFO` loads adem-web.so and with it
 #     libmicrohttpd, and prints the page's URL; its remote control loads
 #     adem-mpris.so (libsystemd);
@@ -42,7 +42,7 @@ big='libmicrohttpd|libgnutls|libqrencode|libsystemd'
 devmods=0
 if [ -f "$build/adem-portaudio.so" ]; then
     devmods=1
-    big="$big|libportaudio|libjack|libasound"
+    big="$big|libportaudio|libjack|libpipewire|libasound"
 fi
 session=$tmp/stil.adem
 printf 'session "Stil"\nwait 1s\n' >"$session"
@@ -64,6 +64,10 @@ if [ -f "$build/adem-jack.so" ]; then
     readelf -d "$build/adem-jack.so" | grep NEEDED | grep -q libjack ||
         fail "adem-jack.so does not need libjack"
 fi
+if [ -f "$build/adem-pipewire.so" ]; then
+    readelf -d "$build/adem-pipewire.so" | grep NEEDED | grep -q libpipewire ||
+        fail "adem-pipewire.so does not need libpipewire"
+fi
 
 # what the dynamic loader loaded (LD_DEBUG=files into files $tmp/ld-NAME.PID:
 # play sends its own stderr elsewhere while it plays)
@@ -75,7 +79,7 @@ LD_DEBUG=files LD_DEBUG_OUTPUT=$tmp/ld-render "$adem" render "$session" -o - --f
 ld render | grep -q 'file=libsndfile' || fail "LD_DEBUG=files shows nothing: $(ld render | head -3)"
 loaded=$(ld render | grep -E "file=[^ ]*($big)" | sed 's/^ *[0-9]*: *//' | sort -u)
 [ -z "$loaded" ] || fail "a render loads: $loaded"
-loaded=$(ld render | grep -E "file=[^ ]*adem-(web|mpris|portaudio|jack)")
+loaded=$(ld render | grep -E "file=[^ ]*adem-(web|mpris|portaudio|jack|pipewire)")
 [ -z "$loaded" ] || fail "a render loads a module: $loaded"
 
 # play ARGS... into a FIFO read by cat; status in $status, stderr in $tmp/play.log
@@ -103,8 +107,8 @@ ld play | grep -q 'file=[^ ]*adem-mpris\.so' || fail "play did not load adem-mpr
 ld play | grep -q 'file=[^ ]*libsystemd' || fail "play did not load libsystemd"
 grep -q '^adem: the page for the room: http://127\.0\.0\.1:[0-9]*/?k=' "$tmp/play.log" ||
     fail "play --web printed no URL: $(cat "$tmp/play.log")"
-# a pipe needs no device: neither PortAudio nor libjack
-[ $devmods = 0 ] || loaded=$(ld play | grep -E "file=[^ ]*(libportaudio|libjack|libasound|adem-portaudio|adem-jack)" |
+# a pipe needs no device: none of PortAudio, libjack, libpipewire
+[ $devmods = 0 ] || loaded=$(ld play | grep -E "file=[^ ]*(libportaudio|libjack|libpipewire|libasound|adem-portaudio|adem-jack|adem-pipewire)" |
     sed 's/^ *[0-9]*: *//' | sort -u)
 [ $devmods = 0 ] || [ -z "$loaded" ] || fail "play --pipe loads: $loaded"
 
@@ -160,4 +164,4 @@ if [ $failures -gt 0 ]; then
     echo "$failures failure(s)"
     exit 1
 fi
-echo "ok: adem loads libmicrohttpd, libsystemd, PortAudio and libjack only through its modules, when it uses them"
+echo "ok: adem loads libmicrohttpd, libsystemd, PortAudio, libjack and libpipewire only through its modules, when it uses them"
