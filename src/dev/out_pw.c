@@ -19,7 +19,7 @@
 #include "sys/platform.h"
 
 /* The most channels the stream takes (7.1). */
-enum { MAX_CHANNELS = 8 };
+enum { MAX_CHANNELS = 8, AHEAD_CHANNELS = 2 };
 
 /* The frames per cycle the stream asks for, at 48 kHz (PipeWire scales it to
  * the graph's rate): the server's default cycle (default.clock.quantum),
@@ -47,9 +47,13 @@ struct out_pw {
     char server[128];
     int rate, graph_rate, channels;
     int sync_seq, synced; /* the first round trip (thread loop, locked) */
-    int active;
+    int active;           /* the stream is connected and should run (thread loop, locked) */
+    int running;          /* it was connected active (not waiting for outpw_start) */
     out_fill_fn fill;
     void *fill_ctx;
+    /* Written by the control thread, read by the callback: 0 until
+     * outpw_start, the callback plays silence; then fill's frames. */
+    atomic_int live;
     /* Written by libpipewire's threads, read by the control thread: */
     atomic_uint_fast64_t callbacks;
     atomic_uint_fast64_t xruns;
@@ -125,6 +129,8 @@ static const struct pw_core_events core_events = {
     .error = on_core_error,
 };
 
+static int make_stream(out_pw *p, int channels, int running);
+
 out_pw *outpw_connect(int rate, int fallback_rate)
 {
     if (!socket_there())
@@ -141,6 +147,7 @@ out_pw *outpw_connect(int rate, int fallback_rate)
     atomic_init(&p->xruns, 0);
     atomic_init(&p->completed, 0);
     atomic_init(&p->lost, 0);
+    atomic_init(&p->live, 0);
     p->loop = pw_thread_loop_new("adem-pw", NULL);
     if (!p->loop)
         goto fail;
@@ -169,6 +176,16 @@ out_pw *outpw_connect(int rate, int fallback_rate)
     if (!p->server[0])
         snprintf(p->server, sizeof p->server, "pipewire-0");
     p->rate = rate > 0 ? rate : p->graph_rate > 0 ? p->graph_rate : fallback_rate;
+    /* the stream play most often opens (stereo: the channels it takes on
+     * this output), running on silence already while the caller prepares
+     * the session: its format, its link and the graph's first cycles are
+     * settled by the start (outpw_open makes another for other channels) */
+    pw_thread_loop_lock(p->loop);
+    if (make_stream(p, AHEAD_CHANNELS, 1) < 0 && p->stream) {
+        pw_stream_destroy(p->stream);
+        p->stream = NULL;
+    }
+    pw_thread_loop_unlock(p->loop);
     return p;
 fail:
     if (p->loop)
@@ -205,9 +222,9 @@ int outpw_period(const out_pw *p)
 }
 
 /* The process callback (PipeWire's real-time data thread): one buffer, as
- * many frames as the cycle asks (at most the buffer's size), from fill; after
- * the padding, silence until the control thread stops the stream. No buffer
- * free: counted as an underflow. */
+ * many frames as the cycle asks (at most the buffer's size): silence until
+ * outpw_start, then from fill; after the padding, silence until the control
+ * thread stops the stream. No buffer free: counted as an underflow. */
 static void on_process(void *data)
 {
     out_pw *p = data;
@@ -223,7 +240,8 @@ static void on_process(void *data)
     if (b->requested > 0 && b->requested < frames)
         frames = b->requested;
     if (frames > 0) {
-        if (atomic_load_explicit(&p->completed, memory_order_relaxed))
+        if (!atomic_load_explicit(&p->live, memory_order_acquire) ||
+            atomic_load_explicit(&p->completed, memory_order_relaxed))
             memset(d->data, 0, (size_t)frames * stride);
         else if (p->fill(p->fill_ctx, d->data, (size_t)frames))
             atomic_store_explicit(&p->completed, 1, memory_order_release);
@@ -274,13 +292,13 @@ static void positions(int channels, uint32_t *pos)
         pos[c] = layouts[channels - 1][c];
 }
 
-int outpw_open(out_pw *p, int channels, out_fill_fn fill, void *ctx, adem_diag *d)
+/* Creates the stream with `channels` channels and connects it: running
+ * (playing silence until outpw_start) or inactive (outpw_start activates
+ * it); the server negotiates its format and the session manager links it
+ * meanwhile. Thread loop locked. Returns 0, or a negative errno (the stream,
+ * if made, is left for outpw_close). */
+static int make_stream(out_pw *p, int channels, int running)
 {
-    if (channels < 1 || channels > MAX_CHANNELS)
-        return diag_runtime(d, "the PipeWire output takes 1 to %d channels", MAX_CHANNELS);
-    p->channels = channels;
-    p->fill = fill;
-    p->fill_ctx = ctx;
     char latency[32];
     snprintf(latency, sizeof latency, "%d/%d", PW_PERIOD, PW_PERIOD_RATE);
     struct spa_audio_info_raw info;
@@ -293,9 +311,6 @@ int outpw_open(out_pw *p, int channels, out_fill_fn fill, void *ctx, adem_diag *
     struct spa_pod_builder b = SPA_POD_BUILDER_INIT(pod, sizeof pod);
     const struct spa_pod *params[1];
     params[0] = spa_format_audio_raw_build(&b, SPA_PARAM_EnumFormat, &info);
-
-    pw_thread_loop_lock(p->loop);
-    int res = -EIO;
     p->stream = pw_stream_new(p->core, "adem",
                               pw_properties_new(PW_KEY_MEDIA_TYPE, "Audio",
                                                 PW_KEY_MEDIA_CATEGORY, "Playback",
@@ -303,14 +318,37 @@ int outpw_open(out_pw *p, int channels, out_fill_fn fill, void *ctx, adem_diag *
                                                 PW_KEY_NODE_NAME, "adem",
                                                 PW_KEY_APP_NAME, "adem",
                                                 PW_KEY_NODE_LATENCY, latency, NULL));
-    if (p->stream) {
-        pw_stream_add_listener(p->stream, &p->stream_listener, &stream_events, p);
-        /* inactive: the format and the link are settled before the start */
-        res = pw_stream_connect(p->stream, PW_DIRECTION_OUTPUT, PW_ID_ANY,
-                                PW_STREAM_FLAG_AUTOCONNECT | PW_STREAM_FLAG_MAP_BUFFERS |
-                                    PW_STREAM_FLAG_RT_PROCESS | PW_STREAM_FLAG_INACTIVE,
-                                params, 1);
+    if (!p->stream)
+        return -EIO;
+    p->channels = channels;
+    p->running = running;
+    p->active = running;
+    pw_stream_add_listener(p->stream, &p->stream_listener, &stream_events, p);
+    return pw_stream_connect(p->stream, PW_DIRECTION_OUTPUT, PW_ID_ANY,
+                             PW_STREAM_FLAG_AUTOCONNECT | PW_STREAM_FLAG_MAP_BUFFERS |
+                                 PW_STREAM_FLAG_RT_PROCESS |
+                                 (running ? 0 : PW_STREAM_FLAG_INACTIVE),
+                             params, 1);
+}
+
+int outpw_open(out_pw *p, int channels, out_fill_fn fill, void *ctx, adem_diag *d)
+{
+    if (channels < 1 || channels > MAX_CHANNELS)
+        return diag_runtime(d, "the PipeWire output takes 1 to %d channels", MAX_CHANNELS);
+    /* the stream outpw_connect started, unless it has other channels */
+    if (p->stream && p->channels != channels)
+        outpw_stop(p);
+    int res = 0;
+    pw_thread_loop_lock(p->loop);
+    if (p->stream && p->channels != channels) {
+        pw_stream_destroy(p->stream);
+        p->stream = NULL;
     }
+    if (!p->stream)
+        res = make_stream(p, channels, 0);
+    /* (the callback reads these only from outpw_start on) */
+    p->fill = fill;
+    p->fill_ctx = ctx;
     pw_thread_loop_unlock(p->loop);
     if (res < 0)
         return diag_runtime(d, "cannot open a playback stream on PipeWire server '%s' (%s); try "
@@ -322,7 +360,9 @@ int outpw_start(out_pw *p, adem_diag *d)
 {
     pw_thread_loop_lock(p->loop);
     p->active = 1;
-    int res = pw_stream_set_active(p->stream, true);
+    /* the callback plays fill's frames from its next cycle on */
+    atomic_store_explicit(&p->live, 1, memory_order_release);
+    int res = p->running ? 0 : pw_stream_set_active(p->stream, true);
     pw_thread_loop_unlock(p->loop);
     if (res < 0)
         return diag_runtime(d, "cannot start adem's stream on PipeWire server '%s' (%s); check "

@@ -7,9 +7,10 @@
  * adem-pipewire where adem is built with device modules.
  *
  * The stream plays float32 interleaved at the rate outpw_connect chose; the
- * session manager (WirePlumber) links it to the default sink. Its process
- * callback runs on PipeWire's real-time data thread: it takes a buffer,
- * fills it with the player's fill function (out_feed: lead-in, engine,
+ * session manager (WirePlumber) links it to the default sink. It runs from
+ * outpw_connect on, on silence until outpw_start. Its process callback runs
+ * on PipeWire's real-time data thread: it takes a buffer, fills it with the
+ * player's fill function (out_feed: lead-in, engine,
  * padding) and queues it. It never allocates, locks, prints or does I/O.
  * Everything else runs on the control thread (outpw_connect on
  * outdev_init_begin's thread). */
@@ -28,7 +29,10 @@
  * once, without loading libpipewire's plugins. The stream will play at
  * `rate` when rate > 0 (PipeWire resamples it to the graph), else at the
  * graph's rate (the server's default.clock.rate: nothing resamples then),
- * else at fallback_rate (out_device's OUTDEV_PREFERRED_RATE). Call with the signals blocked: the threads
+ * else at fallback_rate (out_device's OUTDEV_PREFERRED_RATE). It then
+ * starts the stream play most often opens (stereo) on silence, so that its
+ * format, its link to the default sink and the graph's first cycles are
+ * settled while the caller prepares the session. Call with the signals blocked: the threads
  * libpipewire starts inherit the mask. Returns the connection, or NULL when
  * no server runs or the connection fails (nothing is left open). */
 out_pw *outpw_connect(int rate, int fallback_rate);
@@ -43,15 +47,17 @@ const char *outpw_server(const out_pw *p);
 int outpw_channels_max(const out_pw *p);
 int outpw_period(const out_pw *p);
 
-/* Creates the playback stream with `channels` channels (1 = mono, 2 =
- * front left and right, more in the usual surround order) that plays what
- * fill (out_feed.h) gives, with ctx, and connects it inactive: the server
- * negotiates its format and the session manager links it meanwhile. Once
- * per connection. Returns 0, or -1 with d set (status 1). */
+/* Sets what the stream plays from outpw_start on: what fill (out_feed.h)
+ * gives, with ctx, on `channels` channels (1 = mono, 2 = front left and
+ * right, more in the usual surround order). With other channels than the
+ * stream outpw_connect started, that one goes and a new one is connected
+ * inactive (outpw_start activates it). Once per connection. Returns 0, or
+ * -1 with d set (status 1). */
 int outpw_open(out_pw *p, int channels, out_fill_fn fill, void *ctx, adem_diag *d);
 
-/* Activates the stream: its first callback follows within a cycle of the
- * graph. Returns 0, or -1 with d set. */
+/* Starts playing fill's frames: from the next cycle when the stream runs
+ * already, else after activating it (its first callback follows within a
+ * cycle of the graph). Returns 0, or -1 with d set. */
 int outpw_start(out_pw *p, adem_diag *d);
 
 /* Control thread, polled: lost when libpipewire says the connection broke

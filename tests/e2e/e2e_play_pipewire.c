@@ -17,7 +17,10 @@
  *   - `adem play SESSION` without --device (adem's stream): every impulse of
  *     the probe session on its frame relative to the first (+-1 frame) and
  *     at its level (nothing resampled), none missing at the start or at the
- *     end; the same with --device default (PortAudio, the ALSA device);
+ *     end; the same with --device default (PortAudio, the ALSA device), and
+ *     with --channels 1 (adem's stereo stream, started while the session is
+ *     prepared, makes way for a mono one, which PipeWire plays on both
+ *     channels of the sink);
  *   - pause and resume through --script (the keys' path), on adem's stream:
  *     exact before the pause and after the resume, silence between, no beat
  *     lost or repeated;
@@ -397,7 +400,7 @@ static const char *check_probe(const float *cap, int64_t frames)
  * --verbose: every impulse on its frame relative to the first, the first
  * and the last there; stderr holds the verbose line (the way it played) and
  * at most a note of underflows. */
-static void probe_exact(const char *device)
+static void probe_exact(const char *device, int mono)
 {
     char session[700];
     snprintf(session, sizeof session, "%s", e2e_path("probe.adem"));
@@ -426,14 +429,21 @@ static void probe_exact(const char *device)
 
     const char *with_device[] = {"adem", "play", "--verbose", "--device", device, session, NULL};
     const char *without[] = {"adem", "play", "--verbose", session, NULL};
+    const char *one[] = {"adem", "play", "--verbose", "--channels", "1", session, NULL};
     capture c;
-    play_captured(device ? with_device : without, 60000, &c);
+    play_captured(device ? with_device : mono ? one : without, 60000, &c);
     if (c.status != 0)
         fail_msg("adem play exited %d: %s", c.status, c.err);
     if (device) {
         if (strncmp(c.err, portaudio_line, sizeof portaudio_line - 1) != 0)
             fail_msg("want '%s' first on stderr: adem did not play through PortAudio; got: %s",
                      portaudio_line, c.err);
+    } else if (mono) {
+        /* another stream than the one started ahead: stereo */
+        const char *nl = strchr(c.err, '\n');
+        if (strncmp(c.err, direct_start, sizeof direct_start - 1) != 0 || !nl ||
+            nl - c.err < 11 || strncmp(nl - 11, ", 1 channel", 11) != 0)
+            fail_msg("want '%s..., 1 channel' first on stderr; got: %s", direct_start, c.err);
     } else {
         assert_direct(c.err);
     }
@@ -448,14 +458,26 @@ static void probe_exact(const char *device)
 static void probe_exact_without_device(void **state)
 {
     (void)state;
-    probe_exact(NULL);
+    probe_exact(NULL, 0);
+}
+
+/* Without --device, with --channels 1: the stream adem started ahead
+ * (stereo) makes way for a mono one; PipeWire plays it on both channels of
+ * the sink, each impulse on its frame and at its level. */
+static void probe_exact_mono(void **state)
+{
+    (void)state;
+#ifndef ADEM_HAVE_PIPEWIRE
+    skip();
+#endif
+    probe_exact(NULL, 1);
 }
 
 /* With --device default: PortAudio and PipeWire's ALSA device. */
 static void probe_exact_through_portaudio(void **state)
 {
     (void)state;
-    probe_exact("default");
+    probe_exact("default", 0);
 }
 
 /* Checks a capture of the steady session paused at 1 s and resumed at 2 s:
@@ -597,6 +619,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(devices_say_48k, teardown),
         cmocka_unit_test_teardown(probe_exact_without_device, teardown),
+        cmocka_unit_test_teardown(probe_exact_mono, teardown),
         cmocka_unit_test_teardown(probe_exact_through_portaudio, teardown),
         cmocka_unit_test_teardown(pause_and_resume, teardown),
 #ifdef ADEM_HAVE_PIPEWIRE
