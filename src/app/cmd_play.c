@@ -313,12 +313,7 @@ int cmd_play(const cli_opts *o)
             fprintf(err, "adem: note: the audio device reported %llu underflow%s; if you heard "
                          "dropouts, %s\n",
                     (unsigned long long)under, under == 1 ? "" : "s",
-                    info.index == OUTDEV_JACK
-                        ? "give the JACK server larger periods (e.g. jackd -p 1024)"
-                    : info.index == OUTDEV_PW
-                        ? "give PipeWire longer cycles (e.g. pw-metadata -n settings 0 "
-                          "clock.force-quantum 2048)"
-                        : "try a larger --latency (e.g. --latency 200)");
+                    outdev_underflow_advice(&info));
         if (st.dropped > 0)
             fprintf(err, "adem: note: %llu sound%s could not start because too many were "
                          "playing at once\n",

@@ -6,10 +6,10 @@
 #ifndef ADEM_DEV_MODULES
 extern const pa_module adem_pa_module;
 #ifdef ADEM_HAVE_JACK
-extern const jack_module adem_jack_module;
+extern const server_module adem_jack_module;
 #endif
 #ifdef ADEM_HAVE_PIPEWIRE
-extern const pw_module adem_pw_module;
+extern const server_module adem_pw_module;
 #endif
 #endif
 
@@ -57,17 +57,17 @@ const pa_module *devmod_portaudio(adem_diag *d)
 #endif
 }
 
-const jack_module *devmod_jack(void)
+const server_module *devmod_jack(void)
 {
 #if !defined(ADEM_HAVE_JACK)
     return NULL;
 #elif defined(ADEM_DEV_MODULES)
-    static const jack_module *jack;
+    static const server_module *jack;
     static int tried;
     if (!tried) {
         char why[400];
         tried = 1;
-        jack = load("jack", JACK_MODULE_SYMBOL, JACK_MODULE_VERSION, why, sizeof why);
+        jack = load("jack", JACK_MODULE_SYMBOL, SERVER_MODULE_VERSION, why, sizeof why);
     }
     return jack;
 #else
@@ -75,17 +75,17 @@ const jack_module *devmod_jack(void)
 #endif
 }
 
-const pw_module *devmod_pipewire(void)
+const server_module *devmod_pipewire(void)
 {
 #if !defined(ADEM_HAVE_PIPEWIRE)
     return NULL;
 #elif defined(ADEM_DEV_MODULES)
-    static const pw_module *pw;
+    static const server_module *pw;
     static int tried;
     if (!tried) {
         char why[400];
         tried = 1;
-        pw = load("pipewire", PW_MODULE_SYMBOL, PW_MODULE_VERSION, why, sizeof why);
+        pw = load("pipewire", PW_MODULE_SYMBOL, SERVER_MODULE_VERSION, why, sizeof why);
     }
     return pw;
 #else

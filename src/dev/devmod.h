@@ -1,6 +1,6 @@
 /* devmod: where the device layer finds its backends' tables — PortAudio's
- * (pa_module.h), adem's own JACK client's (jack_module.h) and its own
- * PipeWire stream's (pw_module.h). Built with device modules
+ * (pa_module.h), adem's own JACK client's and its own PipeWire stream's
+ * (server_module.h). Built with device modules
  * (ADEM_DEV_MODULES), each backend is a module of adem's own
  * (adem-portaudio, adem-jack, adem-pipewire) that is loaded at its first
  * use, so a command that plays to no device loads none of PortAudio,
@@ -16,9 +16,8 @@
 #include <stddef.h>
 
 #include "base/diag.h"
-#include "dev/jack_module.h"
 #include "dev/pa_module.h"
-#include "dev/pw_module.h"
+#include "dev/server_module.h"
 
 /* Marks a backend's table as the module's one exported symbol (the others
  * are hidden). */
@@ -46,9 +45,9 @@ const pa_module *devmod_portaudio(adem_diag *d);
 /* The JACK client's table, loading the module at the first call; NULL when
  * adem is built without it or it does not load (libjack missing): play then
  * goes through PortAudio, silently. */
-const jack_module *devmod_jack(void);
+const server_module *devmod_jack(void);
 
 /* The PipeWire stream's table, the same way. */
-const pw_module *devmod_pipewire(void);
+const server_module *devmod_pipewire(void);
 
 #endif

@@ -11,20 +11,17 @@
 #include "sys/console.h"
 #include "sys/thread.h"
 
-/* adem's own JACK client, kept from outdev_init_end to outdev_terminate (in
- * place of PortAudio, which is not started then), with its table; or its
- * own PipeWire connection the same way; else PortAudio's table, once
- * started. Control thread only. */
-static out_jack *jack_kept;
-static const jack_module *jack;
-static out_pw *pw_kept;
-static const pw_module *pw;
+/* adem's own connection to a running sound server (its JACK client or its
+ * PipeWire stream), kept from outdev_init_end to outdev_terminate (in place
+ * of PortAudio, which is not started then), with its server's table; else
+ * PortAudio's table, once started. Control thread only. */
+static out_server *srv_kept;
+static const server_module *srv;
 static const pa_module *pa;
 
 struct out_device {
     out_pipe *pipe; /* --pipe: everything goes there */
-    out_jack *jack; /* the JACK client: everything goes there */
-    out_pw *pw;     /* the PipeWire stream: everything goes there */
+    out_server *srv; /* the server connection: everything goes there */
     pa_out *stream; /* else PortAudio's stream */
     out_feed feed;  /* audio thread only (PortAudio's or the JACK client's) */
 };
@@ -50,9 +47,9 @@ int outdev_init(adem_diag *d)
 
 struct outdev_starter {
     adem_thread *thread;
-    int jack_first, rate;
-    out_jack *jack; /* the JACK client, when it opened */
-    out_pw *pw;     /* else the PipeWire connection, when it opened */
+    int server_first, rate;
+    out_server *srv; /* a server connection, when one opened */
+    const server_module *mod; /* its table */
     int status;     /* else PortAudio's start: 0, or -1 with diag set */
     adem_diag diag;
 };
@@ -63,32 +60,32 @@ struct outdev_starter {
 static int start_output(void *arg)
 {
     outdev_starter *s = arg;
-    if (s->jack_first && (jack = devmod_jack()) != NULL) {
-        s->jack = jack->connect();
-        if (s->jack && s->rate > 0 && jack->rate(s->jack) != s->rate) {
-            jack->close(s->jack); /* --rate that the server does not run at */
-            s->jack = NULL;
-        }
-        if (s->jack)
-            return 0;
+    /* JACK first: where both run, JACK's is the graph people route by hand */
+    const server_module *servers[2] = {NULL, NULL};
+    if (s->server_first) {
+        servers[0] = devmod_jack();
+        servers[1] = devmod_pipewire();
     }
-    if (s->jack_first && (pw = devmod_pipewire()) != NULL) {
-        /* PipeWire resamples --rate: any rate */
-        s->pw = pw->connect(s->rate, OUTDEV_PREFERRED_RATE);
-        if (s->pw)
+    for (int i = 0; i < 2; i++) {
+        if (!servers[i])
+            continue;
+        s->srv = servers[i]->connect(s->rate, OUTDEV_PREFERRED_RATE);
+        if (s->srv) {
+            s->mod = servers[i];
             return 0;
+        }
     }
     s->status = start_portaudio(&s->diag);
     return 0;
 }
 
-outdev_starter *outdev_init_begin(int jack_first, int rate)
+outdev_starter *outdev_init_begin(int server_first, int rate)
 {
     console_quiet_stderr(); /* here, on the caller's thread: it is not thread-safe */
     outdev_starter *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->jack_first = jack_first;
+    s->server_first = server_first;
     s->rate = rate;
     diag_clear(&s->diag);
     if (thread_start(&s->thread, start_output, s) != 0) {
@@ -104,22 +101,19 @@ int outdev_init_end(outdev_starter *s, adem_diag *d)
         return outdev_init(d);
     thread_join(s->thread);
     int status = s->status;
-    jack_kept = s->jack;
-    pw_kept = s->pw;
+    srv_kept = s->srv;
+    srv = s->mod;
     if (status != 0)
         *d = s->diag;
     free(s);
-    return jack_kept || pw_kept ? 0 : status;
+    return srv_kept ? 0 : status;
 }
 
 void outdev_terminate(void)
 {
-    if (jack_kept) {
-        jack->close(jack_kept);
-        jack_kept = NULL;
-    } else if (pw_kept) {
-        pw->close(pw_kept);
-        pw_kept = NULL;
+    if (srv_kept) {
+        srv->close(srv_kept);
+        srv_kept = NULL;
     } else if (pa) {
         pa->terminate();
         pa = NULL;
@@ -132,26 +126,16 @@ static const char no_device[] =
 
 int outdev_find(const char *spec, outdev_info *info, adem_diag *d)
 {
-    if (jack_kept && !spec) {
+    if (srv_kept && !spec) {
         memset(info, 0, sizeof *info);
-        info->index = OUTDEV_JACK;
-        snprintf(info->name, sizeof info->name, "JACK server '%s'", jack->server(jack_kept));
-        snprintf(info->host, sizeof info->host, "JACK, %d frames", jack->period(jack_kept));
-        info->max_channels = jack->playback_ports(jack_kept);
-        info->default_rate = jack->rate(jack_kept);
-        info->default_latency = (double)jack->period(jack_kept) / jack->rate(jack_kept);
+        info->index = OUTDEV_SERVER;
+        snprintf(info->name, sizeof info->name, srv->name_format, srv->name(srv_kept));
+        snprintf(info->host, sizeof info->host, "%s, %d frames", srv->host, srv->period(srv_kept));
+        info->max_channels = srv->channels_max(srv_kept);
+        info->default_rate = srv->rate(srv_kept);
+        info->default_latency = (double)srv->period(srv_kept) / srv->rate(srv_kept);
         if (info->max_channels <= 0)
             return diag_runtime(d, "%s", no_device);
-        return 0;
-    }
-    if (pw_kept && !spec) {
-        memset(info, 0, sizeof *info);
-        info->index = OUTDEV_PW;
-        snprintf(info->name, sizeof info->name, "PipeWire '%s'", pw->server(pw_kept));
-        snprintf(info->host, sizeof info->host, "PipeWire, %d frames", pw->period(pw_kept));
-        info->max_channels = pw->channels_max(pw_kept);
-        info->default_rate = pw->rate(pw_kept);
-        info->default_latency = (double)pw->period(pw_kept) / pw->rate(pw_kept);
         return 0;
     }
     if (!pa)
@@ -174,17 +158,9 @@ int outdev_choose_rate(const outdev_info *dev, int channels, int preferred, cons
         *why = "the voice pack's rate";
         return preferred;
     }
-    if (dev->index == OUTDEV_JACK) {
+    if (dev->index == OUTDEV_SERVER) {
         int rate = (int)dev->default_rate;
-        *why = rate == preferred ? "the voice pack's rate, which the server runs at"
-                                 : "the JACK server's rate: it does not run at the voice pack's";
-        return rate;
-    }
-    if (dev->index == OUTDEV_PW) {
-        /* the connection's: the graph's rate, where nothing resamples */
-        int rate = (int)dev->default_rate;
-        *why = rate == preferred ? "the voice pack's rate, which the graph runs at"
-                                 : "the PipeWire graph's rate: it does not run at the voice pack's";
+        *why = rate == preferred ? srv->rate_same : srv->rate_other;
         return rate;
     }
     int def = (int)(dev->default_rate + 0.5);
@@ -259,33 +235,18 @@ int outdev_open(const outdev_info *dev, out_format fmt, int rate, int channels, 
         return 0;
     }
     outfeed_init(&o->feed, e, rate, channels);
-    if (dev->index == OUTDEV_JACK) {
-        if (!jack_kept || rate != jack->rate(jack_kept)) {
-            free(o);
-            return diag_runtime(d, "%s runs at %d Hz, not %d Hz; leave out --rate, or choose a "
-                                   "device with --device (see `adem devices`)",
-                                dev->name, (int)dev->default_rate, rate);
-        }
-        if (jack->open(jack_kept, channels, outfeed_fill_fn, &o->feed, d) != 0) {
-            free(o);
-            return -1;
-        }
-        o->jack = jack_kept;
-        *out = o;
-        return 0;
-    }
-    if (dev->index == OUTDEV_PW) {
-        if (!pw_kept || rate != pw->rate(pw_kept)) {
+    if (dev->index == OUTDEV_SERVER) {
+        if (!srv_kept || rate != srv->rate(srv_kept)) {
             free(o);
             return diag_runtime(d, "%s plays at %d Hz, not %d Hz; leave out --rate, or choose a "
                                    "device with --device (see `adem devices`)",
                                 dev->name, (int)dev->default_rate, rate);
         }
-        if (pw->open(pw_kept, channels, outfeed_fill_fn, &o->feed, d) != 0) {
+        if (srv->open(srv_kept, channels, outfeed_fill_fn, &o->feed, d) != 0) {
             free(o);
             return -1;
         }
-        o->pw = pw_kept;
+        o->srv = srv_kept;
         *out = o;
         return 0;
     }
@@ -314,10 +275,8 @@ int outdev_start(out_device *o, adem_diag *d)
 {
     if (o->pipe)
         return outpipe_start(o->pipe, d);
-    if (o->jack)
-        return jack->start(o->jack, d);
-    if (o->pw)
-        return pw->start(o->pw, d);
+    if (o->srv)
+        return srv->start(o->srv, d);
     return pa->out_start(o->stream, d);
 }
 
@@ -330,17 +289,11 @@ outdev_state outdev_poll(out_device *o, int stall_ms)
                : s == OUTPIPE_LOST   ? OUTDEV_LOST
                                      : OUTDEV_PLAYING;
     }
-    if (o->jack) {
-        outjack_state s = jack->poll(o->jack, stall_ms);
-        return s == OUTJACK_FINISHED ? OUTDEV_FINISHED
-               : s == OUTJACK_LOST   ? OUTDEV_LOST
-                                     : OUTDEV_PLAYING;
-    }
-    if (o->pw) {
-        outpw_state s = pw->poll(o->pw, stall_ms);
-        return s == OUTPW_FINISHED ? OUTDEV_FINISHED
-               : s == OUTPW_LOST   ? OUTDEV_LOST
-                                   : OUTDEV_PLAYING;
+    if (o->srv) {
+        outsrv_state s = srv->poll(o->srv, stall_ms);
+        return s == OUTSRV_FINISHED ? OUTDEV_FINISHED
+               : s == OUTSRV_LOST   ? OUTDEV_LOST
+                                    : OUTDEV_PLAYING;
     }
     int s = pa->out_poll(o->stream, stall_ms);
     return s == PAOUT_FINISHED ? OUTDEV_FINISHED : s == PAOUT_LOST ? OUTDEV_LOST : OUTDEV_PLAYING;
@@ -358,18 +311,21 @@ uint64_t outdev_callbacks(const out_device *o)
 {
     if (o->pipe)
         return 0;
-    return o->jack ? jack->callbacks(o->jack)
-           : o->pw ? pw->callbacks(o->pw)
-                   : pa->out_callbacks(o->stream);
+    return o->srv ? srv->callbacks(o->srv) : pa->out_callbacks(o->stream);
+}
+
+const char *outdev_underflow_advice(const outdev_info *dev)
+{
+    if (dev->index == OUTDEV_SERVER && srv)
+        return srv->underflow_advice;
+    return "try a larger --latency (e.g. --latency 200)";
 }
 
 uint64_t outdev_underflows(const out_device *o)
 {
     if (o->pipe)
         return 0;
-    return o->jack ? jack->xruns(o->jack)
-           : o->pw ? pw->xruns(o->pw)
-                   : pa->out_underflows(o->stream);
+    return o->srv ? srv->xruns(o->srv) : pa->out_underflows(o->stream);
 }
 
 void outdev_close(out_device *o)
@@ -378,10 +334,8 @@ void outdev_close(out_device *o)
         return;
     if (o->pipe)
         outpipe_close(o->pipe);
-    else if (o->jack)
-        jack->stop(o->jack); /* the client itself: outdev_terminate */
-    else if (o->pw)
-        pw->stop(o->pw); /* the connection itself: outdev_terminate */
+    else if (o->srv)
+        srv->stop(o->srv); /* the connection itself: outdev_terminate */
     else
         pa->out_close(o->stream);
     free(o);

@@ -34,11 +34,9 @@ typedef pastream_device outdev_info;
 
 /* The index of the "device" outdev_find_pipe describes. */
 #define OUTDEV_PIPE (-2)
-/* The index of the "device" outdev_find gives for adem's own JACK client. */
-#define OUTDEV_JACK (-3)
-/* The index of the "device" outdev_find gives for adem's own PipeWire
- * stream. */
-#define OUTDEV_PW (-4)
+/* The index of the "device" outdev_find gives for adem's own connection to a
+ * running sound server (its JACK client or its PipeWire stream). */
+#define OUTDEV_SERVER (-3)
 
 /* Starts PortAudio (loading its module first) with the libraries' probing
  * noise silenced. Returns 0, or -1 with d set (status 1). Pair with
@@ -50,45 +48,40 @@ int outdev_init(adem_diag *d);
  * callback (its ALSA host API opens every PCM the ALSA configuration names,
  * in both directions — the jack, pipewire and pulse plugins each connect to
  * their server, a52 loads libavcodec — and its JACK host API opens a client).
- * With jack_first (the default device is wanted) the thread first opens
- * adem's own client on a running JACK server (out_jack.h), and when that
- * opens (at `rate` when rate > 0: a server at another rate is not used),
- * PortAudio is not started at all: outdev_find(NULL) then gives that client.
- * Else, with jack_first, it connects to a running PipeWire server (out_pw.h,
- * at `rate` when rate > 0, which PipeWire resamples, else at the graph's),
- * and when that connects PortAudio is not started either: outdev_find(NULL)
- * gives that stream. Where adem is built without JACK or PipeWire, that
- * part of jack_first does nothing.
+ * With server_first (the default device is wanted) the thread first opens
+ * adem's own client on a running JACK server (out_jack.h; at `rate` when
+ * rate > 0: a server at another rate is not used), else its own stream on a
+ * running PipeWire server (out_pw.h; at `rate` when rate > 0, which PipeWire
+ * resamples, else at the graph's); when one connects (server_module.h: it
+ * starts playing silence at once), PortAudio is not started at all:
+ * outdev_find(NULL) then gives that connection. Where adem is built without
+ * JACK or PipeWire, that server is not tried.
  * stderr is silenced here, on the calling thread. The thread, and every
- * thread PortAudio or libjack starts from it, inherits the caller's signal
+ * thread PortAudio, libjack or libpipewire starts from it, inherits the caller's signal
  * mask: call it with the signals blocked (signals_block). Returns the
  * starter, or NULL when no thread could be started (outdev_init_end then
  * starts PortAudio itself). Every starter is ended with outdev_init_end,
  * once. */
 typedef struct outdev_starter outdev_starter;
-outdev_starter *outdev_init_begin(int jack_first, int rate);
+outdev_starter *outdev_init_begin(int server_first, int rate);
 
-/* Waits until the starter's JACK client, PipeWire connection or PortAudio is up and frees the
- * starter. Returns 0, or -1 with d set as outdev_init does. Pair a 0 with
- * outdev_terminate. */
+/* Waits until the starter's server connection or PortAudio is up and frees
+ * the starter. Returns 0, or -1 with d set as outdev_init does. Pair a 0
+ * with outdev_terminate. */
 int outdev_init_end(outdev_starter *s, adem_diag *d);
 
-/* Stops PortAudio, or closes the JACK client or the PipeWire connection
- * outdev_init_end kept. Not to be
- * called after a device was lost (it may hang on a dead server): just exit
- * then. */
+/* Stops PortAudio, or closes the server connection outdev_init_end kept.
+ * Not to be called after a device was lost (it may hang on a dead server):
+ * just exit then. */
 void outdev_terminate(void);
 
 /* Finds the output device `spec` (an index, or part of a name, case-
- * insensitive; NULL = the default device: the JACK client when
- * outdev_init_end kept one, index OUTDEV_JACK, name "JACK server 'NAME'",
- * host "JACK, N frames", its physical playback ports as channels, the
- * server's rate; or the PipeWire stream when outdev_init_end kept a
- * connection, index OUTDEV_PW, name "PipeWire 'NAME'", host "PipeWire, N
- * frames" (the frames per cycle it asks for), up to 8 channels, the rate
- * outpw_connect chose; a spec other than NULL only with PortAudio started).
- * Returns
- * 0, or -1 with d set:
+ * insensitive; NULL = the default device: the server connection when
+ * outdev_init_end kept one, index OUTDEV_SERVER, name "JACK server 'NAME'"
+ * or "PipeWire 'NAME'", host "JACK, N frames" (its period) or "PipeWire, N
+ * frames" (the cycle it asks for), as channels JACK's physical playback
+ * ports or PipeWire's 8, the rate it plays at; a spec other than NULL only
+ * with PortAudio started). Returns 0, or -1 with d set:
  * "no audio output device found; ..." (status 1) or no match (status 2). */
 int outdev_find(const char *spec, outdev_info *info, adem_diag *d);
 
@@ -171,6 +164,10 @@ const char *outdev_lost_message(const out_device *o);
 /* The times the device's callback ran so far (0 for a pipe, which has none:
  * its writer thread is paced by the reader). */
 uint64_t outdev_callbacks(const out_device *o);
+
+/* What to do about underflows on dev, for a note after the play ("try a
+ * larger --latency ..."; on a server, its own advice). */
+const char *outdev_underflow_advice(const outdev_info *dev);
 
 /* Underflows counted by the callback so far (none for a pipe; the server's
  * xruns for the JACK client; the cycles without a free buffer for the

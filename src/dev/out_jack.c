@@ -14,7 +14,7 @@
 /* The most output ports adem registers (and physical ports it counts). */
 enum { MAX_PORTS = 32 };
 
-struct out_jack {
+struct out_server {
     jack_client_t *client;
     char server[128];
     int rate, period, playback_ports;
@@ -137,7 +137,7 @@ static int activate(out_jack *j)
     return 0;
 }
 
-out_jack *outjack_connect(void)
+out_jack *outjack_connect(int rate, int fallback_rate)
 {
     jack_set_error_function(quiet);
     jack_set_info_function(quiet);
@@ -145,6 +145,11 @@ out_jack *outjack_connect(void)
     jack_client_t *c = jack_client_open("adem", JackNoStartServer, &status);
     if (!c)
         return NULL;
+    (void)fallback_rate; /* the server's rate is the rate */
+    if (rate > 0 && (int)jack_get_sample_rate(c) != rate) {
+        jack_client_close(c); /* --rate that the server does not run at */
+        return NULL;
+    }
     out_jack *j = calloc(1, sizeof *j);
     if (!j) {
         jack_client_close(c);
@@ -238,16 +243,16 @@ int outjack_start(out_jack *j, adem_diag *d)
     return 0;
 }
 
-outjack_state outjack_poll(out_jack *j, int stall_ms)
+outsrv_state outjack_poll(out_jack *j, int stall_ms)
 {
     if (atomic_load_explicit(&j->shutdown, memory_order_acquire))
-        return OUTJACK_LOST;
+        return OUTSRV_LOST;
     if (atomic_load_explicit(&j->completed, memory_order_acquire))
-        return OUTJACK_FINISHED;
+        return OUTSRV_FINISHED;
     if (devwatch_stalled(&j->watch,
                          atomic_load_explicit(&j->callbacks, memory_order_relaxed), stall_ms))
-        return OUTJACK_LOST;
-    return OUTJACK_PLAYING;
+        return OUTSRV_LOST;
+    return OUTSRV_PLAYING;
 }
 
 uint64_t outjack_callbacks(const out_jack *j)
@@ -280,13 +285,18 @@ void outjack_close(out_jack *j)
     free(j);
 }
 
-DEVMOD_EXPORT const jack_module adem_jack_module = {
-    .version = JACK_MODULE_VERSION,
+DEVMOD_EXPORT const server_module adem_jack_module = {
+    .version = SERVER_MODULE_VERSION,
+    .name_format = "JACK server '%s'",
+    .host = "JACK",
+    .rate_same = "the voice pack's rate, which the server runs at",
+    .rate_other = "the JACK server's rate: it does not run at the voice pack's",
+    .underflow_advice = "give the JACK server larger periods (e.g. jackd -p 1024)",
     .connect = outjack_connect,
     .rate = outjack_rate,
     .period = outjack_period,
-    .server = outjack_server,
-    .playback_ports = outjack_playback_ports,
+    .name = outjack_server,
+    .channels_max = outjack_playback_ports,
     .open = outjack_open,
     .start = outjack_start,
     .poll = outjack_poll,

@@ -2,9 +2,10 @@
  * server, through adem's own client ("adem") instead of PortAudio: opening
  * it takes a few milliseconds, where PortAudio's start (every ALSA PCM
  * probed, then its own JACK client) takes 150 ms and more (BENCHMARKS.md).
- * Used through out_device.h (outdev_init_begin with jack_first); out_device.c
- * calls these through their table (jack_module.h), the module adem-jack
- * where adem is built with device modules.
+ * Used through out_device.h (outdev_init_begin with server_first); out_device.c
+ * calls these through their table (server_module.h: out_jack is JACK's
+ * out_server), the module adem-jack where adem is built with device
+ * modules.
  *
  * The client runs from outjack_connect on, playing silence until
  * outjack_start. Then the process callback (JACK's real-time thread) fills
@@ -20,7 +21,9 @@
 #include <stdint.h>
 
 #include "base/diag.h"
-#include "dev/jack_module.h"
+#include "dev/server_module.h"
+
+typedef out_server out_jack;
 
 /* Opens the client "adem" on the running JACK server (JACK_DEFAULT_SERVER,
  * else "default") without starting one (JackNoStartServer), registers the
@@ -30,8 +33,10 @@
  * is prepared (each of these steps waits for the server). libjack's error
  * and info messages are silenced first, for the whole process. Call with the
  * signals blocked: libjack's threads inherit the mask. Returns the client,
- * or NULL when no server runs or the open fails (nothing is left open). */
-out_jack *outjack_connect(void);
+ * or NULL when no server runs, it runs at another rate than `rate` (when
+ * rate > 0; fallback_rate is not used: the server's rate is the rate) or the
+ * open fails (nothing is left open). */
+out_jack *outjack_connect(int rate, int fallback_rate);
 
 /* The server's sample rate, its buffer size (frames per period), its name
  * and its physical playback ports. */
@@ -55,7 +60,7 @@ int outjack_start(out_jack *j, adem_diag *d);
 /* Control thread, polled: lost when libjack says the server shut the client
  * down (jack_on_info_shutdown: the server quit or died), or when the callback
  * has not run for stall_ms while it should be playing (a frozen server). */
-outjack_state outjack_poll(out_jack *j, int stall_ms);
+outsrv_state outjack_poll(out_jack *j, int stall_ms);
 
 /* The times the callback ran, and the server's xruns, so far. */
 uint64_t outjack_callbacks(const out_jack *j);

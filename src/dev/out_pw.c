@@ -37,7 +37,7 @@ enum { MAX_CHANNELS = 8, AHEAD_CHANNELS = 2 };
 #define PW_PERIOD 1024
 #define PW_PERIOD_RATE 48000
 
-struct out_pw {
+struct out_server {
     struct pw_thread_loop *loop;
     struct pw_context *context;
     struct pw_core *core;
@@ -372,16 +372,16 @@ int outpw_start(out_pw *p, adem_diag *d)
     return 0;
 }
 
-outpw_state outpw_poll(out_pw *p, int stall_ms)
+outsrv_state outpw_poll(out_pw *p, int stall_ms)
 {
     if (atomic_load_explicit(&p->lost, memory_order_acquire))
-        return OUTPW_LOST;
+        return OUTSRV_LOST;
     if (atomic_load_explicit(&p->completed, memory_order_acquire))
-        return OUTPW_FINISHED;
+        return OUTSRV_FINISHED;
     if (devwatch_stalled(&p->watch, atomic_load_explicit(&p->callbacks, memory_order_relaxed),
                          stall_ms))
-        return OUTPW_LOST;
-    return OUTPW_PLAYING;
+        return OUTSRV_LOST;
+    return OUTSRV_PLAYING;
 }
 
 uint64_t outpw_callbacks(const out_pw *p)
@@ -436,13 +436,19 @@ void outpw_close(out_pw *p)
     pw_deinit();
 }
 
-DEVMOD_EXPORT const pw_module adem_pw_module = {
-    .version = PW_MODULE_VERSION,
+DEVMOD_EXPORT const server_module adem_pw_module = {
+    .version = SERVER_MODULE_VERSION,
+    .name_format = "PipeWire '%s'",
+    .host = "PipeWire",
+    .rate_same = "the voice pack's rate, which the graph runs at",
+    .rate_other = "the PipeWire graph's rate: it does not run at the voice pack's",
+    .underflow_advice = "give PipeWire longer cycles (e.g. pw-metadata -n settings 0 "
+                        "clock.force-quantum 2048)",
     .connect = outpw_connect,
     .rate = outpw_rate,
-    .server = outpw_server,
-    .channels_max = outpw_channels_max,
     .period = outpw_period,
+    .name = outpw_server,
+    .channels_max = outpw_channels_max,
     .open = outpw_open,
     .start = outpw_start,
     .poll = outpw_poll,

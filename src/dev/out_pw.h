@@ -2,9 +2,10 @@
  * server, through adem's own playback stream ("adem") instead of PortAudio:
  * connecting takes a few milliseconds, where PortAudio's start (every ALSA
  * PCM probed, PipeWire's among them) takes 60-175 ms (BENCHMARKS.md). Used
- * through out_device.h (outdev_init_begin with jack_first, after JACK);
- * out_device.c calls these through their table (pw_module.h), the module
- * adem-pipewire where adem is built with device modules.
+ * through out_device.h (outdev_init_begin with server_first, after JACK);
+ * out_device.c calls these through their table (server_module.h: out_pw is
+ * PipeWire's out_server), the module adem-pipewire where adem is built with
+ * device modules.
  *
  * The stream plays float32 interleaved at the rate outpw_connect chose; the
  * session manager (WirePlumber) links it to the default sink. It runs from
@@ -20,7 +21,9 @@
 #include <stdint.h>
 
 #include "base/diag.h"
-#include "dev/pw_module.h"
+#include "dev/server_module.h"
+
+typedef out_server out_pw;
 
 /* Connects to the running PipeWire server (PIPEWIRE_REMOTE, else
  * "pipewire-0", in PIPEWIRE_RUNTIME_DIR or XDG_RUNTIME_DIR, as libpipewire
@@ -64,7 +67,7 @@ int outpw_start(out_pw *p, adem_diag *d);
  * (the core's error, e.g. the server quit or died) or the stream failed or
  * was disconnected by the server, or when the callback has not run for
  * stall_ms while it should be playing (a frozen server). */
-outpw_state outpw_poll(out_pw *p, int stall_ms);
+outsrv_state outpw_poll(out_pw *p, int stall_ms);
 
 /* The times the callback ran, and the cycles in which it found no free
  * buffer to fill (the stream's underflows), so far. */
