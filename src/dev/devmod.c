@@ -57,38 +57,40 @@ const pa_module *devmod_portaudio(adem_diag *d)
 #endif
 }
 
-const server_module *devmod_jack(void)
+#if defined(ADEM_DEV_MODULES) && (defined(ADEM_HAVE_JACK) || defined(ADEM_HAVE_PIPEWIRE))
+/* The table of the server module adem-NAME, loaded at the first call into
+ * *slot (NULL when it does not load: that server is not tried, silently). */
+static const server_module *server(const char *name, const char *symbol,
+                                   const server_module **slot, int *tried)
 {
-#if !defined(ADEM_HAVE_JACK)
-    return NULL;
-#elif defined(ADEM_DEV_MODULES)
-    static const server_module *jack;
-    static int tried;
-    if (!tried) {
+    if (!*tried) {
         char why[400];
-        tried = 1;
-        jack = load("jack", JACK_MODULE_SYMBOL, SERVER_MODULE_VERSION, why, sizeof why);
+        *tried = 1;
+        *slot = load(name, symbol, SERVER_MODULE_VERSION, why, sizeof why);
     }
-    return jack;
-#else
-    return &adem_jack_module;
-#endif
+    return *slot;
 }
-
-const server_module *devmod_pipewire(void)
-{
-#if !defined(ADEM_HAVE_PIPEWIRE)
-    return NULL;
-#elif defined(ADEM_DEV_MODULES)
-    static const server_module *pw;
-    static int tried;
-    if (!tried) {
-        char why[400];
-        tried = 1;
-        pw = load("pipewire", PW_MODULE_SYMBOL, SERVER_MODULE_VERSION, why, sizeof why);
-    }
-    return pw;
-#else
-    return &adem_pw_module;
 #endif
+
+int devmod_servers(const server_module **out)
+{
+    int n = 0;
+    (void)out; /* (built without either server) */
+#if defined(ADEM_HAVE_JACK) && defined(ADEM_DEV_MODULES)
+    static const server_module *jack;
+    static int jack_tried;
+    if (server("jack", JACK_MODULE_SYMBOL, &jack, &jack_tried))
+        out[n++] = jack;
+#elif defined(ADEM_HAVE_JACK)
+    out[n++] = &adem_jack_module;
+#endif
+#if defined(ADEM_HAVE_PIPEWIRE) && defined(ADEM_DEV_MODULES)
+    static const server_module *pw;
+    static int pw_tried;
+    if (server("pipewire", PW_MODULE_SYMBOL, &pw, &pw_tried))
+        out[n++] = pw;
+#elif defined(ADEM_HAVE_PIPEWIRE)
+    out[n++] = &adem_pw_module;
+#endif
+    return n;
 }

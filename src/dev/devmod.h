@@ -42,12 +42,12 @@ void devmod_set_loader(devmod_loader load);
  * module of another version). */
 const pa_module *devmod_portaudio(adem_diag *d);
 
-/* The JACK client's table, loading the module at the first call; NULL when
- * adem is built without it or it does not load (libjack missing): play then
- * goes through PortAudio, silently. */
-const server_module *devmod_jack(void);
-
-/* The PipeWire stream's table, the same way. */
-const server_module *devmod_pipewire(void);
+/* The tables of the servers adem can talk to directly, in the order to try
+ * them: JACK's, then PipeWire's; each loaded at the first call, and left out
+ * when adem is built without it or it does not load (libjack or libpipewire
+ * missing): play then goes on with the next, then PortAudio, silently.
+ * Fills out (room for DEVMOD_SERVERS) and returns how many. */
+enum { DEVMOD_SERVERS = 2 };
+int devmod_servers(const server_module **out);
 
 #endif

@@ -61,14 +61,9 @@ static int start_output(void *arg)
 {
     outdev_starter *s = arg;
     /* JACK first: where both run, JACK's is the graph people route by hand */
-    const server_module *servers[2] = {NULL, NULL};
-    if (s->server_first) {
-        servers[0] = devmod_jack();
-        servers[1] = devmod_pipewire();
-    }
-    for (int i = 0; i < 2; i++) {
-        if (!servers[i])
-            continue;
+    const server_module *servers[DEVMOD_SERVERS];
+    int n = s->server_first ? devmod_servers(servers) : 0;
+    for (int i = 0; i < n; i++) {
         s->srv = servers[i]->connect(s->rate, OUTDEV_PREFERRED_RATE);
         if (s->srv) {
             s->mod = servers[i];
