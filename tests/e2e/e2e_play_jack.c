@@ -132,20 +132,12 @@ static void plays_mono_on_the_server(void **state)
     e2e_result_free(&r);
 }
 
-/* The practice log of the test's XDG_STATE_HOME (e2e_spawn_adem sets it). */
-static const char *log_file(void)
-{
-    static char p[700];
-    snprintf(p, sizeof p, "%s/xdg-state/adem/log.tsv", e2e_tmpdir());
-    return p;
-}
-
 /* The server killed under adem's client: exit 1 with one line within 1 s of
  * its death, the practice-log line written, no hang. */
 static void server_killed(void **state)
 {
     (void)state;
-    remove(log_file());
+    remove(live_log_file());
     char out[700], err[700];
     snprintf(out, sizeof out, "%s", e2e_path("lost.out"));
     snprintf(err, sizeof err, "%s", e2e_path("lost.err"));
@@ -163,26 +155,7 @@ static void server_killed(void **state)
     int st;
     assert_int_equal(e2e_wait(pid, 0, &st), 0); /* still playing */
     live_jack_kill_only();
-    double dead = e2e_now_ms();
-    int exited = e2e_wait(pid, 10000, &st);
-    double took = e2e_now_ms() - dead;
-    live_jack_stop();
-    if (!exited) {
-        e2e_stop(pid, SIGKILL, 2000);
-        fail_msg("adem still ran 10 s after its JACK server was killed: it hangs");
-    }
-    char *e = e2e_read_text(err), *log = e2e_read_text(log_file());
-    print_message("      server killed: exit %d %.0f ms after its death: %s      log: %s", st,
-                  took, e, log);
-    assert_int_equal(st, 1);
-    if (e2e_count_lines(e) != 1 || strncmp(e, "adem: the audio device stopped", 30) != 0)
-        fail_msg("want one line 'adem: the audio device stopped...', got:\n%s", e);
-    if (took >= 1000.0)
-        fail_msg("adem noticed the lost server only after %.0f ms (want < 1000)", took);
-    if (e2e_count_lines(log) != 2 || !strstr(log, session20) || !strstr(log, "\tstopped"))
-        fail_msg("want one practice-log line, stopped; the log holds:\n%s", log);
-    free(e);
-    free(log);
+    live_assert_lost(pid, e2e_now_ms(), err, session20, "JACK");
 }
 
 /* No JACK server (nor a PipeWire server, which adem would try next):

@@ -444,3 +444,36 @@ double live_json_num(const struct json *j, const char *key)
         fail_msg("status: '%s' is missing or not a number", key);
     return v->number;
 }
+
+const char *live_log_file(void)
+{
+    static char p[700];
+    snprintf(p, sizeof p, "%s/xdg-state/adem/log.tsv", e2e_tmpdir());
+    return p;
+}
+
+void live_assert_lost(pid_t pid, double dead_ms, const char *err_path, const char *session,
+                      const char *server)
+{
+    int st;
+    int exited = e2e_wait(pid, 10000, &st);
+    double took = e2e_now_ms() - dead_ms;
+    if (!exited) {
+        e2e_stop(pid, SIGKILL, 2000);
+        fail_msg("adem still ran 10 s after its %s server was killed: it hangs", server);
+    }
+    char *e = e2e_read_text(err_path), *log = e2e_read_text(live_log_file());
+    print_message("      %s server killed: exit %d %.0f ms after its death: %s      log: %s",
+                  server, st, took, e, log);
+    assert_int_equal(st, 1);
+    static const char measured[] = "adem: first callback\n";
+    const char *line = strncmp(e, measured, sizeof measured - 1) == 0 ? e + sizeof measured - 1 : e;
+    if (e2e_count_lines(line) != 1 || strncmp(line, "adem: the audio device stopped", 30) != 0)
+        fail_msg("want one line 'adem: the audio device stopped...', got:\n%s", e);
+    if (took >= 1000.0)
+        fail_msg("adem noticed the lost server only after %.0f ms (want < 1000)", took);
+    if (e2e_count_lines(log) != 2 || !strstr(log, session) || !strstr(log, "\tstopped"))
+        fail_msg("want one practice-log line, stopped; the log holds:\n%s", log);
+    free(e);
+    free(log);
+}

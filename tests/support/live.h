@@ -125,4 +125,17 @@ struct json *live_ctl_status(void);
  * the test when it is absent or of another type. */
 double live_json_num(const struct json *j, const char *key);
 
+/* The practice log of the adem e2e_spawn_adem started (its XDG_STATE_HOME). */
+const char *live_log_file(void);
+
+/* Asserts what must follow when the sound server under a playing adem (pid,
+ * stderr in err_path) was killed at dead_ms (e2e_now_ms): adem exits 1
+ * within 1 s (killed, and the test failed, when it still runs 10 s later),
+ * its stderr holds one line "adem: the audio device stopped..." (after an
+ * "adem: first callback" line, when ADEM_MEASURE asked for one), and the
+ * practice log one line for `session`, stopped. `server` names the server
+ * in the messages. */
+void live_assert_lost(pid_t pid, double dead_ms, const char *err_path, const char *session,
+                      const char *server);
+
 #endif
