@@ -252,10 +252,19 @@ void e2e_mkdir(const char *path)
 
 int64_t e2e_render_f32(const char *pack, const char *session, float **out)
 {
-    const char *argv[] = {"adem", "render", "--voice", pack, session, "-o", "-",
-                          "--format", "f32", NULL};
+    return e2e_render_f32_at(pack, session, 0, out);
+}
+
+int64_t e2e_render_f32_at(const char *pack, const char *session, int rate, float **out)
+{
+    char r_rate[16];
+    snprintf(r_rate, sizeof r_rate, "%d", rate);
+    const char *argv[] = {"adem", "render", "--voice", pack, "--rate", r_rate, session, "-o",
+                          "-", "--format", "f32", NULL};
+    const char *plain[] = {"adem", "render", "--voice", pack, session, "-o", "-",
+                           "--format", "f32", NULL};
     e2e_result r;
-    e2e_run(argv, &r);
+    e2e_run(rate > 0 ? argv : plain, &r);
     if (r.status != 0)
         fail_msg("adem render failed (%d): %s", r.status, r.err);
     assert_int_equal(r.out_len % (2 * sizeof(float)), 0);

@@ -31,6 +31,9 @@ void e2e_result_free(e2e_result *r);
  * succeed) and returns its stereo frames, malloc'd in *out. */
 int64_t e2e_render_f32(const char *pack, const char *session, float **out);
 
+/* The same with `--rate RATE` (rate > 0). */
+int64_t e2e_render_f32_at(const char *pack, const char *session, int rate, float **out);
+
 /* The source tree ($ADEM_SOURCE_DIR, set by ctest); fails the test when it
  * is not set. */
 const char *e2e_source_dir(void);
